@@ -1,0 +1,38 @@
+# Two commands on a fresh machine:  `make run`  and  `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: install system-deps run test lint bench dev docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python  ## the project and its pinned dependencies, into .venv
+	$(BIN)/pip install --quiet -e ".[dev]"
+
+system-deps:  ## Debian packages the browser tests and PDF export need (root)
+	@if ! command -v chromium >/dev/null || ! fc-list | grep -qi "noto.*cjk"; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; fi
+
+run: install  ## load the bundled sample, build, check, publish; reports in reports/published/
+	$(BIN)/python -m pipelines run
+
+test: install system-deps  ## the whole test suite
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check pipelines tests bench
+
+bench: install  ## figures for docs/performance.md (not part of the tests)
+	$(BIN)/python -m bench
+
+dev: install  ## the Dagster UI on http://127.0.0.1:3000
+	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/var/dagster_home} $(BIN)/dg dev
+
+docs: install  ## dbt documentation site (static, opens offline)
+	cd dbt_project && EM_BUILD_DB=$(CURDIR)/var/warehouse/em_warehouse.duckdb ../$(BIN)/dbt docs generate --static
+
+clean:
+	rm -rf var reports/published dbt_project/target

@@ -1,0 +1,1 @@
+"""Schedules and the file-arrival sensor (Asia/Shanghai time)."""

@@ -1,0 +1,26 @@
+"""The Dagster code location: every asset, check, job, schedule and sensor of the warehouse."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.automation.jobs import full_run_job
+from pipelines.automation.schedules import schedules
+from pipelines.automation.sensors import sensors
+from pipelines.ingest import ingest_assets
+from pipelines.publish.assets import published_warehouse, warehouse_workspace
+from pipelines.quality import quality_checks
+from pipelines.reports.assets import leadership_reports
+from pipelines.settings import PipelineSettings
+from pipelines.transform.assets import dbt_resource, warehouse_dbt_models
+
+defs = dg.Definitions(
+    assets=[warehouse_workspace, *ingest_assets, warehouse_dbt_models, leadership_reports, published_warehouse],
+    asset_checks=quality_checks,
+    jobs=[full_run_job],
+    schedules=schedules,
+    sensors=sensors,
+    resources={"settings": PipelineSettings(), "dbt": dbt_resource},
+    # One process per run: DuckDB allows one writer per file.
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,1 @@
+"""Private build file, single-writer lock and atomic publication of warehouse and reports."""

@@ -1,0 +1,104 @@
+"""The private build file: where a run works, never the file analysts hold.
+
+A run starts from a copy of the published warehouse (so loads stay incremental: unchanged files
+are skipped) or from an empty file; it is only ever published whole, by atomic rename.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from pipelines.errors import PipelineError
+from pipelines.settings import STORAGE_VERSION
+
+# The lock of the current process, kept open until publication or process exit (the kernel
+# releases an flock when its holder dies, so a killed run never leaves a stale lock).
+_held_locks: dict[Path, int] = {}
+
+
+def lock_path(warehouse: Path) -> Path:
+    return warehouse.with_name(f".{warehouse.name}.lock")
+
+
+def acquire_lock(warehouse: Path) -> None:
+    """Take the single-writer lock of this warehouse, or fail at once with a clear message."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    path = lock_path(warehouse)
+    if path in _held_locks:
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise PipelineError(
+            f"另一个加载任务正在写入数据仓库 {warehouse}，本次运行已放弃；请待其结束后重试。",
+            f"Another load is writing the warehouse {warehouse}; this run did not start. "
+            "Retry when it has finished.",
+        ) from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    _held_locks[path] = fd
+
+
+def release_lock(warehouse: Path) -> None:
+    fd = _held_locks.pop(lock_path(warehouse), None)
+    if fd is not None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def create_empty_warehouse(path: Path) -> None:
+    """A new DuckDB file in the storage format analysts' 1.x clients can open."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{_sql_str(path)}' as fresh (storage_version '{STORAGE_VERSION}')")
+        con.execute("detach fresh")
+    finally:
+        con.close()
+
+
+def check_readable(path: Path) -> None:
+    """Fail with a clear message (and the way out) when the published file is damaged."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        con.execute("select count(*) from duckdb_tables()").fetchone()
+        con.close()
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            return  # held by a writer elsewhere; copying its bytes is not our business to refuse
+        raise _corrupt(path, exc) from None
+    except duckdb.Error as exc:
+        raise _corrupt(path, exc) from None
+
+
+def prepare_build_file(warehouse: Path, build: Path, *, rebuild: bool = False) -> str:
+    """Make the private build file; returns how it started ('copy of published' or 'empty')."""
+    for stale in (build, build.with_name(build.name + ".wal")):
+        if stale.exists():
+            stale.unlink()
+    if warehouse.exists() and not rebuild:
+        check_readable(warehouse)
+        shutil.copyfile(warehouse, build)
+        return "copy of published"
+    create_empty_warehouse(build)
+    return "empty"
+
+
+def _corrupt(path: Path, exc: Exception) -> PipelineError:
+    return PipelineError(
+        f"已发布的数据仓库文件 {path} 无法打开（可能已损坏）：{exc}。原始文件是唯一数据来源，"
+        "可用 `python -m pipelines run --rebuild` 从原始文件重建。",
+        f"The published warehouse {path} cannot be opened (it may be corrupt): {exc}. The raw files "
+        "are the source of truth: rebuild from them with `python -m pipelines run --rebuild`.",
+    )
+
+
+def _sql_str(path: Path) -> str:
+    return str(path).replace("'", "''")

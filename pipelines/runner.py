@@ -1,0 +1,244 @@
+"""Run the whole asset graph in one process and turn its outcome into an exit code.
+
+0: reports written and published; 2: the quality gate blocked (nothing published);
+1: any other failure (nothing published).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.errors import PipelineError
+from pipelines.publish.workspace import acquire_lock, release_lock
+from pipelines.settings import PROJECT_DIR, TIMEZONE, PipelineSettings
+
+EXIT_OK, EXIT_FAILED, EXIT_BLOCKED = 0, 1, 2
+from pipelines.automation.jobs import FULL_RUN_JOB
+
+
+@dataclass
+class RunOptions:
+    data_dir: Path | None = None
+    warehouse: Path | None = None
+    reports_dir: Path | None = None
+    as_of: str | None = None
+    strict: bool = False
+    rebuild: bool = False
+    quiet: bool = False
+
+
+@dataclass
+class RunOutcome:
+    exit_code: int
+    run_id: str | None = None
+    failed_checks: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def ensure_dagster_home() -> Path:
+    """Run history lives in the project (git-ignored) unless DAGSTER_HOME says otherwise."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(PROJECT_DIR / "var" / "dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(
+            "# Run history, schedules' state and sensor cursors persist here.\n"
+            "telemetry:\n  enabled: false\n"
+            "run_coordinator:\n"
+            "  module: dagster.core.run_coordinator\n"
+            "  class: QueuedRunCoordinator\n"
+            "  config:\n"
+            "    max_concurrent_runs: 1  # one writer per warehouse file\n",
+            encoding="utf-8",
+        )
+    return home
+
+
+def settings_from(options: RunOptions) -> PipelineSettings:
+    return PipelineSettings(
+        data_dir=str(options.data_dir or ""),
+        warehouse=str(options.warehouse or ""),
+        reports_dir=str(options.reports_dir or ""),
+        as_of=options.as_of or "",
+        strict=options.strict,
+    )
+
+
+class _ProgressHandler(logging.Handler):
+    """One line per user-facing message: elapsed time, step, text."""
+
+    def __init__(self, stream):
+        super().__init__(logging.INFO)
+        self.stream = stream
+        self.start = time.monotonic()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        step = meta.get("step_key") or ""
+        event = meta.get("dagster_event")
+        message = meta.get("orig_message") or record.getMessage()
+        if event is not None:
+            kind = event.event_type_value
+            if kind == "STEP_START":
+                message = "开始 start"
+            elif kind == "STEP_SUCCESS":
+                message = "完成 done"
+            elif kind == "STEP_SKIPPED":
+                message = "跳过（上游未通过） skipped (upstream did not pass)"
+            elif kind == "STEP_FAILURE":
+                message = "失败 failed"
+            elif kind == "ASSET_CHECK_EVALUATION":
+                data = event.event_specific_data
+                if data.passed:
+                    return
+                sev = "阻断 BLOCKING" if data.severity == dg.AssetCheckSeverity.ERROR else "警告 warning"
+                message = f"检查未通过 check failed [{sev}] {data.check_name}"
+            else:
+                return
+        elapsed = time.monotonic() - self.start
+        self.stream.write(f"[{elapsed:7.1f}s] {step:32.32s} {message}\n")
+        self.stream.flush()
+
+
+def run_pipeline(options: RunOptions, stream=sys.stdout) -> RunOutcome:
+    """Materialize the whole graph on the given folder; publish only if the gate passed."""
+    from pipelines.definitions import defs  # imported late: it prepares the dbt manifest
+
+    settings = settings_from(options)
+    if not settings.data_path.is_dir():
+        raise PipelineError(
+            f"数据目录不存在：{settings.data_path}", f"The data folder does not exist: {settings.data_path}"
+        )
+    ensure_dagster_home()
+    acquire_lock(settings.warehouse_path)
+    try:
+        return _execute(defs, settings, options, stream)
+    finally:
+        release_lock(settings.warehouse_path)
+
+
+def _execute(defs: dg.Definitions, settings: PipelineSettings, options: RunOptions, stream) -> RunOutcome:
+    job = defs.resolve_job_def(FULL_RUN_JOB)
+    run_config = {
+        "resources": {"settings": {"config": {
+            "data_dir": str(settings.data_path), "warehouse": str(settings.warehouse_path),
+            "reports_dir": str(settings.reports_path), "as_of": settings.as_of_date.isoformat(),
+            "strict": settings.is_strict,
+        }}},
+        "ops": {"warehouse_workspace": {"config": {"rebuild": options.rebuild}}},
+    }
+    handler = _ProgressHandler(stream)
+    dagster_logger = logging.getLogger("dagster")
+    if not options.quiet:
+        dagster_logger.addHandler(handler)
+    previous_level = dagster_logger.level
+    dagster_logger.setLevel(logging.DEBUG)
+    stream.write(
+        f"数据目录 data: {settings.data_path}\n截至 as of: {settings.as_of_date}\n"
+        f"数据仓库 warehouse: {settings.warehouse_path}\n报告 reports: {settings.reports_path}\n"
+    )
+    try:
+        result = job.execute_in_process(
+            run_config=run_config, instance=dg.DagsterInstance.get(), raise_on_error=False,
+            tags={"em/trigger": "cli"},
+        )
+    finally:
+        dagster_logger.removeHandler(handler)
+        dagster_logger.setLevel(previous_level)
+    return summarize(result, settings, stream)
+
+
+def _check_row(evaluation) -> dict:
+    meta = {k: _meta_text(v) for k, v in (evaluation.metadata or {}).items()}
+    return {
+        "check": evaluation.check_name,
+        "asset": evaluation.asset_key.to_user_string(),
+        "severity": evaluation.severity.value,
+        "metadata": meta,
+    }
+
+
+def _meta_text(value) -> str:
+    raw = getattr(value, "value", value)
+    text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=str)
+    return text if len(text) <= 2000 else text[:2000] + " …"
+
+
+def summarize(result, settings: PipelineSettings, stream) -> RunOutcome:
+    evaluations = result.get_asset_check_evaluations()
+    failed = [e for e in evaluations if not e.passed]
+    blocking = [_check_row(e) for e in failed if e.severity == dg.AssetCheckSeverity.ERROR]
+    warnings = [_check_row(e) for e in failed if e.severity != dg.AssetCheckSeverity.ERROR]
+    errors = _step_errors(result)
+    outcome = RunOutcome(EXIT_OK, result.run_id, blocking, warnings, errors)
+    materialized = {ev.asset_materialization.asset_key for ev in result.get_asset_materialization_events()}
+    published = dg.AssetKey("published_warehouse") in materialized
+    for w in warnings:
+        stream.write(f"警告 warning: {w['check']} ({w['asset']}) {w['metadata'].get('message_zh', '')}\n")
+    if blocking:
+        outcome.exit_code = EXIT_BLOCKED
+        stream.write("\n质量关口未通过，未发布任何内容。 The quality gate blocked; nothing was published.\n")
+        for row in blocking:
+            stream.write(f"  ✗ {row['check']} [{row['asset']}]\n")
+            for key in ("message_zh", "message_en", "offending_count", "offending_sample"):
+                if key in row["metadata"]:
+                    stream.write(f"      {key}: {row['metadata'][key]}\n")
+    elif errors or not published:
+        outcome.exit_code = EXIT_FAILED
+        stream.write("\n运行失败，未发布任何内容。 The run failed; nothing was published.\n")
+        for text in errors:
+            stream.write(f"  ✗ {text}\n")
+    else:
+        stream.write(
+            f"\n完成 done: 数据仓库 warehouse {settings.warehouse_path}\n"
+            f"          报告 reports {settings.reports_path / 'index.html'}\n"
+        )
+    _append_run_log(settings, outcome)
+    return outcome
+
+
+def _step_errors(result) -> list[str]:
+    messages = []
+    for event in result.all_events:
+        if event.event_type_value != "STEP_FAILURE":
+            continue
+        error = event.step_failure_data.error
+        text = _user_message(error)
+        messages.append(f"{event.step_key}: {text}")
+    return messages
+
+
+def _user_message(error) -> str:
+    """The bilingual message of an expected error, else the innermost error's message."""
+    while error is not None:
+        if error.cls_name == "PipelineError" or error.cls_name.endswith("InputError"):
+            return error.message.split(":", 1)[-1].strip()
+        if error.cause is None:
+            return error.message.strip()
+        error = error.cause
+    return "unknown error"
+
+
+def _append_run_log(settings: PipelineSettings, outcome: RunOutcome) -> None:
+    """A line per run beside the warehouse: `status` reads it."""
+    log = settings.warehouse_path.with_name("runs.jsonl")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    verdict = {EXIT_OK: "published", EXIT_BLOCKED: "blocked", EXIT_FAILED: "failed"}[outcome.exit_code]
+    entry = {
+        "run_id": outcome.run_id, "finished_at": datetime.now(TIMEZONE).isoformat(timespec="seconds"),
+        "verdict": verdict, "data_dir": str(settings.data_path), "as_of": settings.as_of_date.isoformat(),
+        "failed_checks": [c["check"] for c in outcome.failed_checks],
+        "warnings": [c["check"] for c in outcome.warnings], "errors": outcome.errors,
+    }
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")

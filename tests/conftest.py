@@ -1,0 +1,31 @@
+"""Shared fixtures: every test works in temporary paths, never in the project's var/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dagster_home(tmp_path_factory, monkeypatch):
+    home = tmp_path_factory.mktemp("dagster_home")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    for name in ("EM_DATA_DIR", "EM_WAREHOUSE", "EM_REPORTS_DIR", "EM_AS_OF", "EM_STRICT"):
+        monkeypatch.delenv(name, raising=False)
+    yield
+
+
+@pytest.fixture
+def run_paths(tmp_path: Path) -> dict[str, Path]:
+    return {
+        "warehouse": tmp_path / "out" / "warehouse.duckdb",
+        "reports": tmp_path / "out" / "reports",
+    }
+
+
+def cli_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("EM_BUILD_DB", None)
+    return env
