@@ -78,7 +78,7 @@ class _ProgressHandler(logging.Handler):
     """One line per user-facing message: elapsed time, step, text."""
 
     def __init__(self, stream):
-        super().__init__(logging.INFO)
+        super().__init__(logging.DEBUG)
         self.stream = stream
         self.start = time.monotonic()
 
@@ -87,6 +87,8 @@ class _ProgressHandler(logging.Handler):
         step = meta.get("step_key") or ""
         event = meta.get("dagster_event")
         message = meta.get("orig_message") or record.getMessage()
+        if event is None and record.levelno < logging.INFO:
+            return
         if event is not None:
             kind = event.event_type_value
             if kind == "STEP_START":
@@ -137,24 +139,25 @@ def _execute(defs: dg.Definitions, settings: PipelineSettings, options: RunOptio
         }}},
         "ops": {"warehouse_workspace": {"config": {"rebuild": options.rebuild}}},
     }
-    handler = _ProgressHandler(stream)
-    dagster_logger = logging.getLogger("dagster")
-    if not options.quiet:
-        dagster_logger.addHandler(handler)
-    previous_level = dagster_logger.level
-    dagster_logger.setLevel(logging.DEBUG)
+    progress = logging.getLogger("em.progress")
+    progress.propagate = False
+    progress.setLevel(logging.DEBUG)
+    progress.handlers = [] if options.quiet else [_ProgressHandler(stream)]
+
+    @dg.logger
+    def progress_logger(_init_context):
+        return progress
+
+    job = job.with_logger_defs({"progress": progress_logger})
+    run_config["loggers"] = {"progress": {}}
     stream.write(
         f"数据目录 data: {settings.data_path}\n截至 as of: {settings.as_of_date}\n"
         f"数据仓库 warehouse: {settings.warehouse_path}\n报告 reports: {settings.reports_path}\n"
     )
-    try:
-        result = job.execute_in_process(
-            run_config=run_config, instance=dg.DagsterInstance.get(), raise_on_error=False,
-            tags={"em/trigger": "cli"},
-        )
-    finally:
-        dagster_logger.removeHandler(handler)
-        dagster_logger.setLevel(previous_level)
+    result = job.execute_in_process(
+        run_config=run_config, instance=dg.DagsterInstance.get(), raise_on_error=False,
+        tags={"em/trigger": "cli"},
+    )
     return summarize(result, settings, stream)
 
 

@@ -1,6 +1,5 @@
 """Notice files dropped into the data folder and start a load, once per file content."""
 
-from __future__ import annotations
 
 import hashlib
 import json

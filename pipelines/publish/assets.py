@@ -1,6 +1,5 @@
 """The first and the last asset of every run: prepare the private build file, publish it."""
 
-from __future__ import annotations
 
 import shutil
 

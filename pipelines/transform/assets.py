@@ -1,6 +1,5 @@
 """The dbt models as Dagster assets; dbt tests stream in as asset checks (error ones block)."""
 
-from __future__ import annotations
 
 import json
 import os

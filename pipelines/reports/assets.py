@@ -1,0 +1,64 @@
+"""Dagster asset: the leadership reports, written into the reports build folder."""
+
+import shutil
+
+import dagster as dg
+
+from ..settings import PipelineSettings
+from .build import PLOTLY_JS, build_reports
+
+# The dbt marts the reports read (dbt asset keys are ["marts", "<model>"]).
+MARTS_READ = [
+    "dim_region",
+    "dim_indicator",
+    "bridge_region_rollup",
+    "fct_plan_progress",
+    "fct_indicator_values",
+    "fct_ytd_comparison",
+    "fct_accidents",
+    "fct_accident_breakdown",
+    "fct_disaster_breakdown",
+    "fct_missing_submissions",
+    "fct_severity_findings",
+]
+
+# The quality gate is a set of blocking asset checks on the raw and mart assets (pipelines/quality),
+# not an asset: depending on the marts is what keeps a blocked run from reaching the reports.
+# TODO(lead): non-blocking (WARN) checks may still be running when this asset starts; if the
+# report must list every check of the run, order them before it (e.g. an explicit gate asset).
+
+
+@dg.asset(
+    group_name="reports",
+    deps=[dg.AssetKey(["marts", m]) for m in MARTS_READ],
+    description="领导用报告：每个规划地区一份 HTML（离线可看、可打印 A4）及目录页。",
+    kinds={"html", "plotly"},
+)
+def leadership_reports(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    out_dir = settings.reports_build_path
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    # Not read_only: this run's process holds the build file read-write (one writer per file).
+    with settings.connect() as con:
+        paths = build_reports(
+            con,
+            out_dir,
+            as_of=settings.as_of_date,
+            is_sample_data=settings.is_sample_data,
+            run_id=context.run.run_id,
+        )
+    reports = [p for p in paths if p.suffix == ".html" and p.name != "index.html"]
+    sizes = {p.name: p.stat().st_size for p in paths}
+    return dg.MaterializeResult(
+        metadata={
+            "folder": dg.MetadataValue.path(str(out_dir)),
+            "reports": len(reports),
+            "files": dg.MetadataValue.json(sorted(sizes)),
+            "sizes_bytes": dg.MetadataValue.json(sizes),
+            "largest_report_kb": round(max((sizes[p.name] for p in reports), default=0) / 1024, 1),
+            "plotly_js_kb": round(sizes.get(PLOTLY_JS, 0) / 1024, 1),
+            "is_sample_data": settings.is_sample_data,
+            "as_of": settings.as_of_date.isoformat(),
+        }
+    )

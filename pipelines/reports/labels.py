@@ -1,0 +1,117 @@
+"""Words, colours and number formats shown in the reports (presentation only, no indicator)."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+
+# status code -> (word, css class, symbol). The word is always printed beside the colour.
+STATUS: dict[str, tuple[str, str, str]] = {
+    "achieved": ("已完成", "good", "✓"),
+    "on_track": ("符合进度", "good", "✓"),
+    "not_achieved": ("未完成", "bad", "✗"),
+    "worsening": ("逆向变化", "bad", "✗"),
+    "needs_acceleration": ("需加快", "warn", "!"),
+    "limited": ("进展缓慢", "warn", "!"),
+    "no_verdict": ("不作判定", "none", "–"),
+    "insufficient_data": ("数据不足", "none", "?"),
+}
+STATUS_ORDER = list(STATUS)
+INSUFFICIENT = "数据不足"
+
+SEVERITY_ZH = {
+    "general": "一般",
+    "larger": "较大",
+    "major": "重大",
+    "extraordinary": "特别重大",
+}
+SEVERITY_ORDER = ["extraordinary", "major", "larger", "general"]
+
+LEVEL_ZH = {"nation": "全国", "province": "省级", "prefecture": "地市级", "county": "县级"}
+
+SOURCE_ZH = {
+    "accidents": "生产安全事故",
+    "disasters": "自然灾害",
+    "forest_fires": "森林火灾",
+    "statistics": "社会经济统计",
+    "capabilities": "能力建设指标",
+}
+
+VERDICT_ZH = {
+    "passed": "通过",
+    "pass": "通过",
+    "failed": "未通过",
+    "fail": "未通过",
+    "blocked": "未通过",
+    "warned": "通过（有警告）",
+    "warn": "通过（有警告）",
+}
+
+KIND_ZH = {"count": "数量", "rate": "比率", "capability": "能力建设"}
+
+COMPARATOR_ZH = {"<": "＜", "<=": "≤", ">": "＞", ">=": "≥", "=": "＝"}
+
+# Plans the warehouse knows: base year, first and last plan year.
+PLANS = {"14fyp": ("“十四五”规划", 2020, 2021, 2025)}
+
+
+def plan_meta(plan_id: str) -> tuple[str, int, int, int]:
+    return PLANS.get(plan_id, (plan_id, 2020, 2021, 2025))
+
+
+def is_missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def fmt_num(v, *, digits: int = 4, missing: str = INSUFFICIENT) -> str:
+    """A value as printed: integers with thousands separators, others with `digits`
+    significant figures (never scientific notation)."""
+    if is_missing(v):
+        return missing
+    v = float(v)
+    if v == int(v) and abs(v) >= 1:
+        return f"{int(v):,}"
+    if v == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(v)))
+    decimals = max(0, digits - 1 - magnitude)
+    text = f"{v:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def fmt_count(v, missing: str = INSUFFICIENT) -> str:
+    if is_missing(v):
+        return missing
+    return f"{int(round(float(v))):,}"
+
+
+def fmt_pct(v, missing: str = "—") -> str:
+    """A change the marts give in percent (change_pct = -15.2 means -15.2%), signed, one decimal."""
+    if is_missing(v):
+        return missing
+    return f"{float(v):+.1f}%"
+
+
+def fmt_month(d) -> str:
+    if is_missing(d):
+        return ""
+    if isinstance(d, str):
+        d = date.fromisoformat(d[:10])
+    return f"{d.year}年{d.month}月"
+
+
+def fmt_date(d) -> str:
+    if is_missing(d):
+        return ""
+    if isinstance(d, str):
+        d = date.fromisoformat(d[:10])
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def safe_file_stem(code: str, name: str | None) -> str:
+    """`230500_双鸭山市`; anything but letters, digits and CJK is dropped from the name."""
+    clean = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", name or "")[:20]
+    return f"{code}_{clean}" if clean else code

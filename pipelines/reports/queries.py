@@ -1,0 +1,289 @@
+"""Every read the reports make: plain selects from marts.*, quality.* (and the quarantine count).
+
+No indicator is computed here or anywhere in the reports: values, intervals, statuses and
+changes come as the marts give them. Sections whose table is not (yet) in the warehouse come
+back empty and say so in the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+Row = dict[str, Any]
+
+
+def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[Row]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+@dataclass
+class Catalog:
+    """Which tables exist, so that a missing optional table empties its section only."""
+
+    tables: set[str] = field(default_factory=set)
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection) -> Catalog:
+        rows = fetch(
+            con,
+            "select table_schema || '.' || table_name as t from information_schema.tables"
+            " where table_catalog = current_database()",
+        )
+        return cls({r["t"] for r in rows})
+
+    def has(self, table: str) -> bool:
+        return table in self.tables
+
+    def find(self, name: str, schemas: tuple[str, ...]) -> str | None:
+        for s in schemas:
+            if f"{s}.{name}" in self.tables:
+                return f"{s}.{name}"
+        return None
+
+
+REQUIRED = (
+    "marts.dim_region",
+    "marts.dim_indicator",
+    "marts.fct_plan_progress",
+    "marts.fct_indicator_values",
+)
+
+
+def jurisdictions(con) -> list[Row]:
+    return fetch(
+        con,
+        """
+        with j as (select distinct region_code from marts.fct_plan_progress)
+        select j.region_code, coalesce(r.region_name, j.region_code) as region_name, r.level
+        from j left join marts.dim_region r using (region_code)
+        order by j.region_code
+        """,
+    )
+
+
+def status_counts(con) -> list[Row]:
+    return fetch(
+        con,
+        "select region_code, status, count(*) as n from marts.fct_plan_progress"
+        " group by region_code, status order by region_code, status",
+    )
+
+
+def plan_progress(con, region: str) -> list[Row]:
+    return fetch(
+        con,
+        """
+        -- p.*: the contract's columns, plus any the mart adds (curb_reference_mean, evaluation)
+        select p.*, i.indicator_name_zh, i.unit_zh, i.kind,
+               b.numerator as baseline_count, e.numerator as evaluated_count
+        from marts.fct_plan_progress p
+        left join marts.dim_indicator i using (indicator_code)
+        left join marts.fct_indicator_values b
+          on b.region_code = p.region_code and b.indicator_code = p.indicator_code
+         and b.year = p.baseline_year
+        left join marts.fct_indicator_values e
+          on e.region_code = p.region_code and e.indicator_code = p.indicator_code
+         and e.year = p.evaluated_year
+        where p.region_code = ?
+        order by p.plan_id, p.seq
+        """,
+        [region],
+    )
+
+
+def indicator_series(con, region: str, codes: list[str]) -> list[Row]:
+    if not codes:
+        return []
+    return fetch(
+        con,
+        """
+        select indicator_code, year, numerator, denominator, value, value_ci_low, value_ci_high,
+               is_current_year, months_covered
+        from marts.fct_indicator_values
+        where region_code = ? and list_contains(?, indicator_code)
+        order by indicator_code, year
+        """,
+        [region, codes],
+    )
+
+
+def indicators(con) -> list[Row]:
+    return fetch(con, "select * from marts.dim_indicator order by indicator_code")
+
+
+def region(con, code: str) -> Row | None:
+    rows = fetch(con, "select * from marts.dim_region where region_code = ?", [code])
+    return rows[0] if rows else None
+
+
+def counties(con, prefecture: str) -> list[Row]:
+    return fetch(
+        con,
+        "select region_code, region_name from marts.dim_region"
+        " where prefecture_code = ? and level = 'county' order by region_code",
+        [prefecture],
+    )
+
+
+def county_values(con, prefecture: str, codes: list[str], years: list[int]) -> list[Row]:
+    return fetch(
+        con,
+        """
+        select v.region_code, v.indicator_code, v.year, v.numerator, v.value,
+               v.value_ci_low, v.value_ci_high
+        from marts.fct_indicator_values v
+        join marts.dim_region r using (region_code)
+        where r.prefecture_code = ? and r.level = 'county'
+          and list_contains(?, v.indicator_code) and list_contains(?, v.year)
+        """,
+        [prefecture, codes, years],
+    )
+
+
+def national_reference(con, table: str | None) -> list[Row]:
+    if table is None:
+        return []
+    return fetch(con, f"select year, indicator, value, unit, source_note from {table} order by year")
+
+
+def ytd(con, region: str, year: int) -> list[Row]:
+    return fetch(
+        con,
+        """
+        select y.indicator_code, y.year, y.through_month, y.value_ytd,
+               y.prior_year_value_same_months, y.change_pct, y.is_complete,
+               i.indicator_name_zh, i.unit_zh, i.kind
+        from marts.fct_ytd_comparison y
+        left join marts.dim_indicator i using (indicator_code)
+        where y.region_code = ? and y.year = ?
+        order by y.indicator_code
+        """,
+        [region, year],
+    )
+
+
+def accident_breakdown(con, region: str, first_year: int) -> list[Row]:
+    return fetch(
+        con,
+        """
+        select year, sector, is_industrial, severity_class, accidents, deaths
+        from marts.fct_accident_breakdown
+        where region_code = ? and year >= ?
+        order by year, sector, severity_class
+        """,
+        [region, first_year],
+    )
+
+
+def serious_accidents(con, region: str, first_year: int) -> list[Row]:
+    # Deliberately no unit_name, summary or any other free text: only what the list shows.
+    return fetch(
+        con,
+        """
+        select a.occurred_date, a.region_code, coalesce(r.region_name, a.region_code) as region_name,
+               a.sector, a.severity_class, a.severity_class_zh, a.deaths_incl_missing
+        from marts.fct_accidents a
+        join marts.bridge_region_rollup b
+          on b.county_region_code = a.region_code and b.rollup_region_code = ?
+        left join marts.dim_region r on r.region_code = a.region_code
+        where a.year >= ? and not coalesce(a.is_written_off, false)
+          and a.severity_class in ('larger', 'major', 'extraordinary')
+        order by a.occurred_date, a.region_code
+        """,
+        [region, first_year],
+    )
+
+
+def severity_findings(con, region: str) -> list[Row]:
+    return fetch(
+        con,
+        """
+        select f.occurred_date, coalesce(r.region_name, f.region_code) as region_name,
+               f.reported_severity, f.severity_class_zh
+        from marts.fct_severity_findings f
+        join marts.bridge_region_rollup b
+          on b.county_region_code = f.region_code and b.rollup_region_code = ?
+        left join marts.dim_region r on r.region_code = f.region_code
+        order by f.occurred_date
+        """,
+        [region],
+    )
+
+
+def disaster_breakdown(con, region: str, first_year: int) -> list[Row]:
+    return fetch(
+        con,
+        """
+        select year, hazard, events, dead_missing, affected_person_times, direct_loss_100m_yuan
+        from marts.fct_disaster_breakdown
+        where region_code = ? and year >= ?
+        order by year, hazard
+        """,
+        [region, first_year],
+    )
+
+
+def capability_values(con, region: str) -> list[Row]:
+    return fetch(
+        con,
+        """
+        select v.indicator_code, i.indicator_name_zh, i.unit_zh, v.year, v.value
+        from marts.fct_indicator_values v
+        join marts.dim_indicator i using (indicator_code)
+        where v.region_code = ? and i.kind = 'capability'
+        order by v.indicator_code, v.year
+        """,
+        [region],
+    )
+
+
+def missing_submissions(con, region: str, year: int) -> list[Row]:
+    return fetch(
+        con,
+        """
+        select m.region_code, m.region_name, m.source, m.month
+        from marts.fct_missing_submissions m
+        join marts.bridge_region_rollup b
+          on b.county_region_code = m.region_code and b.rollup_region_code = ?
+        where year(m.month) = ?
+        order by m.month, m.region_code, m.source
+        """,
+        [region, year],
+    )
+
+
+def quality_run(con, run_id: str) -> Row | None:
+    rows = fetch(con, "select * from quality.runs where run_id = ?", [run_id])
+    return rows[0] if rows else None
+
+
+def check_results(con, run_id: str) -> list[Row]:
+    # offending_sample is never read: it may hold record details.
+    return fetch(
+        con,
+        """
+        select check_name, asset_key, severity, passed, observed_value, offending_count, message_zh
+        from quality.check_results where run_id = ?
+        order by passed, severity, check_name
+        """,
+        [run_id],
+    )
+
+
+def quarantine_summary(con) -> list[Row]:
+    return fetch(
+        con,
+        """
+        select source, reason_zh, count(*) as rows_quarantined,
+               sum(deaths_in_row) as deaths_in_rows,
+               count(*) filter (where deaths_in_row is null) as rows_deaths_unreadable
+        from raw.quarantine
+        group by source, reason_zh
+        order by source, rows_quarantined desc
+        """,
+    )

@@ -1,0 +1,46 @@
+"""The Dagster asset writes the reports into the build folder and reports their sizes."""
+
+from __future__ import annotations
+
+import shutil
+
+import dagster as dg
+
+from pipelines.reports.assets import leadership_reports
+from pipelines.settings import PipelineSettings
+
+
+def test_leadership_reports_asset(warehouse, tmp_path):
+    settings = PipelineSettings(
+        data_dir=str(tmp_path / "data"),
+        warehouse=str(tmp_path / "wh" / "em.duckdb"),
+        reports_dir=str(tmp_path / "reports"),
+        as_of="2026-11-20",
+    )
+    settings.build_path.parent.mkdir(parents=True)
+    shutil.copy(warehouse, settings.build_path)
+    stale = settings.reports_build_path / "stale.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old")
+
+    result = dg.materialize([leadership_reports], resources={"settings": settings})
+
+    assert result.success
+    out = settings.reports_build_path
+    assert not stale.exists()  # a fresh folder
+    assert sorted(p.name for p in out.iterdir()) == [
+        "150781_满洲里市.html",
+        "230500_双鸭山市.html",
+        "index.html",
+        "plotly.min.js",
+    ]
+    meta = result.asset_materializations_for_node("leadership_reports")[0].metadata
+    assert meta["reports"].value == 2
+    assert meta["largest_report_kb"].value < 1000
+    assert "示例数据" not in (out / "index.html").read_text(encoding="utf-8")  # no SAMPLE_DATA.txt marker
+
+
+def test_asset_depends_on_the_marts_it_reads():
+    deps = {k.to_user_string() for k in leadership_reports.asset_deps[leadership_reports.key]}
+    assert {"marts/fct_plan_progress", "marts/fct_indicator_values", "marts/fct_ytd_comparison"} <= deps
+    assert leadership_reports.group_names_by_key[leadership_reports.key] == "reports"

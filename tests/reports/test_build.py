@@ -1,0 +1,181 @@
+"""The reports show the marts' numbers, escape every text and carry no personal data."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import duckdb
+import pytest
+
+from pipelines.reports import build_reports
+from pipelines.reports.labels import fmt_num, fmt_pct
+
+from .conftest import AS_OF, HOSTILE_COUNTY, HOSTILE_SECTOR, RUN_ID, SECRETS
+from .htmltree import parse
+
+MAX_REPORT_BYTES = 1_000_000
+
+
+def _read(out, name):
+    return (out / name).read_text(encoding="utf-8")
+
+
+def test_one_report_per_jurisdiction_index_and_shared_plotly(built):
+    out, paths = built
+    names = sorted(p.name for p in paths)
+    assert names == ["150781_满洲里市.html", "230500_双鸭山市.html", "index.html", "plotly.min.js"]
+    for p in paths:
+        if p.suffix == ".html":
+            text = p.read_text(encoding="utf-8")
+            assert p.stat().st_size <= MAX_REPORT_BYTES
+            # plotly.js is shared, never embedded and never from a CDN
+            assert "cdn.plot.ly" not in text and "https://" not in text and "http://" not in text
+            assert len(re.findall(r"<script src=", text)) == (0 if p.name == "index.html" else 1)
+    assert (out / "plotly.min.js").stat().st_size > 3_000_000
+
+
+def test_index_lists_every_report_with_status_counts(built):
+    out, _ = built
+    doc = parse(_read(out, "index.html"))
+    rows = {r.attrs["data-region"]: r for r in doc.find_all("tr") if "data-region" in r.attrs}
+    assert set(rows) == {"230500", "150781"}
+    links = [a.attrs["href"] for a in doc.find_all("a")]
+    assert "230500_双鸭山市.html" in links and "150781_满洲里市.html" in links
+    # 双鸭山: achieved 1, not_achieved 1, no_verdict 1, insufficient_data 1 (status order of labels.STATUS)
+    cells = [c.text.strip() for c in rows["230500"].find_all("td")]
+    assert cells[2] == "4"
+    assert cells[3:11] == ["1", "0", "1", "0", "0", "0", "1", "1"]
+    assert "示例数据" in _read(out, "index.html")
+
+
+@pytest.mark.parametrize("stem,region", [("230500_双鸭山市", "230500"), ("150781_满洲里市", "150781")])
+def test_headline_numbers_equal_the_marts(built, warehouse, stem, region):
+    out, _ = built
+    doc = parse(_read(out, f"{stem}.html"))
+    table = doc.find("table", id="headline")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        cur = con.execute(
+            "select indicator_code, baseline_value, baseline_value_printed, target_threshold,"
+            " evaluated_value, change_pct, status, status_zh from marts.fct_plan_progress"
+            " where region_code = ? order by seq",
+            [region],
+        )
+        cols = [d[0] for d in cur.description]
+        marts = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    finally:
+        con.close()
+    rows = [r for r in table.find_all("tr") if "data-indicator" in r.attrs]
+    assert [r.attrs["data-indicator"] for r in rows] == [m["indicator_code"] for m in marts]
+    for row, m in zip(rows, marts, strict=True):
+        cells = {c.attrs["data-field"]: c for c in row.find_all("td") if "data-field" in c.attrs}
+        for field in (
+            "baseline_value",
+            "baseline_value_printed",
+            "target_threshold",
+            "evaluated_value",
+            "change_pct",
+        ):
+            raw = cells[field].attrs["data-value"]
+            if m[field] is None:
+                assert raw == "", field
+            else:
+                assert math.isclose(float(raw), m[field], rel_tol=1e-12), field
+                shown = fmt_pct(m[field]) if field == "change_pct" else fmt_num(m[field])
+                assert shown in cells[field].text, (field, shown, cells[field].text)
+        assert cells["status"].attrs["data-value"] == m["status"]
+        assert m["status_zh"] in cells["status"].text  # the word, not only a colour
+    # a gap is 数据不足, never 0
+    if region == "230500":
+        gap_row = next(r for r in rows if r.attrs["data-indicator"] == "disaster_deaths_per_million")
+        assert "数据不足" in gap_row.text
+
+
+def test_hand_checked_values(built):
+    out, _ = built
+    text = _read(out, "230500_双鸭山市.html")
+    doc = parse(text)
+    head = doc.find("table", id="headline")
+    first = next(r for r in head.find_all("tr") if r.attrs.get("data-indicator") == "safety_deaths")
+    assert "18" in first.text and "14" in first.text and "-22.2%" in first.text and "已完成" in first.text
+    # rate shown with its count (2025: 14 deaths)
+    rate = next(r for r in head.find_all("tr") if r.attrs.get("data-indicator") == "deaths_per_100m_gdp")
+    assert "计数 14" in rate.text and "计数 18" in rate.text
+    # county table: 尖山区 2020 12 deaths, 2025 9; the prefecture's 2019 is a gap in the series table
+    county = doc.find("tr", data_region="230502")
+    assert [c.text.strip() for c in county.find_all("td")][1:3] == ["12", "9"]
+    series = next(b for b in doc.find_all("div", data_indicator="safety_deaths"))
+    cells = [c.text.strip() for c in series.find_all("td")]
+    assert cells[3] == "数据不足"  # 2016, 2017, 2018, 2019
+    # YTD: 22 against 28; the incomplete rate shows 数据不足
+    ytd = doc.find("table", id="ytd")
+    assert "22" in ytd.find("tr", data_indicator="safety_deaths").text
+    assert "数据不足" in ytd.find("tr", data_indicator="deaths_per_100m_gdp").text
+
+
+def test_quality_section(built):
+    out, _ = built
+    doc = parse(_read(out, "230500_双鸭山市.html"))
+    summary = doc.find("div", id="check-summary").text
+    assert "通过 3 项" in summary and "未通过 0 项" in summary and "警告 1 项" in summary
+    total = doc.find("p", id="quarantine-total").text
+    assert "2" in total and "死亡（含失踪）2 人" in total.replace("\n", "").replace(" ", "").replace(
+        "死亡（含失踪）2人", "死亡（含失踪）2 人"
+    )
+    missing = doc.find("table", id="missing-submissions")
+    months = [r.find_all("td")[-1].text for r in missing.find_all("tr")[1:]]
+    assert months == ["2026年9月", "2026年10月"]  # the 2025 gap is not in this year's list
+    assert RUN_ID in doc.text and "2026年11月20日" in doc.text
+
+
+def test_written_off_and_general_accidents_are_not_listed(built):
+    out, _ = built
+    table = parse(_read(out, "230500_双鸭山市.html")).find("table", id="serious-accidents")
+    dates = [r.find_all("td")[0].text for r in table.find_all("tr")[1:]]
+    assert dates == ["2024年7月1日", "2025年3月5日"]
+
+
+def test_no_enterprise_names_summaries_or_samples(built):
+    out, _ = built
+    for name in ("230500_双鸭山市.html", "150781_满洲里市.html", "index.html"):
+        text = _read(out, name)
+        for secret in SECRETS:
+            assert secret not in text, (name, secret)
+
+
+def test_hostile_text_is_escaped(built):
+    out, _ = built
+    text = _read(out, "230500_双鸭山市.html")
+    for hostile in (HOSTILE_COUNTY, HOSTILE_SECTOR, "<img src=x", '<script>alert("sector")'):
+        assert hostile not in text
+    assert "岭东区&lt;img src=x onerror=alert(1)&gt;" in text
+    assert "&lt;script&gt;alert(&#34;sector&#34;)&lt;/script&gt;" in text
+    # inside chart JSON, plotly's encoder writes < and > as \u003c / \u003e
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in text
+    # the only script elements are ours: the JSON blocks, plotly.min.js and the renderer
+    scripts = re.findall(r"<script\b[^>]*>", text)
+    assert all(
+        s in ('<script src="plotly.min.js">', "<script>") or s.startswith('<script type="application/json"')
+        for s in scripts
+    )
+
+
+def test_no_sample_banner_for_real_data(warehouse, tmp_path):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        paths = build_reports(con, tmp_path, as_of=AS_OF, is_sample_data=False, run_id=RUN_ID)
+    finally:
+        con.close()
+    for p in paths:
+        if p.suffix == ".html":
+            assert "示例数据" not in p.read_text(encoding="utf-8")
+
+
+def test_missing_required_mart_is_an_error(tmp_path):
+    con = duckdb.connect(str(tmp_path / "empty.duckdb"))
+    try:
+        with pytest.raises(RuntimeError, match="fct_plan_progress"):
+            build_reports(con, tmp_path / "out", as_of=AS_OF, is_sample_data=True, run_id=RUN_ID)
+    finally:
+        con.close()
