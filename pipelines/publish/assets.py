@@ -10,6 +10,19 @@ from pipelines.publish.workspace import acquire_lock, prepare_build_file, releas
 from pipelines.settings import PipelineSettings
 
 
+def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """Names of this run's checks that failed with ERROR severity (dbt tests included)."""
+    records = instance.get_records_for_run(
+        run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000
+    ).records
+    failed = []
+    for record in records:
+        evaluation = record.event_log_entry.dagster_event.event_specific_data
+        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            failed.append(f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}")
+    return sorted(failed)
+
+
 class WorkspaceConfig(dg.Config):
     rebuild: bool = False  # start from an empty file instead of a copy of the published one
 
@@ -42,6 +55,14 @@ def warehouse_workspace(context: dg.AssetExecutionContext, config: WorkspaceConf
     " The analysts' warehouse and the reports, replaced whole by atomic rename after the gate passed.",
 )
 def published_warehouse(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    blocking = failed_blocking_checks(context.instance, context.run_id)
+    if blocking:
+        # Graph edges already stop most blocked runs; this guard makes publication depend on
+        # every check of the run, whatever the graph says.
+        raise dg.Failure(
+            description="质量关口未通过，不发布 the quality gate blocked: " + ", ".join(blocking),
+            allow_retries=False,
+        )
     size = publish_warehouse(settings.build_path, settings.warehouse_path)
     publish_reports(settings.reports_build_path, settings.reports_path)
     release_lock(settings.warehouse_path)

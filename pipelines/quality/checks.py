@@ -1,0 +1,357 @@
+"""The quality gate as Dagster asset checks, each next to the asset it checks.
+
+Every check: read a frame from the build DuckDB (``frames.py``), validate it with its saved GX
+checkpoint (``gx_project.py``), write one row to ``quality.check_results`` and return an
+``AssetCheckResult`` whose metadata carries the offending rows. Critical checks are
+``blocking=True`` with severity ERROR (downstream assets do not run); warnings have severity WARN
+and never block. The quarantine check is declared blocking but returns WARN unless
+``settings.is_strict``: a blocking check only stops downstream assets when it fails with ERROR.
+"""
+
+# No ``from __future__ import annotations``: Dagster reads the resource annotation at runtime.
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from pipelines.ingest.raw_tables import SOURCES
+from pipelines.quality import config, frames
+from pipelines.quality.gx_project import run_checkpoint
+from pipelines.quality.results import CheckOutcome, write_check_result
+from pipelines.settings import PipelineSettings
+
+ERROR = "ERROR"
+WARN = "WARN"
+STRICT = "STRICT"  # WARN normally, ERROR when settings.is_strict
+
+SOURCE_ZH = {
+    "accidents": "生产安全事故", "disasters": "自然灾害损失", "forest_fires": "森林火灾",
+    "statistics": "社会经济统计", "capabilities": "应急能力建设指标",
+}
+
+
+@dataclass(frozen=True)
+class CheckDef:
+    name: str  # also the GX suite / validation definition / checkpoint name
+    asset_key: tuple[str, ...]
+    severity: str  # ERROR, WARN or STRICT
+    title_zh: str
+    title_en: str
+    frame: Callable[[Any, date], pd.DataFrame]
+    is_offender_frame: bool  # the frame lists offending rows (cross-table rule) vs rows to validate
+    params: Callable[[Any], dict[str, Any]] | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity in (ERROR, STRICT)
+
+    @property
+    def key_text(self) -> str:
+        return ".".join(self.asset_key)
+
+
+def check_defs() -> list[CheckDef]:
+    defs: list[CheckDef] = []
+    for s in SOURCES:
+        key = ("raw", s)
+        zh = SOURCE_ZH[s]
+        defs += [
+            CheckDef(
+                f"raw_{s}_files_readable", key, ERROR,
+                f"{zh}文件均可读取（无整体拒收文件）", f"every {s} file readable (no file rejected whole)",
+                lambda con, as_of, s=s: frames.rejected_files(con, s), True,
+            ),
+            CheckDef(
+                f"raw_{s}_quarantine", key, STRICT,
+                f"{zh}无隔离行", f"no {s} rows in quarantine",
+                lambda con, as_of, s=s: frames.quarantined_rows(con, s), True,
+            ),
+            CheckDef(
+                f"raw_{s}_values_valid", key, ERROR,
+                f"{zh}字段类型与取值范围", f"{s} types and ranges",
+                lambda con, as_of, s=s: frames.raw_rows(con, s, as_of), False,
+            ),
+        ]
+    defs += [
+        CheckDef(
+            "raw_disasters_crop_failed_within_affected", ("raw", "disasters"), ERROR,
+            "农作物绝收面积不大于受灾面积", "crop_failed_ha <= crop_affected_ha",
+            lambda con, as_of: frames.raw_rows(con, "disasters", as_of), False,
+        ),
+        CheckDef(
+            "raw_forest_fires_damaged_within_burned", ("raw", "forest_fires"), ERROR,
+            "受害森林面积不大于过火面积", "damaged_forest_ha <= burned_area_ha",
+            lambda con, as_of: frames.raw_rows(con, "forest_fires", as_of), False,
+        ),
+        CheckDef(
+            "raw_statistics_gdp_revision", ("raw", "statistics"), WARN,
+            f"地区生产总值修订幅度不超过{config.GDP_REVISION_WARN_SHARE:.0%}",
+            f"no GDP revision above {config.GDP_REVISION_WARN_SHARE:.0%}",
+            lambda con, as_of: frames.gdp_revisions(con), True,
+        ),
+        CheckDef(
+            "raw_accidents_monthly_volume", ("raw", "accidents"), WARN,
+            f"月度事故起数无骤降为零或超过近{config.VOLUME_TRAILING_MONTHS}个月均值"
+            f"{config.VOLUME_JUMP_FACTOR:g}倍",
+            f"monthly accident count not zero nor above {config.VOLUME_JUMP_FACTOR:g}x the trailing "
+            f"{config.VOLUME_TRAILING_MONTHS}-month average",
+            frames.accident_volume_anomalies, True,
+        ),
+        CheckDef(
+            "marts_fct_indicator_values_values_valid", ("marts", "fct_indicator_values"), ERROR,
+            "指标值类型与合理范围", "indicator values: types and plausible ranges",
+            frames.indicator_values, False,
+        ),
+        CheckDef(
+            "marts_fct_denominators_values_valid", ("marts", "fct_denominators"), ERROR,
+            "分母类型与合理范围", "denominators: types and plausible ranges",
+            frames.denominators, False,
+        ),
+        CheckDef(
+            "marts_fct_denominators_event_years_complete", ("marts", "fct_denominators"), ERROR,
+            "有事件的地区年度均有所需分母", "every region-year with events has its denominators",
+            frames.missing_event_denominators, True,
+        ),
+        CheckDef(
+            "marts_fct_denominators_plan_years_complete", ("marts", "fct_denominators"), ERROR,
+            "规划辖区在规划各年度均有目标所需分母",
+            "every plan jurisdiction has its targets' denominators for every plan year",
+            frames.missing_plan_denominators, True,
+        ),
+        CheckDef(
+            "marts_fct_plan_progress_values_valid", ("marts", "fct_plan_progress"), ERROR,
+            "规划进度表与规划目标一一对应", "plan progress: one row per plan target",
+            frames.plan_progress, False,
+            params=lambda con: {"plan_target_rows": frames.plan_target_rows(con)},
+        ),
+        CheckDef(
+            "marts_fct_missing_submissions_monthly_filed", ("marts", "fct_missing_submissions"), WARN,
+            "各县级单位按月报送（含零报告）", "every county-level unit filed every month (records or 零报告)",
+            frames.missing_submissions, True,
+        ),
+    ]
+    return defs
+
+
+# --- describing offending rows -------------------------------------------------------------
+
+
+def _clean(value):
+    if value is None:
+        return None
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+def _records(df: pd.DataFrame, limit: int) -> list[dict[str, Any]]:
+    head = df.head(limit)
+    return [{k: _clean(v) for k, v in row.items()} for row in head.to_dict(orient="records")]
+
+
+def _row_label(row: dict[str, Any]) -> tuple[str, str]:
+    """How a person finds the row: file and row number, or region and year/month."""
+    file = row.get("source_file") or row.get("file_name")
+    rown = row.get("row_number")
+    if file:
+        if rown not in (None, ""):
+            return f"{file} 第{rown}行", f"{file} row {rown}"
+        return f"{file}", f"{file}"
+    parts = [str(row[k]) for k in ("plan_id", "region_code") if row.get(k)]
+    if row.get("year") not in (None, ""):
+        parts.append(f"{row['year']}")
+    if row.get("month"):
+        parts.append(str(row["month"]))
+    if row.get("seq") not in (None, ""):
+        parts.append(f"#{row['seq']}")
+    if row.get("source"):
+        parts.append(str(row["source"]))
+    if row.get("measure"):
+        parts.append(str(row["measure"]))
+    text = " ".join(parts) or "?"
+    return text, text
+
+
+def _exception_message(info) -> str | None:
+    """GX keeps an expectation's exception either flat or keyed by metric: find it in both."""
+    if not isinstance(info, dict):
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message") or "exception")
+    for value in info.values():
+        if isinstance(value, dict) and value.get("raised_exception"):
+            return str(value.get("exception_message") or "exception")
+    return None
+
+
+def _gx_offenders(validation_result) -> tuple[list[dict[str, Any]], int, list[str]]:
+    """Offending rows of a row-level suite: (sample, violations, failed rules).
+
+    Violations are counted per failed expectation: a row breaking two rules counts twice.
+    """
+    sample: list[dict[str, Any]] = []
+    violations = 0
+    rules: list[str] = []
+    for r in validation_result.results:
+        if r.success:
+            continue
+        cfg = r.expectation_config
+        shown = ("column", "column_A", "column_B", "row_condition")
+        kwargs = {k: v for k, v in cfg.kwargs.items() if k in shown}
+        rule = cfg.type + "(" + ", ".join(f"{k}={v}" for k, v in kwargs.items()) + ")"
+        rules.append(rule)
+        res = r.result or {}
+        index_list = res.get("partial_unexpected_index_list") or res.get("unexpected_index_list") or []
+        error = _exception_message(r.exception_info)
+        if error:
+            sample.append({"rule": rule, "error": error})
+            violations += 1
+            continue
+        if not index_list:
+            # Table-level expectation (row count, ...): report what was observed.
+            sample.append({"rule": rule, "observed_value": _clean(res.get("observed_value"))})
+            violations += int(res.get("unexpected_count") or 1)
+            continue
+        violations += int(res.get("unexpected_count") or len(index_list))
+        for item in index_list:
+            if not isinstance(item, dict):
+                item = {"index": item}
+            if len(sample) < config.SAMPLE_ROWS:
+                sample.append({"rule": rule, **{k: _clean(v) for k, v in item.items()}})
+    return sample, violations, rules
+
+
+def _messages(d: CheckDef, passed: bool, count: int, sample: list[dict[str, Any]], extra_zh: str = "",
+              extra_en: str = "", checked_rows: int | None = None) -> tuple[str, str]:
+    if passed:
+        rows = f"，已检查 {checked_rows} 行" if checked_rows is not None else ""
+        rows_en = f", {checked_rows} rows checked" if checked_rows is not None else ""
+        return (f"检查 {d.name}（{d.title_zh}）通过{rows}。{extra_zh}".rstrip(),
+                f"Check {d.name} ({d.title_en}) passed{rows_en}. {extra_en}".rstrip())
+    labels = [_row_label(row) for row in sample[:10]]
+    where_zh = "；".join(dict.fromkeys(z for z, _ in labels))
+    where_en = "; ".join(dict.fromkeys(e for _, e in labels))
+    more = count - len(labels)
+    tail_zh = f" 等共 {count} 项" if more > 0 else ""
+    tail_en = f" and others, {count} in all" if more > 0 else ""
+    zh = f"检查 {d.name}（{d.title_zh}）未通过：{count} 项不符合。{extra_zh}涉及：{where_zh}{tail_zh}。"
+    en = f"Check {d.name} ({d.title_en}) failed: {count} offending. {extra_en}Rows: {where_en}{tail_en}."
+    return zh, en
+
+
+def evaluate(d: CheckDef, settings: PipelineSettings, run_id: str) -> CheckOutcome:
+    """Run one check against the build file, record it in quality.check_results, return it."""
+    severity = d.severity if d.severity != STRICT else (ERROR if settings.is_strict else WARN)
+    as_of = settings.as_of_date
+    with settings.connect() as con:
+        try:
+            frame = d.frame(con, as_of)
+            params = d.params(con) if d.params else None
+        except (duckdb.CatalogException, duckdb.BinderException) as exc:
+            missing = str(exc).splitlines()[0]
+            outcome = CheckOutcome(
+                d.name, d.key_text, severity, False, 1,
+                f"检查 {d.name}（{d.title_zh}）无法执行：所需的表或列不存在（{missing}）。",
+                f"Check {d.name} ({d.title_en}) could not run: a table or column it reads is missing "
+                f"({missing}).",
+                observed_value=None, offending_sample=[{"error": missing}],
+            )
+            write_check_result(con, run_id, outcome)
+            return outcome
+
+        vr = run_checkpoint(d.name, frame, run_name=run_id, expectation_parameters=params)
+        passed = bool(vr.success)
+        extra_zh = extra_en = ""
+        if d.is_offender_frame:
+            count = len(frame)
+            sample = _records(frame, config.SAMPLE_ROWS)
+            observed: float | None = float(count)
+            if d.name.endswith("_quarantine") and count:
+                deaths = int(frame["deaths_in_row"].sum())
+                observed = float(count)
+                reasons = "、".join(frame["reason_zh"].dropna().astype(str).unique()[:5])
+                extra_zh = f"隔离 {count} 行，所载死亡（含失踪）{deaths} 人；原因：{reasons}。"
+                extra_en = f"{count} quarantined row(s) carrying {deaths} death(s) incl. missing. "
+                if not settings.is_strict:
+                    extra_zh += "非严格模式：仅警告。"
+                    extra_en += "Not strict mode: warning only. "
+                for row in sample:
+                    row.setdefault("deaths_in_row", 0)
+            elif d.name.endswith("_files_readable") and count:
+                reasons = "；".join(f"{r['file_name']}：{r.get('reason_zh') or ''}" for r in sample[:5])
+                extra_zh = f"整体拒收的文件：{reasons}。"
+                extra_en = "Files rejected whole: " + "; ".join(
+                    f"{r['file_name']}: {r.get('reason_en') or ''}" for r in sample[:5]) + ". "
+            elif d.name == "raw_accidents_monthly_volume" and count:
+                extra_zh = "；".join(
+                    f"{r['region_code']} {r['month']} {r['accidents']} 起（近12月均 {r['trailing_average']}）"
+                    for r in sample[:5]) + "。"
+                extra_en = "; ".join(
+                    f"{r['region_code']} {r['month']}: {r['accidents']} vs trailing average "
+                    f"{r['trailing_average']}" for r in sample[:5]) + ". "
+            checked_rows = None
+        else:
+            sample, count, rules = _gx_offenders(vr)
+            observed = float(count)
+            if rules:
+                extra_zh = "未满足的期望：" + "；".join(rules[:5]) + "。"
+                extra_en = "Failed expectations: " + "; ".join(rules[:5]) + ". "
+            checked_rows = len(frame)
+        message_zh, message_en = _messages(d, passed, count, sample, extra_zh, extra_en, checked_rows)
+        outcome = CheckOutcome(
+            d.name, d.key_text, severity, passed, count if not passed else 0, message_zh, message_en,
+            observed_value=observed, offending_sample=sample if not passed else [],
+        )
+        write_check_result(con, run_id, outcome)
+        return outcome
+
+
+def _to_result(d: CheckDef, outcome: CheckOutcome) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        passed=outcome.passed,
+        severity=dg.AssetCheckSeverity.ERROR if outcome.severity == ERROR else dg.AssetCheckSeverity.WARN,
+        metadata={
+            "offending_count": dg.MetadataValue.int(int(outcome.offending_count)),
+            "observed_value": dg.MetadataValue.float(float(outcome.observed_value or 0.0)),
+            "offending_sample": dg.MetadataValue.json(outcome.offending_sample),
+            "message_zh": dg.MetadataValue.text(outcome.message_zh),
+            "message_en": dg.MetadataValue.text(outcome.message_en),
+            "gx_checkpoint": dg.MetadataValue.text(d.name),
+        },
+        description=outcome.message_zh,
+    )
+
+
+def _make_asset_check(d: CheckDef) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(list(d.asset_key)),
+        name=d.name,
+        blocking=d.blocking,
+        description=f"{d.title_zh} / {d.title_en}",
+    )
+    def _check(context: dg.AssetCheckExecutionContext, settings: PipelineSettings) -> dg.AssetCheckResult:
+        outcome = evaluate(d, settings, context.run.run_id)
+        if not outcome.passed:
+            log = context.log.error if outcome.blocks else context.log.warning
+            log(outcome.message_zh + "\n" + outcome.message_en)
+        return _to_result(d, outcome)
+
+    return _check
+
+
+CHECK_DEFS: list[CheckDef] = check_defs()
+quality_checks: list[dg.AssetChecksDefinition] = [_make_asset_check(d) for d in CHECK_DEFS]
+
+
+def checks_for(*asset_keys: dg.AssetKey | tuple[str, ...] | list[str]) -> list[dg.AssetChecksDefinition]:
+    """The asset checks attached to the given asset keys (for partial runs and tests)."""
+    wanted = {tuple(k.path) if isinstance(k, dg.AssetKey) else tuple(k) for k in asset_keys}
+    return [c for d, c in zip(CHECK_DEFS, quality_checks, strict=True) if d.asset_key in wanted]

@@ -1,0 +1,229 @@
+"""``quality.check_results`` and ``quality.runs``: what the gate decided, and when.
+
+A row of ``check_results`` blocks the run when ``passed`` is false and ``severity`` is
+``ERROR``; ``WARN`` rows are listed in reports and ``status`` but never stop anything.
+Times are Asia/Shanghai wall-clock time (``timestamp`` without zone), like the rest of the
+warehouse's user-facing dates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from pipelines.settings import TIMEZONE
+
+DDL = [
+    "create schema if not exists quality",
+    """
+    create table if not exists quality.check_results (
+        run_id           varchar   not null,
+        checked_at       timestamp not null,  -- Asia/Shanghai
+        check_name       varchar   not null,
+        asset_key        varchar   not null,  -- e.g. raw.accidents, marts.fct_denominators
+        severity         varchar   not null,  -- ERROR (blocks when failed) / WARN
+        passed           boolean   not null,
+        observed_value   double,              -- the measured quantity, e.g. offending rows
+        offending_count  bigint    not null,
+        offending_sample json,                -- up to 20 offending rows (file/row or region/year)
+        message_zh       varchar   not null,
+        message_en       varchar   not null
+    )
+    """,
+    """
+    create table if not exists quality.runs (
+        run_id          varchar   not null,
+        started_at      timestamp,
+        finished_at     timestamp,
+        verdict         varchar   not null,  -- passed / passed_with_warnings / blocked / failed
+        as_of           date,
+        data_dir        varchar,
+        is_sample_data  boolean
+    )
+    """,
+]
+
+
+def ensure_quality_tables(con) -> None:
+    for statement in DDL:
+        con.execute(statement)
+
+
+def now_in_china() -> datetime:
+    return datetime.now(TIMEZONE).replace(tzinfo=None)
+
+
+@dataclass
+class CheckOutcome:
+    """What one check found: the row written to ``quality.check_results``."""
+
+    check_name: str
+    asset_key: str
+    severity: str  # "ERROR" or "WARN"
+    passed: bool
+    offending_count: int
+    message_zh: str
+    message_en: str
+    observed_value: float | None = None
+    offending_sample: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def blocks(self) -> bool:
+        return not self.passed and self.severity == "ERROR"
+
+
+def _json_default(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def to_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+def write_check_result(con, run_id: str, outcome: CheckOutcome, checked_at: datetime | None = None) -> None:
+    """Insert (or, when a step is retried, replace) the result of one check in one run."""
+    ensure_quality_tables(con)
+    con.execute(
+        "delete from quality.check_results where run_id = ? and check_name = ? and asset_key = ?",
+        [run_id, outcome.check_name, outcome.asset_key],
+    )
+    con.execute(
+        "insert into quality.check_results values (?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?, ?)",
+        [
+            run_id,
+            checked_at or now_in_china(),
+            outcome.check_name,
+            outcome.asset_key,
+            outcome.severity,
+            outcome.passed,
+            outcome.observed_value,
+            outcome.offending_count,
+            to_json(outcome.offending_sample),
+            outcome.message_zh,
+            outcome.message_en,
+        ],
+    )
+
+
+def record_run(
+    con,
+    run_id: str,
+    started_at: datetime | None,
+    finished_at: datetime | None,
+    verdict: str,
+    as_of: date | None,
+    data_dir: str | None,
+    is_sample_data: bool,
+) -> None:
+    """Write (or replace) the one row of ``quality.runs`` for ``run_id``."""
+    ensure_quality_tables(con)
+    con.execute("delete from quality.runs where run_id = ?", [run_id])
+    con.execute(
+        "insert into quality.runs values (?, ?, ?, ?, ?, ?, ?)",
+        [run_id, started_at, finished_at, verdict, as_of, str(data_dir) if data_dir else None,
+         is_sample_data],
+    )
+
+
+def _has_results_table(con) -> bool:
+    return bool(con.execute(
+        "select count(*) from information_schema.tables"
+        " where table_schema = 'quality' and table_name = 'check_results'"
+    ).fetchone()[0])
+
+
+def run_verdict(con, run_id: str) -> str:
+    """``blocked`` if a failed ERROR check, ``passed_with_warnings`` if a failed WARN, else ``passed``.
+
+    Works on a read-only connection; a run without any stored result is ``passed``.
+    """
+    if not _has_results_table(con):
+        return "passed"
+    row = con.execute(
+        """
+        select count(*) filter (where not passed and severity = 'ERROR'),
+               count(*) filter (where not passed and severity <> 'ERROR')
+        from quality.check_results where run_id = ?
+        """,
+        [run_id],
+    ).fetchone()
+    if row[0]:
+        return "blocked"
+    return "passed_with_warnings" if row[1] else "passed"
+
+
+def load_outcomes(con, run_id: str) -> list[CheckOutcome]:
+    """The stored results of one run (read-only connections welcome)."""
+    if not _has_results_table(con):
+        return []
+    rows = con.execute(
+        """
+        select check_name, asset_key, severity, passed, offending_count, message_zh, message_en,
+               observed_value, offending_sample::varchar
+        from quality.check_results where run_id = ? order by asset_key, check_name
+        """,
+        [run_id],
+    ).fetchall()
+    return [
+        CheckOutcome(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], json.loads(r[8]) if r[8] else [])
+        for r in rows
+    ]
+
+
+def _evaluation_fields(ev) -> tuple[str, str, str, bool, dict[str, Any]]:
+    """(check name, asset key, severity, passed, metadata) of a Dagster evaluation or an outcome."""
+    if isinstance(ev, CheckOutcome):
+        return ev.check_name, ev.asset_key, ev.severity, ev.passed, {
+            "message_zh": ev.message_zh,
+            "message_en": ev.message_en,
+            "offending_sample": ev.offending_sample,
+            "offending_count": ev.offending_count,
+        }
+    meta = {}
+    for key, value in (ev.metadata or {}).items():
+        meta[key] = getattr(value, "value", value)
+    severity = getattr(ev.severity, "value", str(ev.severity))
+    return ev.check_name, ".".join(ev.asset_key.path), severity, ev.passed, meta
+
+
+def summarize_failures(check_evaluations: Iterable[Any], include_warnings: bool = False) -> str:
+    """Text for the CLI: each failed blocking check with its message and offending rows.
+
+    Accepts Dagster ``AssetCheckEvaluation``s (``result.get_asset_check_evaluations()``) or
+    ``CheckOutcome``s (``load_outcomes(con, run_id)``). Empty string when nothing blocks.
+    """
+    blocks, warns = [], []
+    for ev in check_evaluations:
+        name, key, severity, passed, meta = _evaluation_fields(ev)
+        if passed:
+            continue
+        (blocks if severity == "ERROR" else warns).append((name, key, severity, meta))
+    lines: list[str] = []
+    if blocks:
+        lines.append(
+            f"质量关卡未通过：{len(blocks)} 项阻断性检查失败 / "
+            f"quality gate blocked: {len(blocks)} failed check(s)"
+        )
+    shown = blocks + (warns if include_warnings else [])
+    for name, key, severity, meta in shown:
+        lines.append(f"- [{severity}] {key} :: {name} ({meta.get('offending_count', '?')} offending)")
+        for lang in ("message_zh", "message_en"):
+            if meta.get(lang):
+                lines.append(f"    {meta[lang]}")
+        sample = meta.get("offending_sample") or []
+        if isinstance(sample, str):
+            try:
+                sample = json.loads(sample)
+            except ValueError:
+                sample = [sample]
+        for row in sample[:10]:
+            lines.append(f"    · {to_json(row)}")
+    if warns and not include_warnings:
+        lines.append(f"警告 {len(warns)} 项（不阻断）/ {len(warns)} warning(s), not blocking: "
+                     + ", ".join(n for n, *_ in warns))
+    return "\n".join(lines)

@@ -1,0 +1,104 @@
+"""quality.runs, summaries for the CLI, Data Docs, and the committed GX project."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import dagster as dg
+import duckdb
+
+from pipelines.quality import (
+    CheckOutcome,
+    checks_for,
+    load_outcomes,
+    quality_checks,
+    record_run,
+    summarize_failures,
+    write_check_result,
+    write_data_docs,
+)
+from pipelines.quality.gx_project import suite_specs
+from pipelines.settings import EXPECTATIONS_DIR, PipelineSettings
+from quality.rows import accident
+
+
+def test_record_run_replaces_the_row(tmp_path):
+    with duckdb.connect(str(tmp_path / "q.duckdb")) as c:
+        start = datetime(2026, 11, 26, 8, 0)
+        record_run(c, "r1", start, None, "running", date(2026, 11, 26), "/data", True)
+        record_run(c, "r1", start, datetime(2026, 11, 26, 8, 5), "blocked", date(2026, 11, 26), "/data", True)
+        rows = c.execute("select run_id, verdict, finished_at, is_sample_data from quality.runs").fetchall()
+    assert rows == [("r1", "blocked", datetime(2026, 11, 26, 8, 5), True)]
+
+
+def test_summarize_failures_from_stored_outcomes(tmp_path):
+    with duckdb.connect(str(tmp_path / "q.duckdb")) as c:
+        write_check_result(c, "r1", CheckOutcome(
+            "raw_accidents_values_valid", "raw.accidents", "ERROR", False, 1,
+            "检查 raw_accidents_values_valid 未通过：1 项不符合。涉及：2024-03.xlsx 第7行。",
+            "Check raw_accidents_values_valid failed: 1 offending. Rows: 2024-03.xlsx row 7.",
+            1.0, [{"source_file": "2024-03.xlsx", "row_number": 7}]))
+        write_check_result(c, "r1", CheckOutcome(
+            "raw_accidents_monthly_volume", "raw.accidents", "WARN", False, 1, "警告", "warning", 1.0, []))
+        outcomes = load_outcomes(c, "r1")
+        stored = c.execute("select offending_sample from quality.check_results where passed = false"
+                           " and severity = 'ERROR'").fetchone()[0]
+    assert json.loads(stored) == [{"source_file": "2024-03.xlsx", "row_number": 7}]
+    text = summarize_failures(outcomes)
+    assert "1 项阻断性检查失败" in text
+    assert "raw.accidents :: raw_accidents_values_valid" in text
+    assert '"row_number": 7' in text
+    assert "raw_accidents_monthly_volume" in text.splitlines()[-1]  # warnings listed, not detailed
+    assert summarize_failures([o for o in outcomes if o.severity == "WARN"]).startswith("警告")
+
+
+def test_data_docs_are_written_for_a_run(settings, con, tmp_path):
+    accident(con, "A-1", datetime(2024, 3, 2, 8, 30))
+    con.close()
+
+    @dg.asset(key=["raw", "accidents"])
+    def raw_accidents() -> None:
+        return None
+
+    checks = checks_for(["raw", "accidents"])
+    result = dg.materialize([raw_accidents, *checks], resources={"settings": settings})
+    index = write_data_docs(tmp_path / "data_docs", run_id=result.run_id)
+    assert index.exists()
+    pages = list((tmp_path / "data_docs" / "validations").rglob("*.html"))
+    assert any("raw_accidents_values_valid" in str(p) for p in pages)
+    assert all(result.run_id in str(p) for p in pages)
+
+
+def test_committed_gx_project_has_every_suite():
+    for spec in suite_specs():
+        for folder in ("expectations", "validation_definitions", "checkpoints"):
+            assert (EXPECTATIONS_DIR / folder / f"{spec.name}.json").exists(), (folder, spec.name)
+    names = {spec.name for spec in suite_specs()}
+    assert names == {s.name for c in quality_checks for s in c.check_specs}
+
+
+def test_committed_suites_match_the_code():
+    """Change a suite in gx_project.py or a threshold in config.py, then `python -m pipelines.quality`."""
+    for spec in suite_specs():
+        saved = json.loads((EXPECTATIONS_DIR / "expectations" / f"{spec.name}.json").read_text())
+        on_disk = [(e["type"], e["kwargs"], e.get("meta") or {}) for e in saved["expectations"]]
+        in_code = [
+            (e.configuration.type, json.loads(json.dumps(e.configuration.kwargs)), e.configuration.meta or {})
+            for e in spec.expectations
+        ]
+        assert on_disk == in_code, spec.name
+
+
+def test_checks_load_into_definitions():
+    keys = {s.asset_key for c in quality_checks for s in c.check_specs}
+    stubs = []
+    for key in keys:
+        @dg.asset(key=key)
+        def _stub() -> None:
+            return None
+
+        stubs.append(_stub)
+    defs = dg.Definitions(assets=stubs, asset_checks=quality_checks,
+                          resources={"settings": PipelineSettings()})
+    assert len(defs.resolve_asset_graph().asset_check_keys) == 25
