@@ -1,0 +1,24 @@
+{#- The as-of date and the last month whose registers are due ("through month").
+    var('as_of') is required to be YYYY-MM-DD; a malformed value fails the run. -#}
+{% macro as_of_date() -%}
+    {%- set v = var('as_of') | string -%}
+    {%- if not modules.re.match('^\d{4}-\d{2}-\d{2}$', v) -%}
+        {{ exceptions.raise_compiler_error("var as_of must be YYYY-MM-DD, got: " ~ v) }}
+    {%- endif -%}
+    cast('{{ v }}' as date)
+{%- endmacro %}
+
+{#- First day of the last month that is due at the as-of date. By default a month is due once
+    it has ended (the as-of date is its last day or later); with include_as_of_month the as-of
+    month itself is due. -#}
+{% macro through_month() -%}
+    {%- if var('include_as_of_month', false) -%}
+    cast(date_trunc('month', {{ as_of_date() }}) as date)
+    {%- else -%}
+    cast(date_trunc('month', {{ as_of_date() }} + interval 1 day) - interval 1 month as date)
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro as_of_year() -%}
+    cast(extract(year from {{ as_of_date() }}) as integer)
+{%- endmacro %}

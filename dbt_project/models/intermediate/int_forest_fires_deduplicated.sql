@@ -1,0 +1,44 @@
+-- Latest revision per 火灾编号 (as for accidents).
+with
+
+fires as (
+
+    select * from {{ ref('stg_forest_fires__forest_fires') }}
+
+),
+
+regions as (
+
+    select * from {{ ref('int_regions_resolved') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by fire_id
+            order by reported_date desc, load_seq desc, source_row_number desc
+        ) as revision_rank,
+        count(*) over (partition by fire_id) as revision_count
+    from fires
+
+),
+
+final as (
+
+    select
+        f.* exclude (revision_rank),
+        cast(extract(year from f.occurred_at) as integer) as year,
+        cast(extract(month from f.occurred_at) as integer) as month,
+        cast(date_trunc('month', f.occurred_at) as date) as occurred_month,
+        g.prefecture_code
+    from ranked as f
+    left join regions as g
+        on f.region_code = g.region_code
+    where f.revision_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,151 @@
+-- Every outcome indicator for every roll-up region × year whose source is complete, plus the
+-- reported capability values. Numerators and denominators are summed over the region's units
+-- (a quiet unit adds 0 because its months are covered); a rate needs its denominator for every
+-- county-level unit (otherwise the rolled-up denominator is null and no value is produced).
+with
+
+indicators as (
+
+    select * from {{ ref('int_indicators_defined') }}
+
+),
+
+bridge as (
+
+    select * from {{ ref('int_region_rollup_bridged') }}
+
+),
+
+completeness as (
+
+    select * from {{ ref('int_sources_completeness_by_region_year') }}
+
+),
+
+measures as (
+
+    select * from {{ ref('int_event_measures_by_month') }}
+
+),
+
+denominators as (
+
+    select * from {{ ref('int_denominators_rolled_up') }}
+
+),
+
+capabilities as (
+
+    select * from {{ ref('int_capabilities_deduplicated') }}
+
+),
+
+complete_region_years as (
+
+    select region_code, source, year, months_due, is_current_year
+    from completeness
+    where is_complete
+
+),
+
+numerators as (
+
+    select
+        b.rollup_region_code as region_code,
+        m.year,
+        m.measure,
+        sum(m.value) as value
+    from measures as m
+    inner join bridge as b
+        on m.region_code = b.county_region_code
+    group by b.rollup_region_code, m.year, m.measure
+
+),
+
+event_inputs as (
+
+    select
+        r.region_code,
+        r.year,
+        i.indicator_code,
+        i.kind,
+        i.multiplier,
+        i.is_count_based,
+        coalesce(n.value, 0) as numerator,
+        d.value * i.denominator_scale_mult / i.denominator_scale_div as denominator,
+        coalesce(bl.value, 0) as blocking_value,
+        r.months_due as months_covered,
+        r.is_current_year
+    from complete_region_years as r
+    inner join indicators as i
+        on i.source = r.source
+        and i.kind in ('count', 'rate')
+    left join numerators as n
+        on n.region_code = r.region_code
+        and n.year = r.year
+        and n.measure = i.numerator_measure
+    left join denominators as d
+        on d.region_code = r.region_code
+        and d.year = r.year
+        and d.measure = i.denominator_measure
+    left join numerators as bl
+        on bl.region_code = r.region_code
+        and bl.year = r.year
+        and bl.measure = i.blocking_measure
+
+),
+
+event_values as (
+
+    select
+        region_code,
+        year,
+        indicator_code,
+        kind,
+        multiplier,
+        is_count_based,
+        numerator,
+        case when kind = 'rate' then denominator end as denominator,
+        case
+            when kind = 'count' then numerator
+            else numerator * multiplier / denominator
+        end as value,
+        months_covered,
+        is_current_year
+    from event_inputs
+    where blocking_value = 0
+        and (kind = 'count' or (denominator is not null and denominator > 0))
+
+),
+
+capability_values as (
+
+    select
+        c.region_code,
+        c.year,
+        c.indicator_code,
+        i.kind,
+        i.multiplier,
+        i.is_count_based,
+        cast(null as double) as numerator,
+        cast(null as double) as denominator,
+        c.value,
+        cast(null as integer) as months_covered,
+        c.year = {{ as_of_year() }} as is_current_year
+    from capabilities as c
+    inner join indicators as i
+        on i.indicator_code = c.indicator_code
+        and i.kind = 'capability'
+    where c.year <= {{ as_of_year() }}
+
+),
+
+final as (
+
+    select * from event_values
+    union all
+    select * from capability_values
+
+)
+
+select * from final

@@ -1,0 +1,63 @@
+-- Accidents and deaths (incl. missing) by sector and rule severity class, per roll-up region
+-- and year (written-off accidents excluded; months up to the through month). Descriptive:
+-- only combinations that occurred; is_year_complete says whether zeros elsewhere are real.
+with
+
+accidents as (
+
+    select * from {{ ref('int_accidents_classified') }}
+    where not is_written_off
+        and occurred_month <= {{ through_month() }}
+
+),
+
+bridge as (
+
+    select * from {{ ref('int_region_rollup_bridged') }}
+
+),
+
+completeness as (
+
+    select * from {{ ref('int_sources_completeness_by_region_year') }}
+    where source = 'accidents'
+
+),
+
+aggregated as (
+
+    select
+        b.rollup_region_code as region_code,
+        a.year,
+        a.sector,
+        a.is_industrial,
+        a.severity_class,
+        count(*) as accidents,
+        sum(a.deaths_incl_missing) as deaths
+    from accidents as a
+    inner join bridge as b
+        on a.region_code = b.county_region_code
+    group by b.rollup_region_code, a.year, a.sector, a.is_industrial, a.severity_class
+
+),
+
+final as (
+
+    select
+        g.region_code,
+        g.year,
+        g.sector,
+        g.is_industrial,
+        g.severity_class,
+        {{ severity_class_zh('g.severity_class') }} as severity_class_zh,
+        g.accidents,
+        g.deaths,
+        coalesce(c.is_complete, false) as is_year_complete
+    from aggregated as g
+    left join completeness as c
+        on c.region_code = g.region_code
+        and c.year = g.year
+
+)
+
+select * from final

@@ -1,0 +1,88 @@
+-- Month-by-month filing status of county-level units per event source, first_year-01 to the
+-- through month. Units in scope for a source: every county-level unit that has ever filed it
+-- (record or 零报告), and every county-level unit of a plan jurisdiction in which any unit
+-- files it (so a unit that never filed is still chased).
+with
+
+regions as (
+
+    select * from {{ ref('int_regions_resolved') }}
+
+),
+
+bridge as (
+
+    select * from {{ ref('int_region_rollup_bridged') }}
+
+),
+
+covered as (
+
+    select * from {{ ref('int_submissions_covered') }}
+
+),
+
+months as (
+
+    select cast(m as date) as month
+    from range(
+        cast('{{ var("first_year") }}-01-01' as timestamp),
+        cast({{ through_month() }} as timestamp) + interval 1 month,
+        interval 1 month
+    ) as t(m)
+
+),
+
+ever_filed as (
+
+    select distinct c.source, c.region_code
+    from covered as c
+    inner join regions as r
+        on c.region_code = r.region_code
+    where r.is_county_level
+
+),
+
+plan_units as (
+
+    select distinct e.source, m.county_region_code as region_code
+    from bridge as m
+    inner join regions as j
+        on m.rollup_region_code = j.region_code
+        and j.is_plan_jurisdiction
+    inner join bridge as f
+        on f.rollup_region_code = m.rollup_region_code
+    inner join ever_filed as e
+        on e.region_code = f.county_region_code
+    where m.is_county_level_member
+
+),
+
+scope as (
+
+    select source, region_code from ever_filed
+    union
+    select source, region_code from plan_units
+
+),
+
+final as (
+
+    select
+        s.region_code,
+        s.source,
+        m.month,
+        cast(extract(year from m.month) as integer) as year,
+        c.region_code is not null as is_covered,
+        coalesce(c.records, 0) as records,
+        coalesce(c.zero_reports, 0) as zero_reports
+    from scope as s
+    cross join months as m
+    left join covered as c
+        on c.source = s.source
+        and c.region_code = s.region_code
+        and c.month = m.month
+
+)
+
+select * from final

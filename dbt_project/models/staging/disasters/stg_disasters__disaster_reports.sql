@@ -1,0 +1,55 @@
+with
+
+source as (
+
+    select * from {{ source('disasters', 'disasters') }}
+
+),
+
+renamed as (
+
+    select
+        trim(event_id) as event_id,
+        trim(hazard) as hazard,
+        start_date,
+        end_date,
+        trim(region_code) as region_code,
+        region_name,
+        is_region_from_name,
+        affected_person_times,
+        deaths,
+        missing,
+        deaths + missing as dead_missing,
+        relocated_person_times,
+        needing_relief_person_times,
+        crop_affected_ha,
+        crop_failed_ha,
+        houses_collapsed,
+        houses_severely_damaged,
+        houses_generally_damaged,
+        direct_loss_10k_yuan,
+        trim(report_stage) as report_stage,
+        -- 初报 < 续报 < 核报: the latest stage wins before the latest 填报日期
+        case trim(report_stage)
+            when '初报' then 1
+            when '续报' then 2
+            when '核报' then 3
+        end as report_stage_rank,
+        reported_date,
+        source_file,
+        file_sha256,
+        sheet_name,
+        row_number as source_row_number,
+        load_seq,
+        loaded_at
+    from source
+
+),
+
+final as (
+
+    select * from renamed
+
+)
+
+select * from final

@@ -1,0 +1,40 @@
+with
+
+source as (
+
+    select * from {{ source('forest_fires', 'forest_fires') }}
+
+),
+
+renamed as (
+
+    select
+        trim(fire_id) as fire_id,
+        occurred_at,
+        cast(occurred_at as date) as occurred_date,
+        trim(region_code) as region_code,
+        region_name,
+        is_region_from_name,
+        burned_area_ha,
+        damaged_forest_ha,
+        nullif(trim(fire_grade), '') as fire_grade,
+        deaths,
+        injuries,
+        reported_date,
+        source_file,
+        file_sha256,
+        sheet_name,
+        row_number as source_row_number,
+        load_seq,
+        loaded_at
+    from source
+
+),
+
+final as (
+
+    select * from renamed
+
+)
+
+select * from final
