@@ -184,7 +184,7 @@ def summarize(result, settings: PipelineSettings, stream) -> RunOutcome:
     warnings = [_check_row(e) for e in failed if e.severity != dg.AssetCheckSeverity.ERROR]
     errors = _step_errors(result)
     outcome = RunOutcome(EXIT_OK, result.run_id, blocking, warnings, errors)
-    materialized = {ev.asset_materialization.asset_key for ev in result.get_asset_materialization_events()}
+    materialized = {ev.asset_key for ev in result.get_asset_materialization_events()}
     published = dg.AssetKey("published_warehouse") in materialized
     for w in warnings:
         stream.write(f"警告 warning: {w['check']} ({w['asset']}) {w['metadata'].get('message_zh', '')}\n")
