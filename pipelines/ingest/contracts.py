@@ -1,0 +1,503 @@
+"""Per-source column specifications: canonical headers, aliases, types, units.
+
+Header matching ignores half- and full-width spaces and line breaks and treats half- and
+full-width brackets alike. A header whose unit (in brackets) differs from the canonical unit
+is matched by its base name and converted (亿元 → 万元, 千公顷 → 公顷, 万元 GDP → 亿元, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Units per family: factor that converts a value given in that unit into the raw unit.
+UNIT_FACTORS: dict[str, dict[str, float]] = {
+    "money_10k": {"万元": 1.0, "元": 1e-4, "千元": 0.1, "百万元": 100.0, "亿元": 1e4},
+    "gdp_100m": {"亿元": 1.0, "万元": 1e-4, "元": 1e-8},
+    "area_ha": {"公顷": 1.0, "ha": 1.0, "千公顷": 1e3, "万公顷": 1e4, "亩": 1 / 15, "万亩": 1e4 / 15},
+    "people_10k": {"万人": 1.0, "人": 1e-4},
+    "count": {
+        "人": 1.0,
+        "人次": 1.0,
+        "间": 1.0,
+        "起": 1.0,
+        "辆": 1.0,
+        "个": 1.0,
+        "处": 1.0,
+        "万人次": 1e4,
+        "万人": 1e4,
+        "万间": 1e4,
+    },
+    "vehicles": {"辆": 1.0, "万辆": 1e4},
+    "coal_10k_t": {"万吨": 1.0, "吨": 1e-4, "亿吨": 1e4},
+}
+
+SECTORS = (
+    "煤矿",
+    "金属非金属矿山",
+    "化工（危险化学品）",
+    "烟花爆竹",
+    "工贸",
+    "建筑业",
+    "其他工矿商贸",
+    "道路运输",
+    "铁路运输",
+    "水上运输",
+    "航空运输",
+    "渔业船舶",
+    "农业机械",
+    "火灾",
+)
+SECTOR_ALIASES = {
+    "危险化学品": "化工（危险化学品）",
+    "化工": "化工（危险化学品）",
+    "危化品": "化工（危险化学品）",
+}
+ACCIDENT_TYPES = (
+    "物体打击",
+    "车辆伤害",
+    "机械伤害",
+    "起重伤害",
+    "触电",
+    "淹溺",
+    "灼烫",
+    "火灾",
+    "高处坠落",
+    "坍塌",
+    "冒顶片帮",
+    "透水",
+    "放炮",
+    "火药爆炸",
+    "瓦斯爆炸",
+    "锅炉爆炸",
+    "容器爆炸",
+    "其它爆炸",
+    "中毒和窒息",
+    "其它伤害",
+)
+ACCIDENT_TYPE_ALIASES = {"其他爆炸": "其它爆炸", "其他伤害": "其它伤害", "中毒窒息": "中毒和窒息"}
+SEVERITIES = ("一般", "较大", "重大", "特别重大")
+SEVERITY_ALIASES = (
+    {f"{s}事故": s for s in SEVERITIES}
+    | {f"{s}火灾": s for s in SEVERITIES}
+    | {f"{s}森林火灾": s for s in SEVERITIES}
+)
+HAZARDS = (
+    "洪涝",
+    "干旱",
+    "台风",
+    "风雹",
+    "低温冷冻",
+    "雪灾",
+    "沙尘暴",
+    "地震",
+    "地质灾害",
+    "森林草原火灾",
+    "生物灾害",
+    "其他",
+)
+HAZARD_ALIASES = {"其它": "其他", "低温冷冻和雪灾": "低温冷冻"}
+STAGES = ("初报", "续报", "核报")
+STATUSES = ("正常", "核销")
+DATA_STATUSES = {"初步核算": 1, "年报": 2, "最终核实": 3, "普查修订": 4}
+YES_NO = {"是": True, "否": False}
+
+# Capability indicators: Chinese name → code (docs/spec/indicators.md).
+CAPABILITY_INDICATORS = {
+    "行政执法装备配备达标率": "enforcement_equipment_compliance_pct",
+    "灾害预警信息发布公众覆盖率": "warning_coverage_pct",
+    "受灾人员基本生活得到有效救助时间": "relief_time_hours",
+    "应急管理部门专业人才占比": "professional_staff_pct",
+    "新增从业人员安全技能培训率": "new_worker_training_pct",
+}
+
+ZERO_REPORT_TOKEN = "零报告"
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a source file.
+
+    kind: text | code | region_name | datetime | date | count | amount | area | enum | bool |
+          year | measure | pct_number
+    required: the cell must not be empty (rows with an empty cell are rejected).
+    mandatory: the header must be present (else the whole file is rejected).
+    detect: used to find the header row.
+    """
+
+    name: str
+    header: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    unit_family: str | None = None
+    required: bool = False
+    mandatory: bool = False
+    detect: bool = False
+    values: tuple[str, ...] = ()
+    value_aliases: dict[str, str] = field(default_factory=dict)
+    default: str | None = None  # value used for an empty enum cell
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    source: str
+    title_zh: str
+    columns: tuple[Col, ...]
+    key: tuple[str, ...] = ()  # record key within a file (with reported_date)
+    key_column: str | None = None  # column holding 零报告
+    zero_date_column: str | None = None
+    event_register: bool = True
+
+    def col(self, name: str) -> Col:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _c(name, header, kind, aliases=(), **kw) -> Col:
+    return Col(name=name, header=header, kind=kind, aliases=tuple(aliases), **kw)
+
+
+REGION_CODE = _c("region_code", "行政区划代码", "code", ["区划代码", "行政区划编码", "区划编码"])
+
+SPECS: dict[str, SourceSpec] = {
+    "accidents": SourceSpec(
+        source="accidents",
+        title_zh="生产安全事故台账",
+        key=("accident_id",),
+        key_column="accident_id",
+        zero_date_column="occurred_at",
+        columns=(
+            _c("accident_id", "事故编号", "text", ["编号"], required=True, mandatory=True, detect=True),
+            _c(
+                "occurred_at",
+                "发生时间",
+                "datetime",
+                ["事故发生时间", "发生日期"],
+                required=True,
+                mandatory=True,
+                detect=True,
+            ),
+            REGION_CODE,
+            _c("region_name", "行政区划名称", "region_name", ["发生地区", "地区"]),
+            _c("unit_name", "单位名称", "text", ["事故单位"]),
+            _c(
+                "sector",
+                "行业领域",
+                "enum",
+                ["统计行业领域"],
+                required=True,
+                mandatory=True,
+                detect=True,
+                values=SECTORS,
+                value_aliases=SECTOR_ALIASES,
+            ),
+            _c("industry_code", "国民经济行业代码", "text", ["行业代码"]),
+            _c(
+                "accident_type",
+                "事故类别",
+                "enum",
+                values=ACCIDENT_TYPES,
+                value_aliases=ACCIDENT_TYPE_ALIASES,
+            ),
+            _c("deaths", "死亡人数", "count", ["死亡"], unit_family="count", mandatory=True),
+            _c("missing", "失踪人数", "count", ["失踪", "下落不明人数"], unit_family="count", mandatory=True),
+            _c(
+                "serious_injuries",
+                "重伤人数",
+                "count",
+                ["重伤（含急性工业中毒）", "重伤"],
+                unit_family="count",
+                mandatory=True,
+            ),
+            _c("minor_injuries", "轻伤人数", "count", ["轻伤"], unit_family="count"),
+            _c(
+                "direct_loss_10k_yuan",
+                "直接经济损失（万元）",
+                "amount",
+                ["经济损失"],
+                unit_family="money_10k",
+                mandatory=True,
+            ),
+            _c(
+                "reported_severity",
+                "事故等级",
+                "enum",
+                ["事故级别"],
+                values=SEVERITIES,
+                value_aliases=SEVERITY_ALIASES,
+            ),
+            _c("involves_operating_vehicle", "涉及营运车辆", "bool", ["营运车辆"]),
+            _c("summary", "事故简况", "text", ["简要经过"]),
+            _c("status", "状态", "enum", values=STATUSES, default="正常"),
+            _c("reported_date", "填报日期", "date", ["上报日期"], required=True, mandatory=True, detect=True),
+        ),
+    ),
+    "disasters": SourceSpec(
+        source="disasters",
+        title_zh="自然灾害损失统计",
+        key=("event_id", "region_code"),
+        key_column="event_id",
+        zero_date_column="start_date",
+        columns=(
+            _c("event_id", "灾害过程编号", "text", ["过程编号"], required=True, mandatory=True, detect=True),
+            _c(
+                "hazard",
+                "灾种",
+                "enum",
+                ["灾害种类"],
+                required=True,
+                mandatory=True,
+                detect=True,
+                values=HAZARDS,
+                value_aliases=HAZARD_ALIASES,
+            ),
+            _c("start_date", "开始日期", "date", ["发生日期"], required=True, mandatory=True, detect=True),
+            _c("end_date", "结束日期", "date"),
+            _c("region_code", "行政区划代码", "code", ["区划代码"]),
+            _c("region_name", "行政区划名称", "region_name", ["地区"]),
+            _c(
+                "affected_person_times",
+                "受灾人次",
+                "count",
+                ["受灾人口（人次）", "受灾人口"],
+                unit_family="count",
+                mandatory=True,
+            ),
+            _c("deaths", "死亡人数", "count", ["因灾死亡人数"], unit_family="count", mandatory=True),
+            _c("missing", "失踪人数", "count", ["因灾失踪人数"], unit_family="count", mandatory=True),
+            _c(
+                "relocated_person_times",
+                "紧急转移安置人次",
+                "count",
+                ["紧急转移安置人口"],
+                unit_family="count",
+                mandatory=True,
+            ),
+            _c(
+                "needing_relief_person_times",
+                "需紧急生活救助人次",
+                "count",
+                unit_family="count",
+                mandatory=True,
+            ),
+            _c(
+                "crop_affected_ha",
+                "农作物受灾面积（公顷）",
+                "area",
+                ["农作物受灾面积"],
+                unit_family="area_ha",
+                mandatory=True,
+            ),
+            _c(
+                "crop_failed_ha",
+                "农作物绝收面积（公顷）",
+                "area",
+                ["绝收面积"],
+                unit_family="area_ha",
+                mandatory=True,
+            ),
+            _c(
+                "houses_collapsed",
+                "倒塌房屋（间）",
+                "count",
+                ["倒塌房屋"],
+                unit_family="count",
+                mandatory=True,
+            ),
+            _c("houses_severely_damaged", "严重损坏房屋（间）", "count", unit_family="count", mandatory=True),
+            _c(
+                "houses_generally_damaged", "一般损坏房屋（间）", "count", unit_family="count", mandatory=True
+            ),
+            _c(
+                "direct_loss_10k_yuan",
+                "直接经济损失（万元）",
+                "amount",
+                ["直接经济损失"],
+                unit_family="money_10k",
+                mandatory=True,
+            ),
+            _c(
+                "report_stage", "报告阶段", "enum", ["报告类型"], required=True, mandatory=True, values=STAGES
+            ),
+            _c("reported_date", "填报日期", "date", required=True, mandatory=True, detect=True),
+        ),
+    ),
+    "forest_fires": SourceSpec(
+        source="forest_fires",
+        title_zh="森林火灾台账",
+        key=("fire_id",),
+        key_column="fire_id",
+        zero_date_column="occurred_at",
+        columns=(
+            _c("fire_id", "火灾编号", "text", required=True, mandatory=True, detect=True),
+            _c(
+                "occurred_at",
+                "发生时间",
+                "datetime",
+                ["起火时间"],
+                required=True,
+                mandatory=True,
+                detect=True,
+            ),
+            _c("region_code", "行政区划代码", "code", ["区划代码"]),
+            _c("region_name", "行政区划名称", "region_name", ["地区"]),
+            _c(
+                "burned_area_ha",
+                "过火面积（公顷）",
+                "area",
+                ["过火面积"],
+                unit_family="area_ha",
+                mandatory=True,
+            ),
+            _c(
+                "damaged_forest_ha",
+                "受害森林面积（公顷）",
+                "area",
+                ["受害森林面积"],
+                unit_family="area_ha",
+                mandatory=True,
+            ),
+            _c("fire_grade", "火灾等级", "enum", values=SEVERITIES, value_aliases=SEVERITY_ALIASES),
+            _c("deaths", "死亡人数", "count", unit_family="count", mandatory=True),
+            _c("injuries", "受伤人数", "count", unit_family="count", mandatory=True),
+            _c("reported_date", "填报日期", "date", required=True, mandatory=True, detect=True),
+        ),
+    ),
+    "statistics": SourceSpec(
+        source="statistics",
+        title_zh="社会经济统计",
+        event_register=False,
+        key=("region_code", "year"),
+        columns=(
+            _c("region_code", "行政区划代码", "code", ["区划代码"]),
+            _c("region_name", "行政区划名称", "region_name", ["地区"]),
+            _c("year", "年份", "year", ["统计年度"], required=True, mandatory=True, detect=True),
+            _c(
+                "gdp_100m_yuan",
+                "地区生产总值（亿元）",
+                "measure",
+                ["地区生产总值", "GDP（亿元）", "GDP"],
+                unit_family="gdp_100m",
+            ),
+            _c(
+                "population_10k",
+                "年末常住人口（万人）",
+                "measure",
+                ["常住人口（万人）", "年末常住人口"],
+                unit_family="people_10k",
+            ),
+            _c(
+                "industrial_workers_10k",
+                "工矿商贸就业人员（万人）",
+                "measure",
+                ["工矿商贸从业人员（万人）", "工矿商贸就业人员", "工矿商贸从业人员"],
+                unit_family="people_10k",
+            ),
+            _c(
+                "operating_vehicles",
+                "营运车辆（辆）",
+                "measure",
+                ["营运车辆数", "营运车辆"],
+                unit_family="vehicles",
+            ),
+            _c(
+                "coal_output_10k_tonnes",
+                "原煤产量（万吨）",
+                "measure",
+                ["原煤产量"],
+                unit_family="coal_10k_t",
+            ),
+            _c("forest_area_ha", "森林面积（公顷）", "measure", ["森林面积"], unit_family="area_ha"),
+            _c("data_status", "数据状态", "enum", values=tuple(DATA_STATUSES), default="年报"),
+            _c("reported_date", "填报日期", "date"),
+        ),
+    ),
+    "capabilities": SourceSpec(
+        source="capabilities",
+        title_zh="应急能力建设指标",
+        event_register=False,
+        key=("region_code", "year", "indicator_code"),
+        columns=(
+            _c("region_code", "行政区划代码", "code", ["区划代码"]),
+            _c("region_name", "行政区划名称", "region_name", ["地区"]),
+            _c("year", "年份", "year", ["统计年度"], required=True, mandatory=True, detect=True),
+            _c(
+                "indicator_code",
+                "指标",
+                "indicator",
+                ["指标名称", "指标代码"],
+                required=True,
+                mandatory=True,
+                detect=True,
+            ),
+            _c("value", "数值", "pct_number", ["指标值", "值"], required=True, mandatory=True, detect=True),
+            _c("reported_date", "填报日期", "date"),
+        ),
+    ),
+}
+
+MEASURE_COLUMNS = (
+    "gdp_100m_yuan",
+    "population_10k",
+    "industrial_workers_10k",
+    "operating_vehicles",
+    "coal_output_10k_tonnes",
+    "forest_area_ha",
+)
+
+_WS = re.compile(r"[\s\u3000\u00a0\ufeff]+")
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")"})
+_UNIT = re.compile(r"^(.*?)\(([^()]*)\)$")
+
+
+def normalize_header(text: str | None) -> str:
+    """Header text for matching: no spaces or line breaks, half-width brackets, lower-case."""
+    if text is None:
+        return ""
+    return _WS.sub("", str(text)).translate(_BRACKETS).lower()
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    col: Col
+    factor: float  # multiply the parsed value by this to get the raw unit
+
+
+def _index(spec: SourceSpec) -> tuple[dict[str, Col], dict[str, Col]]:
+    exact: dict[str, Col] = {}
+    base: dict[str, Col] = {}
+    for col in spec.columns:
+        for h in (col.header, *col.aliases):
+            n = normalize_header(h)
+            exact.setdefault(n, col)
+            m = _UNIT.match(n)
+            b = m.group(1) if m else n
+            if col.unit_family:
+                base.setdefault(b, col)
+    return exact, base
+
+
+_INDEX_CACHE: dict[str, tuple[dict[str, Col], dict[str, Col]]] = {}
+
+
+def match_header(spec: SourceSpec, text: str | None) -> HeaderMatch | None:
+    """The column a header names (with its unit conversion factor), or None."""
+    if spec.source not in _INDEX_CACHE:
+        _INDEX_CACHE[spec.source] = _index(spec)
+    exact, base = _INDEX_CACHE[spec.source]
+    n = normalize_header(text)
+    if not n:
+        return None
+    m = _UNIT.match(n)
+    if n in exact:
+        col = exact[n]
+        factor = 1.0
+        if m and col.unit_family:
+            factor = UNIT_FACTORS[col.unit_family].get(m.group(2), 1.0)
+        return HeaderMatch(col, factor)
+    if m and m.group(1) in base:
+        col = base[m.group(1)]
+        unit = m.group(2)
+        factors = UNIT_FACTORS[col.unit_family or "count"]
+        if unit in factors:
+            return HeaderMatch(col, factors[unit])
+    return None

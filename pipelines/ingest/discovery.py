@@ -1,0 +1,97 @@
+"""Finding the files of a source in the data folder."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.ingest.errors import InputError
+
+LOADABLE_SUFFIXES = (".xlsx", ".csv")
+REJECTED_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".et", ".ods")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    name: str  # file name relative to the source folder
+    path: Path  # resolved path to read
+    sha256: str  # "" when the file was refused before reading
+    size: int
+    refused_code: str | None = None
+    refused_zh: str | None = None
+    refused_en: str | None = None
+
+
+def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def check_data_dir(data_dir: Path) -> Path:
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise InputError(f"数据文件夹不存在：{data_dir}", f"data folder does not exist: {data_dir}")
+    return data_dir.resolve()
+
+
+def list_source_files(data_dir: Path, source: str) -> list[SourceFile]:
+    """Files of ``<data_dir>/<source>/`` in sorted name order.
+
+    Names starting with ``~$`` or ``.`` are ignored (Excel lock files, hidden files), and so
+    is anything that is not a spreadsheet; legacy formats (.xls ...) and symlinks that point
+    outside the data folder are listed as refused.
+    """
+    root = check_data_dir(data_dir)
+    folder = root / source
+    if not folder.is_dir():
+        return []
+    out: list[SourceFile] = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        name = entry.name
+        if name.startswith(("~$", ".")):
+            continue
+        suffix = entry.suffix.lower()
+        if suffix not in LOADABLE_SUFFIXES + REJECTED_SUFFIXES:
+            continue
+        if entry.is_symlink():
+            target = entry.resolve()
+            if not target.is_relative_to(root):
+                out.append(
+                    SourceFile(
+                        name,
+                        entry,
+                        "",
+                        0,
+                        "symlink_outside_data_dir",
+                        f"文件 {name} 是指向数据文件夹之外（{target}）的符号链接，已拒绝读取",
+                        f"file {name} is a symbolic link pointing outside the data folder "
+                        f"({target}); refused",
+                    )
+                )
+                continue
+            path = target
+        else:
+            path = entry
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        sha = sha256_of(path)
+        if suffix in REJECTED_SUFFIXES:
+            out.append(
+                SourceFile(
+                    name,
+                    path,
+                    sha,
+                    size,
+                    "unsupported_format",
+                    f"文件 {name}：不支持的文件格式 {suffix}，请另存为 .xlsx 或 .csv",
+                    f"file {name}: unsupported format {suffix}; save it as .xlsx or .csv",
+                )
+            )
+            continue
+        out.append(SourceFile(name, path, sha, size))
+    return out

@@ -1,0 +1,426 @@
+"""Loading one source's folder into DuckDB schema ``raw``, file by file, incrementally.
+
+Public API: :func:`load_source`, :class:`SourceLoadReport`, :class:`FileLoadReport`,
+:class:`InputError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.ingest.contracts import MEASURE_COLUMNS, SPECS, SourceSpec
+from pipelines.ingest.discovery import SourceFile, list_source_files
+from pipelines.ingest.errors import FileRejected, InputError
+from pipelines.ingest.raw_tables import RAW_TABLES, SOURCES, create_raw_tables
+from pipelines.ingest.reading import read_file
+from pipelines.ingest.validation import SheetValidator, build_messages
+
+__all__ = ["FileLoadReport", "SourceLoadReport", "InputError", "load_source", "process_file"]
+
+
+@dataclass
+class FileLoadReport:
+    file_name: str
+    sha256: str
+    status: str  # loaded / skipped / replaced / removed / rejected
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_zero_reports: int = 0
+    rows_rejected: int = 0
+    reason_zh: str | None = None
+    reason_en: str | None = None
+
+
+@dataclass
+class SourceLoadReport:
+    source: str
+    files: list[FileLoadReport] = field(default_factory=list)
+
+    def _sum(self, attr: str, statuses=("loaded", "replaced", "rejected")) -> int:
+        return sum(getattr(f, attr) for f in self.files if f.status in statuses)
+
+    @property
+    def rows_read(self) -> int:
+        return self._sum("rows_read")
+
+    @property
+    def rows_loaded(self) -> int:
+        return self._sum("rows_loaded")
+
+    @property
+    def rows_zero_reports(self) -> int:
+        return self._sum("rows_zero_reports")
+
+    @property
+    def rows_rejected(self) -> int:
+        return self._sum("rows_rejected")
+
+    @property
+    def files_rejected(self) -> int:
+        return sum(1 for f in self.files if f.status == "rejected")
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+
+@dataclass
+class FileResult:
+    records: pl.DataFrame
+    zero: pl.DataFrame
+    quarantine: pl.DataFrame
+    rows_read: int
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def _value_columns(spec: SourceSpec) -> list[str]:
+    return [c.name for c in spec.columns if c.name not in ("region_name",)] + ["is_region_from_name"]
+
+
+def _conflict_messages(rows: pl.DataFrame, spec: SourceSpec, file_name: str) -> pl.DataFrame:
+    """rows: _sheet, _row, _key (display), _others (list of row numbers) + _raw_record, _deaths_in_row."""
+    key_label = "、".join(spec.col(k).header for k in spec.key if k != "region_code") or "行政区划代码"
+    if "region_code" in spec.key and spec.key != ("region_code",):
+        key_label += "、行政区划代码"
+    rows = rows.with_columns(
+        _others_txt=pl.col("_others").cast(pl.List(pl.String)).list.join("、"),
+        _others_en=pl.col("_others").cast(pl.List(pl.String)).list.join(", "),
+    )
+    checks_zh = pl.concat_str(
+        [
+            pl.lit(f"同一文件中{key_label}（"),
+            pl.col("_key"),
+            pl.lit("）与填报日期都相同的记录出现多次且数值不同（第 "),
+            pl.col("_others_txt"),
+            pl.lit(" 行），无法判断哪一条正确，均不入库"),
+        ]
+    )
+    checks_en = pl.concat_str(
+        [
+            pl.lit(f"the same key {key_label} ("),
+            pl.col("_key"),
+            pl.lit(
+                ") with the same 填报日期 appears more than once in this file with different values (rows "
+            ),
+            pl.col("_others_en"),
+            pl.lit("); ambiguous, none of them is loaded"),
+        ]
+    )
+    from pipelines.ingest.validation import Check
+
+    rows = rows.with_columns(_e_conflict=pl.lit(True))
+    check = Check(
+        "_e_conflict", "conflicting_duplicate", spec.col(spec.key[0]).header, None, checks_zh, checks_en
+    )
+    return build_messages(rows, [check], file_name)
+
+
+def _find_conflicts(
+    records: pl.DataFrame, spec: SourceSpec, group_cols: list[str], value_cols: list[str]
+) -> pl.DataFrame:
+    """Rows (_sheet, _row) whose key + 填报日期 repeats with different values; with _others."""
+    if records.height == 0:
+        return records.select("_sheet", "_row").with_columns(_others=pl.lit(None, pl.List(pl.Int32)))
+    h = records.with_columns(_h=pl.struct(value_cols).hash())
+    groups = (
+        h.group_by(group_cols)
+        .agg(_n=pl.col("_h").n_unique(), _others=pl.col("_row").unique().sort())
+        .filter(pl.col("_n") > 1)
+    )
+    if groups.height == 0:
+        return records.select("_sheet", "_row").head(0).with_columns(_others=pl.lit(None, pl.List(pl.Int32)))
+    return (
+        h.join(groups, on=group_cols, how="inner", nulls_equal=True)
+        .select("_sheet", "_row", "_others")
+        .unique(["_sheet", "_row"])
+    )
+
+
+def _split_conflicts(
+    records: pl.DataFrame, spec: SourceSpec, file_name: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(records without ambiguous duplicates, quarantine rows for them)."""
+    if spec.source == "statistics":
+        long = _statistics_long(records)
+        bad = _find_conflicts(
+            long, spec, ["region_code", "year", "measure", "data_status", "reported_date"], ["value"]
+        )
+    else:
+        group = list(spec.key) + ["reported_date"]
+        bad = _find_conflicts(records, spec, group, _value_columns(spec))
+    if bad.height == 0:
+        return records, records.head(0)
+    hit = records.join(bad, on=["_sheet", "_row"], how="inner", nulls_equal=True)
+    key = pl.concat_str([pl.col(k).cast(pl.String) for k in spec.key], separator=" / ")
+    q = _conflict_messages(hit.with_columns(_key=key), spec, file_name)
+    keep = records.join(bad.select("_sheet", "_row"), on=["_sheet", "_row"], how="anti", nulls_equal=True)
+    return keep, q
+
+
+def _statistics_long(records: pl.DataFrame) -> pl.DataFrame:
+    idx = [
+        "region_code",
+        "region_name",
+        "is_region_from_name",
+        "year",
+        "data_status",
+        "vintage_rank",
+        "reported_date",
+        "_sheet",
+        "_row",
+    ]
+    return (
+        records.select(idx + list(MEASURE_COLUMNS))
+        .unpivot(index=idx, on=list(MEASURE_COLUMNS), variable_name="measure", value_name="value")
+        .filter(pl.col("value").is_not_null())
+    )
+
+
+# --------------------------------------------------------------------------- one file
+
+QCOLS = [
+    "_sheet",
+    "_row",
+    "column_name",
+    "reason_code",
+    "reason_zh",
+    "reason_en",
+    "_raw_record",
+    "_deaths_in_row",
+]
+
+
+def process_file(spec: SourceSpec, f: SourceFile, as_of: date) -> FileResult:
+    """Read and validate one file (raises FileRejected when it cannot be read at all)."""
+    if f.refused_code:
+        raise FileRejected(f.refused_code, f.refused_zh or "", f.refused_en or "")
+    sheets = read_file(f.path, f.name, spec)
+    recs, zeros, rejects = [], [], []
+    rows_read = 0
+    for sheet in sheets:
+        after_footer = False
+        for batch in sheet.batches():
+            if after_footer:
+                continue  # everything after a footer row is not data
+            part = dataclasses.replace(sheet, data=batch, lazy=None, cleanup=None)
+            validator = SheetValidator(spec, part, f.name, as_of)
+            res = validator.run()
+            after_footer = validator.footer_seen
+            rows_read += res.rows_read
+            recs.append(res.records)
+            zeros.append(res.zero)
+            rejects.append(res.rejects.select(QCOLS))
+    records = pl.concat(recs, how="diagonal_relaxed") if len(recs) > 1 else recs[0]
+    records, conflicts = _split_conflicts(records, spec, f.name)
+    if conflicts.height:
+        rejects.append(conflicts.select(QCOLS))
+    quarantine = pl.concat(rejects, how="vertical_relaxed").sort("_sheet", "_row", nulls_last=False)
+    return FileResult(records, pl.concat(zeros, how="vertical_relaxed"), quarantine, rows_read)
+
+
+# --------------------------------------------------------------------------- database
+
+
+def _run(con, sql: str, params=None) -> None:
+    """Execute and read the result fully (DuckDB 2.0: an unread result holds the connection)."""
+    con.execute(sql, params or []).fetchall()
+
+
+def _columns(con, table: str) -> list[str]:
+    """Column names of a raw table, from its definition in raw_tables.py (no catalog query)."""
+    return _TABLE_COLUMNS[table]
+
+
+def _parse_columns(definition: str) -> list[str]:
+    names = []
+    for line in definition.splitlines():
+        line = line.split("--", 1)[0].strip()
+        if line and not line.startswith("{"):
+            names.append(line.split()[0])
+    return names
+
+
+_TABLE_COLUMNS = {t: _parse_columns(d) for t, d in RAW_TABLES.items()}
+
+
+def _insert(con, table: str, df: pl.DataFrame, constants: dict | None = None) -> None:
+    """Insert df by column name; ``constants`` (file lineage) are added by DuckDB, not repeated
+    in the frame."""
+    if df.height == 0:
+        return
+    constants = constants or {}
+    table_cols = _columns(con, table)
+    cols = [c for c in table_cols if c in df.columns and c not in constants]
+    const_cols = [c for c in table_cols if c in constants]
+    view = f"_ingest_{uuid.uuid4().hex}"
+    con.register(view, df.select(cols).to_arrow())
+    try:
+        select = ", ".join([f'"{c}"' for c in cols] + [f'?::{_TYPES[c]} as "{c}"' for c in const_cols])
+        _run(
+            con,
+            f"insert into raw.{table} by name select {select} from {view}",
+            [constants[c] for c in const_cols],
+        )
+    finally:
+        con.unregister(view)
+
+
+_TYPES = {
+    "source": "varchar",
+    "source_file": "varchar",
+    "file_name": "varchar",
+    "file_sha256": "varchar",
+    "load_seq": "bigint",
+    "loaded_at": "timestamp",
+}
+
+
+def _delete_file_rows(con, source: str, file_name: str) -> None:
+    _run(con, f"delete from raw.{source} where source_file = ?", [file_name])
+    _run(con, "delete from raw.zero_reports where source = ? and source_file = ?", [source, file_name])
+    _run(con, "delete from raw.quarantine where source = ? and file_name = ?", [source, file_name])
+    _run(con, "delete from raw.files where source = ? and file_name = ?", [source, file_name])
+
+
+def _lineage(df: pl.DataFrame) -> pl.DataFrame:
+    return df.rename({"_sheet": "sheet_name", "_row": "row_number"})
+
+
+def _write_file(
+    con, spec: SourceSpec, f: SourceFile, res: FileResult, load_seq: int, loaded_at: datetime
+) -> None:
+    lineage = {"source_file": f.name, "file_sha256": f.sha256, "load_seq": load_seq, "loaded_at": loaded_at}
+    if spec.source == "statistics":
+        _insert(con, "statistics", _lineage(_statistics_long(res.records)), lineage)
+    else:
+        _insert(con, spec.source, _lineage(res.records), lineage)
+    if spec.event_register:
+        _insert(con, "zero_reports", _lineage(res.zero), lineage | {"source": spec.source})
+    q = _lineage(res.quarantine).rename({"_raw_record": "raw_record", "_deaths_in_row": "deaths_in_row"})
+    _insert(
+        con,
+        "quarantine",
+        q,
+        {
+            "source": spec.source,
+            "file_name": f.name,
+            "file_sha256": f.sha256,
+            "load_seq": load_seq,
+            "loaded_at": loaded_at,
+        },
+    )
+
+
+def _record_file(con, source: str, f: SourceFile, rep: FileLoadReport, load_seq: int, loaded_at: datetime):
+    _run(
+        con,
+        "insert into raw.files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            source,
+            f.name,
+            f.sha256,
+            f.size,
+            "rejected" if rep.status == "rejected" else "loaded",
+            rep.rows_read,
+            rep.rows_loaded,
+            rep.rows_zero_reports,
+            rep.rows_rejected,
+            rep.reason_zh,
+            rep.reason_en,
+            load_seq,
+            loaded_at,
+        ],
+    )
+
+
+def _reject_file(con, source: str, f: SourceFile, exc: FileRejected, load_seq: int, loaded_at: datetime):
+    _run(
+        con,
+        "insert into raw.quarantine (source, file_name, file_sha256, sheet_name, row_number, column_name, "
+        "reason_code, reason_zh, reason_en, raw_record, deaths_in_row, load_seq, loaded_at) "
+        "values (?, ?, ?, null, null, null, ?, ?, ?, null, null, ?, ?)",
+        [source, f.name, f.sha256, exc.reason_code, exc.reason_zh, exc.reason_en, load_seq, loaded_at],
+    )
+
+
+def load_source(con, source: str, data_dir: Path, as_of: date, loaded_at: datetime) -> SourceLoadReport:
+    """Load ``<data_dir>/<source>/`` into ``raw`` incrementally, in one transaction.
+
+    Unchanged files (same name and SHA-256) are skipped; a changed file replaces what it loaded
+    before; a file gone from the folder has its rows removed. Raises InputError when the data
+    folder does not exist.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SOURCES)}")
+    spec = SPECS[source]
+    files = list_source_files(Path(data_dir), source)
+    if loaded_at.tzinfo is not None:
+        loaded_at = loaded_at.replace(tzinfo=None)  # wall-clock time, as the column has no zone
+    create_raw_tables(con)
+    report = SourceLoadReport(source)
+    _run(con, "begin transaction")
+    try:
+        recorded = {
+            r[0]: r
+            for r in con.execute(
+                "select file_name, file_sha256, status, rows_read, rows_loaded, rows_zero_reports, "
+                "rows_rejected, reason_zh, reason_en from raw.files where source = ?",
+                [source],
+            ).fetchall()
+        }
+        seq = con.execute("select coalesce(max(load_seq), 0) from raw.files").fetchall()[0][0]
+        present = {f.name for f in files}
+        reports: dict[str, FileLoadReport] = {}
+        for name in sorted(set(recorded) - present):
+            _delete_file_rows(con, source, name)
+            reports[name] = FileLoadReport(name, recorded[name][1], "removed")
+        for f in files:
+            old = recorded.get(f.name)
+            if old is not None and old[1] == f.sha256:
+                reports[f.name] = FileLoadReport(
+                    f.name, f.sha256, "skipped", old[3], old[4], old[5], old[6], old[7], old[8]
+                )
+                continue
+            if old is not None:
+                _delete_file_rows(con, source, f.name)
+            seq += 1
+            try:
+                res = process_file(spec, f, as_of)
+            except FileRejected as exc:
+                rep = FileLoadReport(
+                    f.name,
+                    f.sha256,
+                    "rejected",
+                    reason_zh=exc.reason_zh,
+                    reason_en=exc.reason_en,
+                    rows_rejected=0,
+                )
+                _reject_file(con, source, f, exc, seq, loaded_at)
+                _record_file(con, source, f, rep, seq, loaded_at)
+                reports[f.name] = rep
+                continue
+            rep = FileLoadReport(
+                f.name,
+                f.sha256,
+                "replaced" if old is not None else "loaded",
+                rows_read=res.rows_read,
+                rows_loaded=res.records.height,
+                rows_zero_reports=res.zero.height,
+                rows_rejected=res.quarantine.height,
+            )
+            _write_file(con, spec, f, res, seq, loaded_at)
+            _record_file(con, source, f, rep, seq, loaded_at)
+            reports[f.name] = rep
+        report.files = [reports[k] for k in sorted(reports)]
+        _run(con, "commit")
+    except BaseException:
+        _run(con, "rollback")
+        raise
+    return report

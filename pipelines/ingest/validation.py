@@ -1,0 +1,595 @@
+"""Turning the text cells of one sheet into parsed, validated rows (vectorised).
+
+Stage 1 parses every column and computes one boolean flag per check; stage 2 builds the
+bilingual reasons only for the rows that failed (so the hot path — valid rows and zero reports —
+never formats a message).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from pipelines.ingest.contracts import (
+    CAPABILITY_INDICATORS,
+    DATA_STATUSES,
+    YES_NO,
+    ZERO_REPORT_TOKEN,
+    Col,
+    SourceSpec,
+)
+from pipelines.ingest.parsing import (
+    Parsed,
+    clean_text,
+    parse_date,
+    parse_datetime,
+    parse_month,
+    parse_number,
+    parse_year,
+    resolve_regions,
+)
+from pipelines.ingest.reading import SheetData
+
+TOTAL_WORDS = r"^(合计|总计|小计|总合计)[:：]?$"
+FOOTER_RE = (
+    r"^(填表人|审核人|填报日期|制表人|填报人|制表日期|报出日期|单位负责人|统计负责人|负责人|"
+    r"联系电话|联系人|注|备注|说明)([:：]|$)"
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    flag: str  # boolean column name
+    code: str  # reason_code
+    column: str | None  # header as written (None: the whole row)
+    value: str | None  # text column shown as "got"
+    expected_zh: str | pl.Expr
+    expected_en: str | pl.Expr
+
+
+@dataclass
+class SheetResult:
+    records: pl.DataFrame  # valid parsed records (with _sheet, _row, _raw_record, _deaths_in_row)
+    zero: pl.DataFrame  # valid zero reports: region_code, month, _sheet, _row
+    rejects: pl.DataFrame  # quarantine rows (without file-level lineage)
+    rows_read: int
+    checks: list[Check] = field(default_factory=list)
+
+
+def _header_label(text: str | None, fallback: str) -> str:
+    if not text:
+        return fallback
+    return "".join(str(text).split())
+
+
+def _enum_map(col: Col) -> dict[str, str]:
+    m = {v: v for v in col.values}
+    m.update(col.value_aliases)
+    # half-width brackets
+    return m | {k.replace("（", "(").replace("）", ")"): v for k, v in m.items()}
+
+
+def _scale(e: pl.Expr, factor: float) -> pl.Expr:
+    """Unit conversion, so that 1,742,000 万元 is 174.2 亿元 (not 174.20000000000002)."""
+    if factor == 1:
+        return e
+    # polars divides by a scalar through its reciprocal (174.20000000000002): round the noise off
+    return (e * factor).round(9)
+
+
+def _norm_enum(e: pl.Expr) -> pl.Expr:
+    return clean_text(e).str.replace_all(" ", "")
+
+
+def build_messages(df: pl.DataFrame, checks: list[Check], file_name: str) -> pl.DataFrame:
+    """Quarantine reason columns for rows with at least one failed check.
+
+    Returns df with reason_code, column_name, reason_zh, reason_en (first failing check gives
+    code and column; the texts list every failure)."""
+    if df.height == 0:
+        return df.with_columns(
+            reason_code=pl.lit(None, pl.String),
+            column_name=pl.lit(None, pl.String),
+            reason_zh=pl.lit(None, pl.String),
+            reason_en=pl.lit(None, pl.String),
+        )
+    sheet = pl.col("_sheet")
+    row = pl.col("_row").cast(pl.String)
+    loc_zh = pl.concat_str(
+        [
+            pl.lit(f"文件 {file_name}"),
+            pl.when(sheet.is_not_null()).then(pl.lit(" 工作表 ") + sheet).otherwise(pl.lit("")),
+            pl.lit(" 第 "),
+            row,
+            pl.lit(" 行"),
+        ]
+    )
+    loc_en = pl.concat_str(
+        [
+            pl.lit(f"file {file_name}"),
+            pl.when(sheet.is_not_null()).then(pl.lit(", sheet ") + sheet).otherwise(pl.lit("")),
+            pl.lit(", row "),
+            row,
+        ]
+    )
+    structs = []
+    for ch in checks:
+        v = pl.col(ch.value) if ch.value else pl.lit(None, pl.String)
+        exp_zh = ch.expected_zh if isinstance(ch.expected_zh, pl.Expr) else pl.lit(ch.expected_zh)
+        exp_en = ch.expected_en if isinstance(ch.expected_en, pl.Expr) else pl.lit(ch.expected_en)
+        col_zh = pl.lit(f" “{ch.column}” 列：" if ch.column else "：")
+        col_en = pl.lit(f", column {ch.column}: " if ch.column else ": ")
+        got_zh = (
+            pl.when(v.is_null()).then(pl.lit("，实际为空")).otherwise(pl.lit("，实际为“") + v + pl.lit("”"))
+        )
+        got_en = (
+            pl.when(v.is_null())
+            .then(pl.lit(", got an empty cell"))
+            .otherwise(pl.lit(", got '") + v + pl.lit("'"))
+        )
+        if ch.value is None:
+            got_zh, got_en = pl.lit(""), pl.lit("")
+        zh = pl.concat_str([loc_zh, col_zh, exp_zh, got_zh])
+        en = pl.concat_str([loc_en, col_en, exp_en, got_en])
+        structs.append(
+            pl.when(pl.col(ch.flag).fill_null(False)).then(
+                pl.struct(code=pl.lit(ch.code), col=pl.lit(ch.column, pl.String), zh=zh, en=en)
+            )
+        )
+    errs = pl.concat_list(structs).list.drop_nulls()
+    out = df.with_columns(_errs=errs)
+    return out.with_columns(
+        reason_code=pl.col("_errs").list.first().struct.field("code"),
+        column_name=pl.col("_errs").list.first().struct.field("col"),
+        reason_zh=pl.col("_errs").list.eval(pl.element().struct.field("zh")).list.join("；"),
+        reason_en=pl.col("_errs").list.eval(pl.element().struct.field("en")).list.join("; "),
+    ).drop("_errs")
+
+
+class SheetValidator:
+    """Validates the rows of one sheet of one source."""
+
+    def __init__(self, spec: SourceSpec, sheet: SheetData, file_name: str, as_of: date):
+        self.spec = spec
+        self.sheet = sheet
+        self.file_name = file_name
+        self.as_of = as_of
+        self.checks: list[Check] = []
+        self.stage1: dict[str, pl.Expr] = {}
+        self.footer_seen = False
+        self.colmap: dict[str, tuple[str, float, str]] = {}  # name -> (cell column, factor, header label)
+        self.extras: list[tuple[str, str]] = []  # (header label, cell column)
+        labels_seen: set[str] = set()
+        self.record_fields: list[tuple[str, str]] = []  # raw_record: (label, cell column)
+        for i, (h, m) in enumerate(zip(sheet.headers, sheet.matches, strict=True)):
+            cell = f"c{i}"
+            label = _header_label(h, f"第{i + 1}列")
+            base = label
+            k = 2
+            while label in labels_seen:
+                label = f"{base}_{k}"
+                k += 1
+            labels_seen.add(label)
+            self.record_fields.append((label, cell))
+            if m is not None:
+                self.colmap[m.col.name] = (cell, m.factor, label)
+            elif h is not None:
+                self.extras.append((label, cell))
+
+    # ------------------------------------------------------------------ helpers
+    def stage(self, name: str, parsed: Parsed) -> Parsed:
+        """Parse into a temporary column first (so the parser runs once), then read its fields."""
+        self.stage1[f"_p_{name}"] = parsed.struct
+        return Parsed.of(f"_p_{name}")
+
+    def text(self, name: str) -> pl.Expr:
+        if name in self.colmap:
+            return pl.col(self.colmap[name][0])
+        return pl.repeat(None, pl.len(), dtype=pl.String)  # full height: parsers run on batches
+
+    def label(self, name: str) -> str:
+        return self.colmap[name][2] if name in self.colmap else self.spec.col(name).header
+
+    def has(self, name: str) -> bool:
+        return name in self.colmap
+
+    def add(self, flag: str, code: str, name: str | None, expected_zh, expected_en, show_value: bool = True):
+        column = self.label(name) if name else None
+        value = self.colmap[name][0] if (name and show_value and name in self.colmap) else None
+        if name and show_value and name not in self.colmap:
+            value = None
+        self.checks.append(Check(flag, code, column, value, expected_zh, expected_en))
+
+    # ------------------------------------------------------------------ classify rows
+    def classify(self) -> pl.DataFrame:
+        """Drops blank, total and footer rows; adds _sheet and _is_zero."""
+        df = self.sheet.data
+        cells = [c for c in df.columns if c.startswith("c")]
+        stripped = [pl.col(c).str.strip_chars().replace("", None) for c in cells]
+        df = df.with_columns(_first=pl.coalesce(stripped))
+        first = clean_text(pl.col("_first")).str.replace_all(" ", "")
+        df = df.with_columns(_first=first)
+        footer = pl.col("_first").str.contains(FOOTER_RE).fill_null(False)
+        df = df.with_columns(_after_footer=footer.cast(pl.Int32).cum_sum() > 0)
+        self.footer_seen = bool(df.height) and bool(df["_after_footer"].any())
+        df = df.filter(
+            pl.col("_first").is_not_null()
+            & ~pl.col("_after_footer")
+            & ~pl.col("_first").str.contains(TOTAL_WORDS).fill_null(False)
+        )
+        is_zero = pl.lit(False)
+        if self.spec.key_column and self.has(self.spec.key_column):
+            is_zero = (self.text(self.spec.key_column).str.strip_chars() == ZERO_REPORT_TOKEN).fill_null(
+                False
+            )
+        return df.with_columns(_sheet=pl.lit(self.sheet.sheet_name, pl.String), _is_zero=is_zero).drop(
+            "_first", "_after_footer"
+        )
+
+    def raw_record(self) -> pl.Expr:
+        return pl.struct([pl.col(c).alias(lbl) for lbl, c in self.record_fields]).struct.json_encode()
+
+    def extra_columns(self) -> pl.Expr:
+        if not self.extras:
+            return pl.lit(None, pl.String)
+        return pl.struct([pl.col(c).alias(lbl) for lbl, c in self.extras]).struct.json_encode()
+
+    # ------------------------------------------------------------------ region
+    def regions(self, df: pl.DataFrame) -> pl.DataFrame:
+        code_col = self.colmap["region_code"][0] if self.has("region_code") else None
+        name_col = self.colmap["region_name"][0] if self.has("region_name") else None
+        df = resolve_regions(df, code_col, name_col)
+        df = df.with_columns(
+            region_code=pl.col("_rcode"),
+            is_region_from_name=pl.col("_rfrom_name"),
+            region_name=clean_text(self.text("region_name")) if name_col else pl.lit(None, pl.String),
+            _e_rcode=pl.col("_rerr") == "unknown_region_code",
+            _e_rmissing=pl.col("_rerr") == "missing_region",
+            _e_rname=pl.col("_rerr") == "unknown_region_name",
+            _e_ramb=pl.col("_rerr") == "ambiguous_region_name",
+        )
+        self.add(
+            "_e_rcode",
+            "unknown_region_code",
+            "region_code",
+            "应为已知的县级或地市级行政区划代码（6 位数字）",
+            "expected a known 6-digit code of a county-level unit or prefecture",
+        )
+        code_label = "region_code" if self.has("region_code") else "region_name"
+        self.add(
+            "_e_rmissing",
+            "missing_region",
+            code_label,
+            "应填写行政区划代码，或填写能唯一确定区划的行政区划名称",
+            "expected a region code, or a region name that identifies exactly one unit",
+        )
+        self.add(
+            "_e_rname",
+            "unknown_region_name",
+            "region_name",
+            "行政区划代码为空时，名称应为已知的县级或地市级行政区划名称",
+            "with the region code empty, expected the name of a known county-level unit or prefecture",
+        )
+        self.add(
+            "_e_ramb",
+            "ambiguous_region_name",
+            "region_name",
+            pl.concat_str(
+                [pl.lit("名称对应多个行政区划（"), pl.col("_rcands"), pl.lit("），应填写行政区划代码")]
+            ),
+            pl.concat_str(
+                [
+                    pl.lit("the name matches several regions ("),
+                    pl.col("_rcands"),
+                    pl.lit("); expected the region code"),
+                ]
+            ),
+        )
+        return df
+
+    # ------------------------------------------------------------------ columns
+    def parse_column(self, col: Col) -> list[pl.Expr]:
+        """Expressions for the parsed value (named col.name) and its flags."""
+        n = col.name
+        t = self.text(n)
+        exprs: list[pl.Expr] = []
+        if col.kind == "text":
+            v = t.str.strip_chars()
+            v = pl.when(v.str.len_chars() > 0).then(v)
+            exprs.append(v.alias(n))
+            if col.required:
+                exprs.append(v.is_null().alias(f"_e_{n}_missing"))
+                self.add(f"_e_{n}_missing", "missing_value", n, "必须填写", "a value is required")
+        elif col.kind in ("datetime", "date"):
+            p = self.stage(n, parse_datetime(t) if col.kind == "datetime" else parse_date(t))
+            exprs.append(p.value.alias(n))
+            exprs.append(p.invalid.alias(f"_e_{n}_invalid"))
+            self.add(
+                f"_e_{n}_invalid",
+                "invalid_date",
+                n,
+                "应为日期（如 2024-03-05、2024/3/5、2024.3.5、2024年3月5日，可带时间 14:20 或 14时20分）",
+                "expected a date such as 2024-03-05, 2024/3/5, 2024.3.5 or 2024年3月5日, "
+                "optionally with a time 14:20 or 14时20分",
+            )
+            if col.required:
+                exprs.append(p.blank.alias(f"_e_{n}_missing"))
+                self.add(f"_e_{n}_missing", "missing_value", n, "必须填写日期", "a date is required")
+            day = p.value.dt.date() if col.kind == "datetime" else p.value
+            exprs.append((day > pl.lit(self.as_of)).fill_null(False).alias(f"_e_{n}_future"))
+            self.add(
+                f"_e_{n}_future",
+                "future_date",
+                n,
+                f"日期不能晚于数据截止日期 {self.as_of.isoformat()}",
+                f"expected a date not after the as-of date {self.as_of.isoformat()}",
+            )
+        elif col.kind in ("count", "amount", "area"):
+            factor = self.colmap[n][1] if n in self.colmap else 1.0
+            p = self.stage(n, parse_number(t))
+            v = _scale(p.value, factor)
+            if col.kind == "count":
+                v = v.round(6)
+            absent_null = col.name == "minor_injuries" and not self.has(n)
+            if absent_null:
+                exprs.append(pl.lit(None, pl.Float64).alias(n))
+            else:
+                exprs.append(pl.when(p.blank).then(pl.lit(0.0)).otherwise(v).alias(n))
+            what_zh = "非负整数" if col.kind == "count" else "非负数"
+            what_en = "a non-negative whole number" if col.kind == "count" else "a non-negative number"
+            exprs.append(p.invalid.alias(f"_e_{n}_nan"))
+            self.add(f"_e_{n}_nan", "not_a_number", n, f"应为{what_zh}", f"expected {what_en}")
+            exprs.append((v < 0).fill_null(False).alias(f"_e_{n}_neg"))
+            self.add(
+                f"_e_{n}_neg",
+                "negative_value",
+                n,
+                f"应为{what_zh}，不能为负数",
+                f"expected {what_en}, not a negative one",
+            )
+            if col.kind == "count":
+                exprs.append(((v >= 0) & (v != v.floor())).fill_null(False).alias(f"_e_{n}_frac"))
+                self.add(
+                    f"_e_{n}_frac",
+                    "not_a_whole_number",
+                    n,
+                    "应为非负整数",
+                    "expected a non-negative whole number",
+                )
+        elif col.kind == "enum":
+            s = _norm_enum(t)
+            mapping = _enum_map(col)
+            v = s.replace_strict(mapping, default=None, return_dtype=pl.String)
+            if col.default:
+                v = pl.when(s.is_null()).then(pl.lit(col.default)).otherwise(v)
+            exprs.append(v.alias(n))
+            exprs.append((s.is_not_null() & v.is_null()).alias(f"_e_{n}_invalid"))
+            self.add(
+                f"_e_{n}_invalid",
+                "invalid_value",
+                n,
+                f"应为以下之一：{'、'.join(col.values)}",
+                f"expected one of: {', '.join(col.values)}",
+            )
+            if col.required and not col.default:
+                exprs.append(s.is_null().alias(f"_e_{n}_missing"))
+                self.add(f"_e_{n}_missing", "missing_value", n, "必须填写", "a value is required")
+        elif col.kind == "bool":
+            s = _norm_enum(t)
+            v = s.replace_strict(YES_NO, default=None, return_dtype=pl.Boolean)
+            exprs.append(v.alias(n))
+            exprs.append((s.is_not_null() & v.is_null()).alias(f"_e_{n}_invalid"))
+            self.add(f"_e_{n}_invalid", "invalid_value", n, "应为“是”或“否”", "expected 是 (yes) or 否 (no)")
+        elif col.kind == "year":
+            p = self.stage(n, parse_year(t))
+            exprs.append(p.value.alias(n))
+            exprs.append(p.invalid.alias(f"_e_{n}_invalid"))
+            self.add(
+                f"_e_{n}_invalid",
+                "invalid_year",
+                n,
+                "应为四位年份（如 2024）",
+                "expected a 4-digit year such as 2024",
+            )
+            exprs.append(p.blank.alias(f"_e_{n}_missing"))
+            self.add(f"_e_{n}_missing", "missing_value", n, "必须填写年份", "a year is required")
+            exprs.append((p.value > self.as_of.year).fill_null(False).alias(f"_e_{n}_future"))
+            self.add(
+                f"_e_{n}_future",
+                "future_date",
+                n,
+                f"年份不能晚于数据截止日期所在年份 {self.as_of.year}",
+                f"expected a year not after the as-of year {self.as_of.year}",
+            )
+        elif col.kind == "indicator":
+            s = _norm_enum(t)
+            mapping = dict(CAPABILITY_INDICATORS) | {c: c for c in CAPABILITY_INDICATORS.values()}
+            v = s.replace_strict(mapping, default=None, return_dtype=pl.String)
+            exprs.append(v.alias(n))
+            exprs.append((s.is_not_null() & v.is_null()).alias(f"_e_{n}_invalid"))
+            self.add(
+                f"_e_{n}_invalid",
+                "unknown_indicator",
+                n,
+                "应为能力建设指标的中文名称或代码（见 indicators.md）",
+                "expected a capability indicator's Chinese name or code (see indicators.md)",
+            )
+            exprs.append(s.is_null().alias(f"_e_{n}_missing"))
+            self.add(f"_e_{n}_missing", "missing_value", n, "必须填写指标", "an indicator is required")
+        elif col.kind in ("pct_number", "measure"):
+            factor = self.colmap[n][1] if n in self.colmap else 1.0
+            p = self.stage(
+                n, parse_number(t, zero_tokens=(col.kind == "measure"), percent=(col.kind == "pct_number"))
+            )
+            v = _scale(p.value, factor)
+            exprs.append(v.alias(n))
+            exprs.append(p.invalid.alias(f"_e_{n}_nan"))
+            self.add(f"_e_{n}_nan", "not_a_number", n, "应为非负数", "expected a non-negative number")
+            exprs.append((v < 0).fill_null(False).alias(f"_e_{n}_neg"))
+            self.add(
+                f"_e_{n}_neg",
+                "negative_value",
+                n,
+                "应为非负数，不能为负数",
+                "expected a non-negative number, not a negative one",
+            )
+            if col.kind == "pct_number":
+                exprs.append(p.blank.alias(f"_e_{n}_missing"))
+                self.add(f"_e_{n}_missing", "missing_value", n, "必须填写数值", "a value is required")
+        elif col.kind in ("code", "region_name"):
+            pass
+        else:  # pragma: no cover - contract error
+            raise ValueError(f"unknown column kind {col.kind}")
+        return exprs
+
+    def cross_checks(self) -> list[pl.Expr]:
+        s = self.spec.source
+        out: list[pl.Expr] = []
+        if s == "disasters":
+            out.append(
+                (pl.col("end_date") < pl.col("start_date")).fill_null(False).alias("_e_end_before_start")
+            )
+            self.add(
+                "_e_end_before_start",
+                "end_before_start",
+                "end_date",
+                "结束日期不能早于开始日期",
+                "expected an end date on or after the start date",
+            )
+            out.append(
+                (pl.col("crop_failed_ha") > pl.col("crop_affected_ha") + 1e-9)
+                .fill_null(False)
+                .alias("_e_crop")
+            )
+            self.add(
+                "_e_crop",
+                "inconsistent_values",
+                "crop_failed_ha",
+                "绝收面积不能大于受灾面积",
+                "expected crop failure area not above the crop area affected",
+            )
+        if s == "forest_fires":
+            out.append(
+                (pl.col("damaged_forest_ha") > pl.col("burned_area_ha") + 1e-9)
+                .fill_null(False)
+                .alias("_e_forest")
+            )
+            self.add(
+                "_e_forest",
+                "inconsistent_values",
+                "damaged_forest_ha",
+                "受害森林面积不能大于过火面积",
+                "expected the damaged forest area not above the burned area",
+            )
+        return out
+
+    def deaths_in_row(self) -> pl.Expr:
+        parts = []
+        for n in ("deaths", "missing"):
+            if self.has(n):
+                p = Parsed.of(f"_p_{n}")
+                parts.append(pl.when(p.blank).then(pl.lit(0.0)).otherwise(p.value))
+        if not parts:
+            return pl.lit(None, pl.Int32)
+        total = parts[0] if len(parts) == 1 else parts[0] + parts[1]
+        return pl.when(total == total.floor()).then(total).cast(pl.Int32, strict=False)
+
+    # ------------------------------------------------------------------ run
+    def run(self) -> SheetResult:
+        df = self.classify()
+        rows_read = df.height
+        rows = df.filter(~pl.col("_is_zero"))
+        zeros = df.filter(pl.col("_is_zero"))
+
+        # records
+        self.checks = []
+        rows = self.regions(rows)
+        exprs: list[pl.Expr] = []
+        self.stage1 = {}
+        for col in self.spec.columns:
+            exprs.extend(self.parse_column(col))
+        rows = rows.with_columns(**self.stage1)  # each parser runs once per column
+        rows = rows.with_columns(exprs)
+        rows = rows.with_columns(self.cross_checks())
+        if self.spec.source == "statistics":
+            rows = rows.with_columns(
+                vintage_rank=pl.col("data_status").replace_strict(
+                    DATA_STATUSES, default=None, return_dtype=pl.Int32
+                )
+            )
+        flags = [c.flag for c in self.checks]
+        rows = rows.with_columns(
+            _bad=pl.any_horizontal(flags).fill_null(False) if flags else pl.lit(False),
+            _raw_record=self.raw_record(),
+            _deaths_in_row=self.deaths_in_row(),
+            extra_columns=self.extra_columns(),
+        )
+        record_checks = list(self.checks)
+        bad = build_messages(rows.filter(pl.col("_bad")), record_checks, self.file_name)
+        keep = [c.name for c in self.spec.columns] + [
+            "is_region_from_name",
+            "extra_columns",
+            "vintage_rank",
+            "_sheet",
+            "_row",
+            "_raw_record",
+            "_deaths_in_row",
+        ]
+        good = rows.filter(~pl.col("_bad")).select([c for c in keep if c in rows.columns])
+
+        # zero reports
+        self.checks = []
+        zbad = zgood = None
+        zeros = self.regions(zeros)
+        date_col = self.spec.zero_date_column
+        if zeros.height and date_col:
+            zeros = zeros.with_columns(_p_zmonth=parse_month(self.text(date_col)).struct)
+            p = Parsed.of("_p_zmonth")
+            as_of_month = self.as_of.replace(day=1)
+            zeros = zeros.with_columns(
+                month=p.value,
+                _e_zmonth=p.invalid | p.blank,
+                _e_zfuture=(p.value > pl.lit(as_of_month)).fill_null(False),
+            )
+            self.add(
+                "_e_zmonth",
+                "invalid_date",
+                date_col,
+                "零报告应在此列填写所报告的月份（如 2024-03）或该月中的某一日期",
+                "a zero report needs the month it covers (e.g. 2024-03) or a date in that month",
+            )
+            self.add(
+                "_e_zfuture",
+                "future_date",
+                date_col,
+                f"零报告的月份不能晚于数据截止日期 {self.as_of.isoformat()} 所在月份",
+                f"expected a month not after the as-of date {self.as_of.isoformat()}",
+            )
+            flags = [c.flag for c in self.checks]
+            zeros = zeros.with_columns(_bad=pl.any_horizontal(flags).fill_null(False))
+            zb = zeros.filter(pl.col("_bad"))
+            if zb.height:
+                zb = zb.with_columns(_raw_record=self.raw_record(), _deaths_in_row=pl.lit(None, pl.Int32))
+            zbad = build_messages(zb, list(self.checks), self.file_name)
+            zgood = zeros.filter(~pl.col("_bad")).select("region_code", "month", "_sheet", "_row")
+        if zgood is None:
+            zgood = pl.DataFrame(
+                schema={"region_code": pl.String, "month": pl.Date, "_sheet": pl.String, "_row": pl.Int32}
+            )
+        qcols = [
+            "_sheet",
+            "_row",
+            "column_name",
+            "reason_code",
+            "reason_zh",
+            "reason_en",
+            "_raw_record",
+            "_deaths_in_row",
+        ]
+        rejects = [bad.select(qcols)] + ([zbad.select(qcols)] if zbad is not None and zbad.height else [])
+        self.checks = record_checks
+        return SheetResult(
+            records=good, zero=zgood, rejects=pl.concat(rejects, how="vertical_relaxed"), rows_read=rows_read
+        )
