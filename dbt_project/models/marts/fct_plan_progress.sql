@@ -162,13 +162,13 @@ curb_reference as (
         t.plan_id,
         t.region_code,
         t.seq,
-        case when count(*) = {{ var('baseline_year') }} - {{ var('first_year') }} + 1 then avg(v.value) end
+        case when count(*) = {{ var('baseline_year') }} - {{ var('curb_reference_first_year') }} + 1 then avg(v.value) end
             as reference_mean
     from targets as t
     inner join indicator_values as v
         on v.region_code = t.region_code
         and v.indicator_code = t.indicator_code
-        and v.year between {{ var('first_year') }} and {{ var('baseline_year') }}
+        and v.year between {{ var('curb_reference_first_year') }} and {{ var('baseline_year') }}
     group by t.plan_id, t.region_code, t.seq
 
 ),

@@ -1,5 +1,6 @@
--- Month-by-month filing status of county-level units per event source, first_year-01 to the
--- through month. Units in scope for a source: every county-level unit that has ever filed it
+-- Month-by-month filing status of county-level units per event source, from the first month in
+-- which the source has any filing in the warehouse (never before first_year-01) to the through
+-- month: a warehouse started in 2016 is not chased for 2015. Units in scope for a source: every county-level unit that has ever filed it
 -- (record or 零报告), and every county-level unit of a plan jurisdiction in which any unit
 -- files it (so a unit that never filed is still chased).
 with
@@ -66,6 +67,14 @@ scope as (
 
 ),
 
+source_start as (
+
+    select source, min(month) as first_month
+    from covered
+    group by source
+
+),
+
 final as (
 
     select
@@ -77,7 +86,10 @@ final as (
         coalesce(c.records, 0) as records,
         coalesce(c.zero_reports, 0) as zero_reports
     from scope as s
-    cross join months as m
+    inner join source_start as st
+        on st.source = s.source
+    inner join months as m
+        on m.month >= st.first_month
     left join covered as c
         on c.source = s.source
         and c.region_code = s.region_code
