@@ -156,7 +156,7 @@ def ytd(con, region: str, year: int) -> list[Row]:
         con,
         """
         select y.indicator_code, y.year, y.through_month, y.value_ytd,
-               y.prior_year_value_same_months, y.change_pct, y.is_complete,
+               y.prior_year_value_same_months, y.change_pct, y.is_complete, y.due_through_month,
                i.indicator_name_zh, i.unit_zh, i.kind
         from marts.fct_ytd_comparison y
         left join marts.dim_indicator i using (indicator_code)

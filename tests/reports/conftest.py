@@ -40,7 +40,7 @@ create table marts.fct_plan_progress(plan_id varchar, region_code varchar, seq i
   note varchar);
 create table marts.fct_ytd_comparison(region_code varchar, indicator_code varchar, year integer,
   through_month integer, value_ytd double, prior_year_value_same_months double, change_pct double,
-  is_complete boolean);
+  is_complete boolean, due_through_month integer);
 create table marts.fct_accident_breakdown(region_code varchar, year integer, sector varchar,
   is_industrial boolean, severity_class varchar, accidents integer, deaths integer);
 create table marts.fct_disaster_breakdown(region_code varchar, year integer, hazard varchar, events integer,
@@ -420,9 +420,11 @@ PLAN_PROGRESS = [
 ]
 
 YTD = [
-    ("230500", "safety_deaths", 2026, 10, 22, 28, -21.4, True),
-    ("230500", "deaths_per_100m_gdp", 2026, 10, None, 0.07, None, False),
-    ("150781", "safety_deaths", 2026, 10, 1, 2, -50.0, True),
+    ("230500", "safety_deaths", 2026, 10, 22, 28, -21.4, True, 10),
+    ("230500", "deaths_per_100m_gdp", 2026, 10, None, None, None, False, 10),
+    # a late county shortens the window to January–August
+    ("230500", "safety_accidents", 2026, 8, 20, 25, -20.0, False, 10),
+    ("150781", "safety_deaths", 2026, 10, 1, 2, -50.0, True, 10),
 ]
 
 ACC_BREAKDOWN = [

@@ -179,3 +179,9 @@ def test_missing_required_mart_is_an_error(tmp_path):
             build_reports(con, tmp_path / "out", as_of=AS_OF, is_sample_data=True, run_id=RUN_ID)
     finally:
         con.close()
+
+
+def test_ytd_window_shortened_by_a_late_unit_is_labelled(built):
+    out, _ = built
+    html = next(p for p in out.glob("230500*.html")).read_text(encoding="utf-8")
+    assert "仅比较1—8月（应报至10月，有单位未报）" in html

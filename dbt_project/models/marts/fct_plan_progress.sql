@@ -17,7 +17,7 @@ with
 
 targets_seed as (
 
-    select * from {{ ref('plan_targets') }}
+    select * from {{ ref('int_plan_targets') }}
 
 ),
 

@@ -1,6 +1,8 @@
--- Current-year monitoring: January..through month of the as-of year against the same months of
--- the prior year, for the count indicators, at every roll-up region where the source is filed.
--- A side that is not covered by every county-level unit for every one of those months is null.
+-- Current-year monitoring: January..the last month every county-level unit of the region has
+-- filed (through_month; the months due are January..due_through_month) against the same months
+-- of the prior year, for the count indicators, at every roll-up region where the source is filed.
+-- One late county shortens the window (and says so: is_full_window) instead of blanking it; a
+-- region with no month complete in both years is null, never 0.
 with
 
 indicators as (
@@ -45,36 +47,70 @@ county_members as (
 
 ),
 
-unit_months as (
+due_months as (
 
-    -- covered months Jan..through month, per unit, source and year (current and prior)
-    select c.region_code, c.source, c.year, count(distinct c.month) as months_covered
-    from covered as c
+    -- January..through month of the current and the prior year
+    select y.year, cast(t.m as integer) as month_number
+    from (select year from window_def union all select year - 1 from window_def) as y
     cross join window_def as w
-    where c.year in (w.year, w.year - 1)
-        and extract(month from c.month) <= w.through_month
-    group by c.region_code, c.source, c.year
+    cross join range(1, w.through_month + 1) as t(m)
 
 ),
 
-side_completeness as (
+unit_first_gap as (
 
+    -- the first month of the window a unit has not filed (null: filed every month)
     select
-        m.rollup_region_code as region_code,
+        m.rollup_region_code,
+        m.county_region_code,
         s.source,
-        y.year,
-        sum(case when coalesce(u.months_covered, 0) >= w.through_month then 1 else 0 end) = count(*)
-            as is_complete,
-        sum(coalesce(u.months_covered, 0)) as months_covered_total
+        d.year,
+        min(d.month_number) filter (where c.region_code is null) as first_gap,
+        count(c.region_code) as months_covered
     from county_members as m
     cross join (select distinct source from indicators) as s
+    cross join due_months as d
+    left join covered as c
+        on c.region_code = m.county_region_code
+        and c.source = s.source
+        and c.year = d.year
+        and cast(extract(month from c.month) as integer) = d.month_number
+    group by m.rollup_region_code, m.county_region_code, s.source, d.year
+
+),
+
+region_complete_through as (
+
+    -- the last month up to which every county-level unit of the region filed every month
+    select
+        g.rollup_region_code as region_code,
+        g.source,
+        g.year,
+        min(coalesce(g.first_gap - 1, w.through_month)) as complete_through_month,
+        sum(g.months_covered) as months_covered_total
+    from unit_first_gap as g
     cross join window_def as w
-    cross join (select w2.year from window_def as w2 union all select w3.year - 1 from window_def as w3) as y
-    left join unit_months as u
-        on u.region_code = m.county_region_code
-        and u.source = s.source
-        and u.year = y.year
-    group by m.rollup_region_code, s.source, y.year
+    group by g.rollup_region_code, g.source, g.year
+
+),
+
+windows as (
+
+    -- the months compared: January..the last month both years are complete for every unit
+    select
+        cur.region_code,
+        cur.source,
+        least(cur.complete_through_month, pri.complete_through_month) as compared_through_month,
+        cur.complete_through_month = w.through_month as is_current_complete,
+        pri.complete_through_month = w.through_month as is_prior_complete,
+        cur.months_covered_total + pri.months_covered_total as months_covered_total
+    from region_complete_through as cur
+    cross join window_def as w
+    inner join region_complete_through as pri
+        on pri.region_code = cur.region_code
+        and pri.source = cur.source
+        and pri.year = w.year - 1
+    where cur.year = w.year
 
 ),
 
@@ -84,46 +120,50 @@ sums as (
         b.rollup_region_code as region_code,
         m.year,
         m.measure,
+        i.source,
         sum(m.value) as value
     from measures as m
     inner join bridge as b
         on m.region_code = b.county_region_code
+    inner join (select distinct source, numerator_measure from indicators) as i
+        on i.numerator_measure = m.measure
+    inner join windows as win
+        on win.region_code = b.rollup_region_code
+        and win.source = i.source
     cross join window_def as w
     where m.year in (w.year, w.year - 1)
-        and m.month_number <= w.through_month
-    group by b.rollup_region_code, m.year, m.measure
+        and m.month_number <= win.compared_through_month
+    group by b.rollup_region_code, m.year, m.measure, i.source
 
 ),
 
 combined as (
 
     select
-        cur.region_code,
+        win.region_code,
         i.indicator_code,
         w.year,
-        w.through_month,
-        case when cur.is_complete then coalesce(sc.value, 0) end as value_ytd,
-        case when pri.is_complete then coalesce(sp.value, 0) end as prior_year_value_same_months,
-        cur.is_complete as is_current_complete,
-        pri.is_complete as is_prior_complete
-    from side_completeness as cur
+        win.compared_through_month as through_month,
+        w.through_month as due_through_month,
+        case when win.compared_through_month > 0 then coalesce(sc.value, 0) end as value_ytd,
+        case when win.compared_through_month > 0 then coalesce(sp.value, 0) end
+            as prior_year_value_same_months,
+        win.is_current_complete,
+        win.is_prior_complete,
+        win.compared_through_month = w.through_month as is_full_window
+    from windows as win
     cross join window_def as w
     inner join indicators as i
-        on i.source = cur.source
-    inner join side_completeness as pri
-        on pri.region_code = cur.region_code
-        and pri.source = cur.source
-        and pri.year = w.year - 1
+        on i.source = win.source
     left join sums as sc
-        on sc.region_code = cur.region_code
+        on sc.region_code = win.region_code
         and sc.year = w.year
         and sc.measure = i.numerator_measure
     left join sums as sp
-        on sp.region_code = cur.region_code
+        on sp.region_code = win.region_code
         and sp.year = w.year - 1
         and sp.measure = i.numerator_measure
-    where cur.year = w.year
-        and (cur.months_covered_total > 0 or pri.months_covered_total > 0)
+    where win.months_covered_total > 0
 
 ),
 
@@ -140,9 +180,11 @@ final as (
             when value_ytd is not null and prior_year_value_same_months > 0
                 then (value_ytd - prior_year_value_same_months) * 100.0 / prior_year_value_same_months
         end as change_pct,
-        is_current_complete and is_prior_complete as is_complete,
+        is_full_window as is_complete,
         is_current_complete,
-        is_prior_complete
+        is_prior_complete,
+        due_through_month,
+        is_full_window
     from combined
 
 )
