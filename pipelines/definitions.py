@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.automation.jobs import full_run_job
+from pipelines.automation.jobs import jobs
 from pipelines.automation.schedules import schedules
 from pipelines.automation.sensors import sensors
 from pipelines.ingest import ingest_assets
@@ -17,7 +17,7 @@ from pipelines.transform.assets import dbt_resource, warehouse_dbt_models
 defs = dg.Definitions(
     assets=[warehouse_workspace, *ingest_assets, warehouse_dbt_models, leadership_reports, published_warehouse],
     asset_checks=quality_checks,
-    jobs=[full_run_job],
+    jobs=jobs,
     schedules=schedules,
     sensors=sensors,
     resources={"settings": PipelineSettings(), "dbt": dbt_resource},

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.automation.jobs import FULL_RUN_JOB
 from pipelines.errors import PipelineError
 from pipelines.publish.workspace import acquire_lock, release_lock
 from pipelines.settings import PROJECT_DIR, TIMEZONE, PipelineSettings
 
 EXIT_OK, EXIT_FAILED, EXIT_BLOCKED = 0, 1, 2
-from pipelines.automation.jobs import FULL_RUN_JOB
 
 
 @dataclass
@@ -114,16 +114,17 @@ class _ProgressHandler(logging.Handler):
 
 def run_pipeline(options: RunOptions, stream=sys.stdout) -> RunOutcome:
     """Materialize the whole graph on the given folder; publish only if the gate passed."""
-    from pipelines.definitions import defs  # imported late: it prepares the dbt manifest
-
     settings = settings_from(options)
     if not settings.data_path.is_dir():
         raise PipelineError(
             f"数据目录不存在：{settings.data_path}", f"The data folder does not exist: {settings.data_path}"
         )
     ensure_dagster_home()
+    # The lock first: a second run is refused at once, before the slow import of the definitions.
     acquire_lock(settings.warehouse_path)
     try:
+        from pipelines.definitions import defs  # imported late: it prepares the dbt manifest
+
         return _execute(defs, settings, options, stream)
     finally:
         release_lock(settings.warehouse_path)

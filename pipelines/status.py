@@ -1,53 +1,179 @@
-"""`python -m pipelines status`: the last runs, their verdicts, and what is published."""
+"""`python -m pipelines status`: the last loads, the gate's verdict, and what is published.
+
+Reads, never writes: ``runs.jsonl`` beside the warehouse (one line per CLI run), the Dagster run
+history (``$DAGSTER_HOME``, runs started from the UI, the schedules and the sensor), the lock
+file (is a load running now?), and the published warehouse opened read-only.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from pipelines.settings import TIMEZONE, PipelineSettings
+from pipelines.publish.workspace import lock_path
+from pipelines.settings import PROJECT_DIR, TIMEZONE, PipelineSettings
 
 
-def print_status(warehouse: Path | None, limit: int = 5) -> int:
-    settings = PipelineSettings(warehouse=str(warehouse or ""))
-    published = settings.warehouse_path
+def lock_holder(warehouse: Path) -> int | None:
+    """The pid holding the single-writer lock, from /proc/locks (no lock taken), else None."""
+    path = lock_path(warehouse)
+    try:
+        inode = path.stat().st_ino
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        parts = line.split()
+        # "1: FLOCK  ADVISORY  WRITE 4242 08:01:1234567 0 EOF"
+        if "FLOCK" in parts and len(parts) >= 6:
+            i = parts.index("FLOCK")
+            pid, dev_inode = parts[i + 3], parts[i + 4]
+            if dev_inode.rsplit(":", 1)[-1] == str(inode) and pid.isdigit():
+                return int(pid)
+    return None
+
+
+def _run_log(published: Path, limit: int) -> list[str]:
     log = published.with_name("runs.jsonl")
-    print(f"数据仓库 warehouse: {published}")
-    if log.exists():
-        lines = log.read_text(encoding="utf-8").splitlines()[-limit:]
-        print(f"最近 {len(lines)} 次运行 last runs:")
-        for line in lines:
+    if not log.exists():
+        return ["尚无命令行运行记录 no command-line run recorded yet"]
+    lines = log.read_text(encoding="utf-8").splitlines()[-limit:]
+    out = [f"最近 {len(lines)} 次命令行运行 last command-line runs ({log}):"]
+    for line in lines:
+        try:
             entry = json.loads(line)
-            detail = ", ".join(entry.get("failed_checks") or entry.get("errors") or [])
-            print(f"  {entry['finished_at']}  {entry['verdict']:9s}  as-of {entry['as_of']}  {entry['data_dir']}"
-                  + (f"  [{detail}]" if detail else ""))
-    else:
-        print("尚无运行记录 no run recorded yet")
-    if not published.exists():
-        print("尚未发布 nothing published yet")
-        return 0
-    modified = datetime.fromtimestamp(published.stat().st_mtime, TIMEZONE).isoformat(timespec="seconds")
-    print(f"已发布 published: {modified}, {published.stat().st_size / 1e6:.1f} MB")
-    con = duckdb.connect(str(published), read_only=True)
+        except json.JSONDecodeError:
+            continue
+        detail = ", ".join(entry.get("failed_checks") or entry.get("errors") or [])
+        out.append(f"  {entry['finished_at']}  {entry['verdict']:9s}  as-of {entry['as_of']}  "
+                   f"{entry['data_dir']}" + (f"  [{detail}]" if detail else ""))
+    return out
+
+
+def _dagster_runs(limit: int) -> list[str]:
+    """Runs in the Dagster instance (UI, schedules, sensor and CLI alike), newest first."""
+    home = Path(os.environ.get("DAGSTER_HOME") or PROJECT_DIR / "var" / "dagster_home")
+    if not (home / "history").exists():
+        return [f"Dagster 运行历史为空 no Dagster run history in {home}"]
+    try:
+        import dagster as dg
+
+        os.environ.setdefault("DAGSTER_HOME", str(home))
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            records = instance.get_run_records(limit=limit)
+    except Exception as exc:  # history is informative only; never fail `status` for it
+        return [f"无法读取 Dagster 运行历史 cannot read the Dagster run history in {home}: {exc}"]
+    out = [f"Dagster 最近 {len(records)} 次运行 last Dagster runs ({home}):"]
+    for record in records:
+        run = record.dagster_run
+        started = (datetime.fromtimestamp(record.start_time, TIMEZONE).isoformat(timespec="seconds")
+                   if record.start_time else "-")
+        trigger = run.tags.get("em/trigger") or run.tags.get("dagster/schedule_name") or \
+            run.tags.get("dagster/sensor_name") or "ui"
+        out.append(f"  {started}  {run.status.value:9s}  {run.job_name:17s} {trigger:8s} {run.run_id}")
+    return out
+
+
+def _published(con) -> list[str]:
+    out = []
     try:
         rows = con.execute(
-            "select source, count(*), sum(rows_loaded), sum(rows_rejected), max(loaded_at) "
-            "from raw.files group by source order by source"
+            "select source, count(*), count(*) filter (where status = 'rejected'), sum(rows_loaded), "
+            "sum(rows_rejected), max(loaded_at) from raw.files group by source order by source"
         ).fetchall()
-        print("已加载文件 loaded files (source, files, rows loaded, rows rejected, last load):")
-        for source, files, loaded, rejected, last in rows:
-            print(f"  {source:13s} {files:5d} {loaded or 0:9d} {rejected or 0:7d}  {last}")
+    except duckdb.CatalogException:
+        return ["  尚未加载任何文件 no file loaded yet"]
+    out.append("  已加载文件 loaded files "
+               "(source, files, rejected whole, rows loaded, rows rejected, last load):")
+    for source, files, rejected_files, loaded, rejected, last in rows:
+        out.append(f"    {source:13s} {files:5d} {rejected_files:4d} {loaded or 0:9d} {rejected or 0:7d}"
+                   f"  {last}")
+    try:
+        last = con.execute(
+            "select run_id, max(logged_at), "
+            "count(*) filter (where status in ('loaded', 'replaced')), "
+            "count(*) filter (where status = 'rejected'), "
+            "count(*) filter (where status = 'removed'), "
+            "coalesce(sum(rows_loaded) filter (where status in ('loaded', 'replaced')), 0), "
+            "coalesce(sum(rows_revised), 0), "
+            "coalesce(sum(rows_rejected) filter (where status in ('loaded', 'replaced', 'rejected')), 0) "
+            "from raw.load_log group by run_id order by 2 desc limit 1"
+        ).fetchall()
+    except duckdb.CatalogException:
+        last = []
+    for run_id, at, files, rejected_files, removed, loaded, revised, rejected in last:
+        out.append(f"  最近一次加载 last load {at} (run {run_id}): {files} 个文件载入 files loaded, "
+                   f"{rejected_files} 个整体拒收 rejected whole, {removed} 个已删除 removed; "
+                   f"{loaded} 行入库 rows loaded, {revised} 条修订 revised, {rejected} 行拒收 rejected")
+    try:
         verdict = con.execute(
-            "select run_id, max(checked_at), count(*) filter (where passed), count(*) filter (where not passed) "
+            "select run_id, max(checked_at), count(*) filter (where passed), "
+            "count(*) filter (where not passed and severity = 'ERROR'), "
+            "count(*) filter (where not passed and severity <> 'ERROR'), "
+            "list(check_name order by check_name) filter (where not passed) "
             "from quality.check_results group by run_id order by 2 desc limit 1"
         ).fetchall()
-        for run_id, checked_at, passed, failed in verdict:
-            print(f"质量检查 checks of published run {run_id}: {passed} passed, {failed} warned, at {checked_at}")
     except duckdb.CatalogException:
-        pass
+        verdict = []
+    if not verdict:
+        out.append("  质量检查 quality checks: 无记录 none recorded")
+    for run_id, checked_at, passed, blocking, warned, failed_names in verdict:
+        word = "通过 passed" if not warned else "通过（有警告） passed with warnings"
+        if blocking:  # cannot normally be published; say so plainly if it ever is
+            word = "未通过 BLOCKED"
+        out.append(f"  质量关口 gate of the published run {run_id}: {word} — {passed} passed, "
+                   f"{warned} warned, {blocking} blocking, checked {checked_at}")
+        for name in failed_names or []:
+            out.append(f"    ! {name}")
+    return out
+
+
+def status_lines(warehouse: Path | None = None, reports_dir: Path | None = None, limit: int = 5) -> list[str]:
+    settings = PipelineSettings(warehouse=str(warehouse or ""), reports_dir=str(reports_dir or ""))
+    published = settings.warehouse_path
+    lines = [f"数据仓库 warehouse: {published}"]
+    holder = lock_holder(published)
+    if holder is not None:
+        lines.append(f"正在加载 a load is running now (pid {holder}); "
+                     "完成前不会发布 nothing changes until it publishes")
+    elif settings.build_path.exists():
+        lines.append("上次运行被中断，其私有构建文件将由下次运行丢弃 "
+                     f"an interrupted run left {settings.build_path}; "
+                     "the next run discards it (the published files were not touched)")
+    lines += _run_log(published, limit)
+    lines += _dagster_runs(limit)
+    if not published.exists():
+        lines.append("尚未发布 nothing published yet")
+        return lines
+    modified = datetime.fromtimestamp(published.stat().st_mtime, TIMEZONE).isoformat(timespec="seconds")
+    lines.append(f"已发布 published: {modified}, {published.stat().st_size / 1e6:.1f} MB")
+    index = settings.reports_path / "index.html"
+    if index.exists():
+        at = datetime.fromtimestamp(index.stat().st_mtime, TIMEZONE).isoformat(timespec="seconds")
+        extra = " + load_report.html" if (settings.reports_path / "load_report.html").exists() else ""
+        lines.append(f"  报告 reports: {index} ({at}){extra}")
+    else:
+        lines.append(f"  报告 reports: 无 none in {settings.reports_path}")
+    try:
+        con = duckdb.connect(str(published), read_only=True)
+    except duckdb.Error as exc:
+        lines.append(f"  无法打开已发布文件 cannot open the published file: {exc}")
+        lines.append("  如文件损坏，可用 `python -m pipelines run --rebuild` 从原始文件重建 "
+                     "if it is corrupt, rebuild it from the raw files with "
+                     "`python -m pipelines run --rebuild`")
+        return lines
+    try:
+        lines += _published(con)
     finally:
         con.close()
+    return lines
+
+
+def print_status(warehouse: Path | None, limit: int = 5, reports_dir: Path | None = None) -> int:
+    for line in status_lines(warehouse, reports_dir, limit):
+        print(line)
     return 0

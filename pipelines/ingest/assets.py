@@ -7,6 +7,7 @@ import dagster as dg
 from pipelines.ingest.contracts import SPECS
 from pipelines.ingest.loader import SourceLoadReport, load_source
 from pipelines.ingest.raw_tables import SOURCES
+from pipelines.load_report import record_source_load, rejection_summary
 from pipelines.settings import TIMEZONE, PipelineSettings
 
 STATUS_ZH = {
@@ -18,34 +19,51 @@ STATUS_ZH = {
 }
 
 
-def report_markdown(report: SourceLoadReport) -> str:
+def report_markdown(report: SourceLoadReport, revised: dict[str, int] | None = None) -> str:
+    revised = revised or {}
     lines = [
-        "| 文件 file | 状态 status | 读取 read | 入库 loaded | 零报告 zero reports | 拒收 rejected "
-        "| 原因 reason |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| 文件 file | 状态 status | 读取 read | 入库 loaded | 零报告 zero reports | 修订 revised "
+        "| 拒收 rejected | 原因 reason |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for f in report.files:
         reason = (f.reason_zh or "").replace("|", "\\|")
         lines.append(
             f"| {f.file_name} | {STATUS_ZH.get(f.status, f.status)} {f.status} | {f.rows_read} "
             f"| {f.rows_loaded} "
-            f"| {f.rows_zero_reports} | {f.rows_rejected} | {reason} |"
+            f"| {f.rows_zero_reports} | {revised.get(f.file_name, 0)} | {f.rows_rejected} | {reason} |"
         )
     return "\n".join(lines)
 
 
-def report_metadata(report: SourceLoadReport) -> dict:
-    return {
+def rejections_markdown(rejections: list[dict]) -> str:
+    lines = ["| 文件 file | 列 column | 原因 reason | 行数 rows | 行号 first rows |",
+             "|---|---|---|---:|---|"]
+    for r in rejections:
+        reason = (r["reason_zh"] or "").replace("|", "\\|")
+        rows = ", ".join(str(n) for n in r["first_rows"])
+        lines.append(f"| {r['file_name']} | {r['column_name'] or ''} | {reason} | {r['rows']} | {rows} |")
+    return "\n".join(lines)
+
+
+def report_metadata(report: SourceLoadReport, revised: dict[str, int] | None = None,
+                    rejections: list[dict] | None = None) -> dict:
+    revised = revised or {}
+    metadata = {
         "rows_read": dg.MetadataValue.int(report.rows_read),
         "rows_loaded": dg.MetadataValue.int(report.rows_loaded),
         "rows_zero_reports": dg.MetadataValue.int(report.rows_zero_reports),
+        "rows_revised": dg.MetadataValue.int(sum(revised.values())),
         "rows_rejected": dg.MetadataValue.int(report.rows_rejected),
         "files_loaded": dg.MetadataValue.int(report.count("loaded") + report.count("replaced")),
         "files_skipped": dg.MetadataValue.int(report.count("skipped")),
         "files_removed": dg.MetadataValue.int(report.count("removed")),
         "files_rejected": dg.MetadataValue.int(report.files_rejected),
-        "files": dg.MetadataValue.md(report_markdown(report)),
+        "files": dg.MetadataValue.md(report_markdown(report, revised)),
     }
+    if rejections:
+        metadata["rejections"] = dg.MetadataValue.md(rejections_markdown(rejections))
+    return metadata
 
 
 def _make_asset(source: str) -> dg.AssetsDefinition:
@@ -63,6 +81,9 @@ def _make_asset(source: str) -> dg.AssetsDefinition:
         loaded_at = datetime.now(TIMEZONE).replace(tzinfo=None, microsecond=0)
         with settings.connect() as con:
             report = load_source(con, source, settings.data_path, settings.as_of_date, loaded_at)
+            revised = record_source_load(con, context.run.run_id, report, loaded_at)
+            changed = [f.file_name for f in report.files if f.status in ("loaded", "replaced", "rejected")]
+            rejections = rejection_summary(con, source, changed)
         for f in report.files:
             if f.status == "rejected":
                 context.log.warning(
@@ -78,13 +99,13 @@ def _make_asset(source: str) -> dg.AssetsDefinition:
                 context.log.info(
                     f"{source}/{f.file_name}: {STATUS_ZH[f.status]} {f.status} — 读取 read {f.rows_read}, "
                     f"入库 loaded {f.rows_loaded}, 零报告 zero reports {f.rows_zero_reports}, "
-                    f"拒收 rejected {f.rows_rejected}"
+                    f"修订 revised {revised.get(f.file_name, 0)}, 拒收 rejected {f.rows_rejected}"
                 )
         context.log.info(
             f"{source}: 读取 read {report.rows_read}, 入库 loaded {report.rows_loaded}, "
             f"零报告 zero reports {report.rows_zero_reports}, 拒收 rejected {report.rows_rejected}"
         )
-        return dg.MaterializeResult(metadata=report_metadata(report))
+        return dg.MaterializeResult(metadata=report_metadata(report, revised, rejections))
 
     _asset.__name__ = f"raw_{source}"
     return _asset

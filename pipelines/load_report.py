@@ -1,0 +1,281 @@
+"""The load report: what every run did with every file (read, loaded, revised, rejected and why).
+
+Three pieces:
+
+- ``record_source_load(con, run_id, report, logged_at)``: called by each ingest asset right after
+  its load, in the build file. It counts the *revised* keys of every file loaded in this run and
+  writes one row per file to ``raw.load_log`` (the run's outcome, kept across runs in the
+  published warehouse). Returns the revised counts per file for the Dagster metadata.
+- ``rejection_summary(con, source, file_names)``: the quarantine reasons of those files, grouped.
+- ``write_load_report(con, run_id, target_dir)``: ``load_report.html`` and ``load_report.json``
+  for one run, read from ``raw.load_log`` / ``raw.files`` / ``raw.quarantine`` of the build file.
+  Written into the reports build folder, it is published with the reports.
+
+*Revised* means: a record key (accident 事故编号; disaster 灾害过程编号 × 行政区划代码; fire
+火灾编号; statistics 区划 × 年份 × 指标; capabilities 区划 × 年份 × 指标) that the file files again
+although an earlier-loaded file (smaller ``load_seq``) already holds it. Several rows of one key
+within the same file are not counted as revisions of an earlier file.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipelines.settings import TIMEZONE
+
+if TYPE_CHECKING:  # the ingest assets import this module
+    from pipelines.ingest.loader import SourceLoadReport
+
+LOAD_LOG_DDL = """
+create table if not exists raw.load_log (
+    run_id             varchar   not null,  -- Dagster run id
+    source             varchar   not null,
+    file_name          varchar   not null,
+    file_sha256        varchar,
+    status             varchar   not null,  -- loaded / replaced / skipped / removed / rejected
+    rows_read          integer   not null,
+    rows_loaded        integer   not null,
+    rows_zero_reports  integer   not null,
+    rows_rejected      integer   not null,
+    rows_revised       integer   not null,  -- keys an earlier-loaded file already held
+    reason_zh          varchar,             -- why the file was rejected whole
+    reason_en          varchar,
+    logged_at          timestamp not null   -- Asia/Shanghai wall-clock time
+)
+"""
+
+# Record keys per source, as columns of the raw table.
+REVISION_KEYS: dict[str, tuple[str, ...]] = {
+    "accidents": ("accident_id",),
+    "disasters": ("event_id", "region_code"),
+    "forest_fires": ("fire_id",),
+    "statistics": ("region_code", "year", "measure"),
+    "capabilities": ("region_code", "year", "indicator_code"),
+}
+
+STATUS_ZH = {"loaded": "新载入", "replaced": "替换", "skipped": "未变化", "removed": "已删除",
+             "rejected": "整体拒收"}
+CHANGED = ("loaded", "replaced", "rejected")
+
+REPORT_HTML = "load_report.html"
+REPORT_JSON = "load_report.json"
+
+
+def _rows(con, sql: str, params=None) -> list[tuple]:
+    return con.execute(sql, params or []).fetchall()
+
+
+def _has_table(con, schema: str, table: str) -> bool:
+    return bool(_rows(
+        con,
+        "select 1 from duckdb_tables() where database_name = current_database() "
+        "and schema_name = ? and table_name = ?",
+        [schema, table],
+    ))
+
+
+def revised_counts(con, source: str, file_names: list[str]) -> dict[str, int]:
+    """Per file: distinct keys it files that an earlier-loaded file already holds."""
+    if not file_names or source not in REVISION_KEYS:
+        return {}
+    keys = REVISION_KEYS[source]
+    same_key = " and ".join(f"e.{k} = f.{k}" for k in keys)
+    cols = ", ".join(f"f.{k}" for k in keys)
+    marks = ", ".join("?" for _ in file_names)
+    found = _rows(
+        con,
+        f"""
+        select source_file, count(*) from (
+            select distinct f.source_file, {cols}
+            from raw.{source} f
+            where f.source_file in ({marks})
+              and exists (select 1 from raw.{source} e
+                          where e.source_file <> f.source_file and e.load_seq < f.load_seq and {same_key})
+        ) group by source_file
+        """,
+        file_names,
+    )
+    return {name: int(n) for name, n in found}
+
+
+def record_source_load(con, run_id: str, report: SourceLoadReport, logged_at: datetime) -> dict[str, int]:
+    """Write this run's outcome for every file of one source to ``raw.load_log``; return revisions."""
+    con.execute(LOAD_LOG_DDL)
+    loaded = [f.file_name for f in report.files if f.status in ("loaded", "replaced")]
+    revised = revised_counts(con, report.source, loaded)
+    con.execute("delete from raw.load_log where run_id = ? and source = ?", [run_id, report.source])
+    if logged_at.tzinfo is not None:
+        logged_at = logged_at.astimezone(TIMEZONE).replace(tzinfo=None)
+    for f in report.files:
+        con.execute(
+            "insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [run_id, report.source, f.file_name, f.sha256 or None, f.status, f.rows_read, f.rows_loaded,
+             f.rows_zero_reports, f.rows_rejected, revised.get(f.file_name, 0), f.reason_zh, f.reason_en,
+             logged_at],
+        )
+    return revised
+
+
+def rejection_summary(con, source: str, file_names: list[str]) -> list[dict]:
+    """Quarantined rows of these files grouped by reason and column, with their first row numbers."""
+    if not file_names or not _has_table(con, "raw", "quarantine"):
+        return []
+    marks = ", ".join("?" for _ in file_names)
+    found = _rows(
+        con,
+        f"""
+        select file_name, reason_code, column_name, min(reason_zh), min(reason_en), count(*),
+               list(row_number order by row_number) filter (where row_number is not null)
+        from raw.quarantine
+        where source = ? and file_name in ({marks})
+        group by file_name, reason_code, column_name
+        order by file_name, count(*) desc, reason_code, column_name
+        """,
+        [source, *file_names],
+    )
+    return [
+        {"file_name": name, "reason_code": code, "column_name": column, "reason_zh": zh, "reason_en": en,
+         "rows": int(n), "first_rows": list(rows or [])[:10]}
+        for name, code, column, zh, en, n, rows in found
+    ]
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def load_report_data(con, run_id: str) -> dict:
+    """Everything the report shows, as plain JSON-able data."""
+    files: list[dict] = []
+    if _has_table(con, "raw", "load_log"):
+        columns = ["source", "file_name", "file_sha256", "status", "rows_read", "rows_loaded",
+                   "rows_zero_reports", "rows_rejected", "rows_revised", "reason_zh", "reason_en",
+                   "logged_at"]
+        for row in _rows(
+            con,
+            f"select {', '.join(columns)} from raw.load_log where run_id = ? order by source, file_name",
+            [run_id],
+        ):
+            entry = dict(zip(columns, row, strict=True))
+            entry["logged_at"] = entry["logged_at"].isoformat(sep=" ") if entry["logged_at"] else None
+            files.append(entry)
+    by_source: dict[str, list[str]] = {}
+    for f in files:
+        if f["status"] in CHANGED:
+            by_source.setdefault(f["source"], []).append(f["file_name"])
+    reasons: dict[tuple[str, str], list[dict]] = {}
+    for source, names in by_source.items():
+        for r in rejection_summary(con, source, names):
+            reasons.setdefault((r["file_name"], source), []).append(r)
+    for f in files:
+        f["status_zh"] = STATUS_ZH.get(f["status"], f["status"])
+        f["rejections"] = reasons.get((f["file_name"], f["source"]), [])
+    changed = [f for f in files if f["status"] in CHANGED]
+    totals = {
+        "files": len(files),
+        "files_loaded": sum(f["status"] in ("loaded", "replaced") for f in files),
+        "files_rejected": sum(f["status"] == "rejected" for f in files),
+        "files_skipped": sum(f["status"] == "skipped" for f in files),
+        "files_removed": sum(f["status"] == "removed" for f in files),
+        **{k: sum(f[k] for f in changed)
+           for k in ("rows_read", "rows_loaded", "rows_zero_reports", "rows_rejected", "rows_revised")},
+    }
+    return {
+        "run_id": run_id,
+        "generated_at": datetime.now(TIMEZONE).isoformat(timespec="seconds"),
+        "totals": totals,
+        "files": files,
+    }
+
+
+_CSS = """
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em; color: #222; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }
+th, td { border: 1px solid #bbb; padding: 4px 8px; vertical-align: top; }
+th { background: #f0f0f0; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+tr.rejected td { background: #fdecea; }
+.en { color: #666; font-size: 0.9em; }
+@media print { body { margin: 1cm; } }
+"""
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def render_html(data: dict) -> str:
+    t = data["totals"]
+    out = [
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>",
+        "<title>数据加载报告 Load report</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>数据加载报告 <span class='en'>Load report</span></h1>",
+        f"<p>运行 run <code>{_e(data['run_id'])}</code> · 生成于 generated {_e(data['generated_at'])}</p>",
+        "<p>本次运行：新载入或替换 {fl} 个文件，整体拒收 {fr} 个，未变化 {fs} 个，已删除 {fd} 个；"
+        "读取 {rr} 行，入库 {rl} 行，零报告 {rz} 行，修订 {rv} 条，拒收 {rj} 行。<br>"
+        "<span class='en'>This run: {fl} files loaded or replaced, {fr} rejected whole, {fs} unchanged, "
+        "{fd} removed; {rr} rows read, {rl} loaded, {rz} zero reports, {rv} revised keys, {rj} rows "
+        "rejected.</span></p>".format(
+            fl=t["files_loaded"], fr=t["files_rejected"], fs=t["files_skipped"], fd=t["files_removed"],
+            rr=t["rows_read"], rl=t["rows_loaded"], rz=t["rows_zero_reports"], rv=t["rows_revised"],
+            rj=t["rows_rejected"]),
+        "<p class='en'>修订：文件中的记录编号此前已由更早载入的文件报送过（以最新填报为准）。"
+        " Revised: keys an earlier-loaded file already held (the latest filing wins).</p>",
+        "<table><thead><tr><th>来源 source</th><th>文件 file</th><th>状态 status</th><th>读取 read</th>"
+        "<th>入库 loaded</th><th>零报告 zero</th><th>修订 revised</th><th>拒收 rejected</th>"
+        "<th>原因 reason</th></tr></thead><tbody>",
+    ]
+    if not data["files"]:
+        out.append("<tr><td colspan='9'>本次运行没有文件记录 no file recorded for this run</td></tr>")
+    for f in data["files"]:
+        cls = " class='rejected'" if f["status"] == "rejected" or f["rows_rejected"] else ""
+        reason = (f"{_e(f['reason_zh'])}<br><span class='en'>{_e(f['reason_en'])}</span>"
+                  if f["reason_zh"] else "")
+        out.append(
+            f"<tr{cls}><td>{_e(f['source'])}</td><td>{_e(f['file_name'])}</td>"
+            f"<td>{_e(f['status_zh'])} <span class='en'>{_e(f['status'])}</span></td>"
+            + "".join(f"<td class='n'>{int(f[k])}</td>" for k in
+                      ("rows_read", "rows_loaded", "rows_zero_reports", "rows_revised", "rows_rejected"))
+            + f"<td>{reason}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    rejected = [(f, r) for f in data["files"] for r in f["rejections"]]
+    if rejected:
+        out += [
+            "<h2>拒收原因 <span class='en'>Why rows were rejected</span></h2>",
+            "<p class='en'>被拒收的行保存在 raw.quarantine（含原始单元格），请更正后重新放入文件。"
+            " Rejected rows are kept in raw.quarantine with their original cells; correct the file and "
+            "drop it again.</p>",
+            "<table><thead><tr><th>来源 source</th><th>文件 file</th><th>列 column</th><th>原因 reason</th>"
+            "<th>行数 rows</th><th>行号 first rows</th></tr></thead><tbody>",
+        ]
+        for f, r in rejected:
+            more = " …" if r["rows"] > len(r["first_rows"]) else ""
+            rows = "、".join(str(n) for n in r["first_rows"]) + more
+            out.append(
+                f"<tr><td>{_e(f['source'])}</td><td>{_e(r['file_name'])}</td><td>{_e(r['column_name'])}</td>"
+                f"<td>{_e(r['reason_zh'])}<br><span class='en'>{_e(r['reason_en'])} "
+                f"({_e(r['reason_code'])})</span></td><td class='n'>{r['rows']}</td><td>{_e(rows)}</td></tr>"
+            )
+        out.append("</tbody></table>")
+    out.append("</body></html>\n")
+    return "\n".join(out)
+
+
+def write_load_report(con, run_id: str, target_dir: Path) -> tuple[Path, Path]:
+    """Write ``load_report.html`` and ``load_report.json`` for ``run_id`` into ``target_dir``.
+
+    ``con`` is a connection to the build file (after the ingest assets ran); ``target_dir`` is
+    normally the reports build folder, so the report is published with the reports.
+    """
+    target_dir = Path(target_dir)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    data = load_report_data(con, run_id)
+    html_path, json_path = target_dir / REPORT_HTML, target_dir / REPORT_JSON
+    html_path.write_text(render_html(data), encoding="utf-8")
+    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+    return html_path, json_path
