@@ -57,25 +57,24 @@ def list_source_files(data_dir: Path, source: str) -> list[SourceFile]:
         suffix = entry.suffix.lower()
         if suffix not in LOADABLE_SUFFIXES + REJECTED_SUFFIXES:
             continue
-        if entry.is_symlink():
-            target = entry.resolve()
-            if not target.is_relative_to(root):
-                out.append(
-                    SourceFile(
-                        name,
-                        entry,
-                        "",
-                        0,
-                        "symlink_outside_data_dir",
-                        f"文件 {name} 是指向数据文件夹之外（{target}）的符号链接，已拒绝读取",
-                        f"file {name} is a symbolic link pointing outside the data folder "
-                        f"({target}); refused",
-                    )
+        # Resolve every entry, not only symlinked files: the source folder itself may be a link.
+        target = entry.resolve()
+        if not target.is_relative_to(root):
+            if entry.is_symlink():
+                zh = f"文件 {name} 是指向数据文件夹之外（{target}）的符号链接，已拒绝读取"
+                en = f"file {name} is a symbolic link pointing outside the data folder ({target}); refused"
+            else:
+                zh = (
+                    f"文件 {name} 所在的 {source}/ 文件夹是指向数据文件夹之外（{target.parent}）的符号链接，"
+                    "已拒绝读取"
                 )
-                continue
-            path = target
-        else:
-            path = entry
+                en = (
+                    f"file {name}: its folder {source}/ is a symbolic link pointing outside the data folder "
+                    f"({target.parent}); refused"
+                )
+            out.append(SourceFile(name, entry, "", 0, "symlink_outside_data_dir", zh, en))
+            continue
+        path = target
         if not path.is_file():
             continue
         size = path.stat().st_size

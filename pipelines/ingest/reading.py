@@ -115,11 +115,24 @@ def find_header(spec: SourceSpec, rows: list[list[str | None]]) -> tuple[int, in
     return None
 
 
+def best_partial_header(
+    spec: SourceSpec, rows: list[list[str | None]]
+) -> tuple[int, list[str | None]] | None:
+    """The row that looks most like a header (at least 3 of the source's columns) when no row has
+    every header-detecting column: (index, headers), to say which columns are missing."""
+    best: tuple[int, int, list[str | None]] | None = None
+    for i, row in enumerate(rows):
+        n = len({m.col.name for h in row if (m := match_header(spec, h))})
+        if n >= 3 and (best is None or n > best[1]):
+            best = (i, n, list(row))
+    return None if best is None else (best[0], best[2])
+
+
 def _check_mandatory(
     spec: SourceSpec, file_name: str, sheet: str | None, row_no: int, matches: list[HeaderMatch | None]
 ) -> None:
     present = {m.col.name for m in matches if m}
-    missing = [c.header for c in spec.columns if c.mandatory and c.name not in present]
+    missing = [c.header for c in spec.columns if (c.mandatory or c.detect) and c.name not in present]
     if "region_code" not in present and "region_name" not in present:
         missing.append("行政区划代码")
     if missing:
@@ -189,6 +202,7 @@ def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
             f"file {file_name} cannot be read as an Excel workbook (corrupt?): {exc}",
         ) from exc
     out: list[SheetData] = []
+    partial: tuple[str, int, list[str | None]] | None = None  # sheet, header row index, headers
     for name in names:
         try:
             sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
@@ -205,6 +219,8 @@ def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
         scan = [[_cell(v) for v in row] for row in df.head(HEADER_SCAN_ROWS).iter_rows()]
         found = find_header(spec, scan)
         if found is None:
+            if partial is None and (near := best_partial_header(spec, scan)) is not None:
+                partial = (name, near[0], near[1])
             continue
         idx, nhdr, headers = found
         matches = _unique_matches(headers, spec)
@@ -214,6 +230,9 @@ def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
         )
         out.append(SheetData(name, headers, matches, idx + nhdr, data))
     if not out:
+        if partial is not None:  # a header row lacking a column used to find it: say which
+            sheet_name, idx, headers = partial
+            _check_mandatory(spec, file_name, sheet_name, idx + 1, _unique_matches(headers, spec))
         raise _no_header(spec, file_name)
     return out
 
@@ -221,8 +240,12 @@ def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
 # --------------------------------------------------------------------------- csv
 
 
+GB18030_AFTER_BOM = "gb18030-after-utf8-bom"
+
+
 def detect_encoding(path: Path, file_name: str) -> str:
-    """'utf-8-sig', 'utf-8' or 'gb18030'; anything else rejects the file."""
+    """'utf-8-sig', 'utf-8', 'gb18030', or GB18030_AFTER_BOM (GBK/GB18030 bytes behind a wrong UTF-8
+    BOM, as some tools write); anything else rejects the file."""
     with open(path, "rb") as fh:
         head = fh.read(4)
     if not head:
@@ -235,10 +258,13 @@ def detect_encoding(path: Path, file_name: str) -> str:
             f"文件 {file_name} 为 UTF-16 编码，不受支持：请另存为 UTF-8 或 GB18030 编码的 CSV",
             f"file {file_name} is UTF-16 encoded, which is not supported; save it as UTF-8 or GB18030 CSV",
         )
+    bom = head.startswith(codecs.BOM_UTF8)
     for enc in ("utf-8", "gb18030"):
         dec = codecs.getincrementaldecoder(enc)(errors="strict")
         try:
             with open(path, "rb") as fh:
+                if bom and enc == "gb18030":
+                    fh.seek(len(codecs.BOM_UTF8))  # a UTF-8 BOM in front of GBK bytes: a wrong BOM
                 while block := fh.read(1 << 20):
                     text = dec.decode(block)
                     if "\x00" in text:
@@ -250,9 +276,9 @@ def detect_encoding(path: Path, file_name: str) -> str:
                 dec.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-        if enc == "utf-8" and head.startswith(codecs.BOM_UTF8):
+        if enc == "utf-8" and bom:
             return "utf-8-sig"
-        return enc
+        return GB18030_AFTER_BOM if bom else enc
     raise FileRejected(
         "unknown_encoding",
         f"文件 {file_name} 的编码无法识别：既不是有效的 UTF-8，也不是有效的 GB18030/GBK",
@@ -262,8 +288,10 @@ def detect_encoding(path: Path, file_name: str) -> str:
 
 def _transcode(path: Path, enc: str) -> Path:
     fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="em_ingest_")
-    dec = codecs.getincrementaldecoder(enc)(errors="strict")
+    skip = len(codecs.BOM_UTF8) if enc == GB18030_AFTER_BOM else 0
+    dec = codecs.getincrementaldecoder("gb18030" if skip else enc)(errors="strict")
     with os.fdopen(fd, "wb") as out, open(path, "rb") as fh:
+        fh.seek(skip)
         while block := fh.read(1 << 20):
             out.write(dec.decode(block).encode("utf-8"))
         out.write(dec.decode(b"", final=True).encode("utf-8"))
@@ -272,8 +300,14 @@ def _transcode(path: Path, enc: str) -> Path:
 
 def read_csv(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
     enc = detect_encoding(path, file_name)
-    with open(path, encoding=enc, newline="") as fh:
-        prefix = fh.read(256 * 1024)
+    enc_label = "GB18030（文件开头有多余的 UTF-8 BOM）" if enc == GB18030_AFTER_BOM else enc
+    if enc == GB18030_AFTER_BOM:
+        with open(path, "rb") as fh:
+            fh.seek(len(codecs.BOM_UTF8))
+            prefix = codecs.getincrementaldecoder("gb18030")(errors="replace").decode(fh.read(256 * 1024))
+    else:
+        with open(path, encoding=enc, newline="") as fh:
+            prefix = fh.read(256 * 1024)
     found = None
     for delim in (",", "\t", ";"):
         records = []
@@ -285,7 +319,16 @@ def read_csv(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
         if found is not None:
             break
     if found is None:
-        raise _no_header(spec, file_name, f"（编码识别为 {enc}）", f" (encoding detected as {enc})")
+        for delim in (",", "\t", ";"):  # a header row lacking a column used to find it: say which
+            reader = csv.reader(io.StringIO(prefix), delimiter=delim)
+            records = [
+                [_cell(v) for v in rec] for _, rec in zip(range(HEADER_SCAN_ROWS), reader, strict=False)
+            ]
+            if (near := best_partial_header(spec, records)) is not None:
+                _check_mandatory(spec, file_name, None, near[0] + 1, _unique_matches(near[1], spec))
+        raise _no_header(
+            spec, file_name, f"（编码识别为 {enc_label}）", f" (encoding detected as {enc_label})"
+        )
     idx, nhdr, headers = found
     width = max(len(headers), max((len(r) for r in records), default=0))
     headers = list(headers) + [None] * (width - len(headers))

@@ -5,8 +5,11 @@ import shutil
 
 import dagster as dg
 
+from pipelines.load_report import write_load_report
+from pipelines.publish.analyst_exports import export_marts_parquet, parquet_path, write_dbt_docs
 from pipelines.publish.publication import publish_reports, publish_warehouse
 from pipelines.publish.workspace import acquire_lock, prepare_build_file, release_lock
+from pipelines.quality.gx_project import write_data_docs
 from pipelines.settings import PipelineSettings
 
 
@@ -54,7 +57,8 @@ def warehouse_workspace(context: dg.AssetExecutionContext, config: WorkspaceConf
     description="已发布的数据仓库与报告：仅在质量关口通过后以原子重命名整体替换。"
     " The analysts' warehouse and the reports, replaced whole by atomic rename after the gate passed.",
 )
-def published_warehouse(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext,
+                        settings: PipelineSettings) -> dg.MaterializeResult:
     blocking = failed_blocking_checks(context.instance, context.run_id)
     if blocking:
         # Graph edges already stop most blocked runs; this guard makes publication depend on
@@ -63,11 +67,22 @@ def published_warehouse(context: dg.AssetExecutionContext, settings: PipelineSet
             description="质量关口未通过，不发布 the quality gate blocked: " + ", ".join(blocking),
             allow_retries=False,
         )
+    # Everything that can fail is written before anything is moved into place.
+    with settings.connect() as con:
+        write_load_report(con, context.run_id, settings.reports_build_path)
+    write_data_docs(settings.reports_build_path / "quality", run_id=context.run_id)
+    docs = write_dbt_docs(settings.build_path, settings.reports_build_path, as_of=settings.as_of_date)
+    docs_bytes = docs.stat().st_size  # measured now: the reports folder moves below
+    parquet = export_marts_parquet(settings.build_path, parquet_path(settings))
     size = publish_warehouse(settings.build_path, settings.warehouse_path)
     publish_reports(settings.reports_build_path, settings.reports_path)
     release_lock(settings.warehouse_path)
-    context.log.info(f"已发布 published {settings.warehouse_path} ({size / 1e6:.1f} MB) 和报告 {settings.reports_path}")
+    context.log.info(f"已发布 published {settings.warehouse_path} ({size / 1e6:.1f} MB) "
+                     f"和报告 {settings.reports_path}")
     return dg.MaterializeResult(
         metadata={"warehouse": str(settings.warehouse_path), "warehouse_bytes": size,
-                  "reports_dir": str(settings.reports_path)}
+                  "reports_dir": str(settings.reports_path),
+                  "parquet_dir": str(parquet_path(settings)), "parquet_files": len(parquet),
+                  "parquet_bytes": sum(p.stat().st_size for p in parquet),
+                  "dbt_docs_bytes": docs_bytes}
     )

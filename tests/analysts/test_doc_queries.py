@@ -1,0 +1,296 @@
+"""Every query of docs/analysts.md, run as printed, with an answer worked out by hand.
+
+The warehouse is built by the CLI from the hand-made folder plus one 2026 file (conftest.py).
+Each query runs twice: in the DuckDB Python client (2.x) and in the DuckDB CLI (1.5.x), both
+read-only. The only edit to a query: the Parquet folder `var/warehouse/parquet/` is replaced by the
+test's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.analysts.conftest import duckdb_cli
+from tests.handmade import EXPECTED_PROGRESS, LIZHOU, SHUANGYASHAN_COUNTIES
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "analysts.md"
+MARKED = re.compile(r"<!-- query: ([a-z0-9_]+) -->\n```sql\n(.*?)```", re.S)
+DOC_PARQUET_DIR = "var/warehouse/parquet/"
+MARTS = {
+    "bridge_region_rollup", "dim_indicator", "dim_region", "fct_accident_breakdown", "fct_accidents",
+    "fct_denominator_vintages", "fct_denominators", "fct_disaster_breakdown", "fct_disaster_losses",
+    "fct_forest_fires", "fct_indicator_values", "fct_missing_submissions", "fct_plan_progress",
+    "fct_severity_findings", "fct_submission_coverage", "fct_ytd_comparison",
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def doc_queries() -> dict[str, str]:
+    text = DOC.read_text(encoding="utf-8")
+    found = MARKED.findall(text)
+    names = [n for n, _ in found]
+    assert len(names) == len(set(names)), f"duplicate query markers: {names}"
+    return dict(found)
+
+
+QUERIES = doc_queries()
+
+
+def approx(x):
+    return pytest.approx(x, rel=1e-9, abs=1e-12)
+
+
+# ---------------------------------------------------------------------------------- checks
+# One function per query: rows are dicts (dates as ISO text), in the query's order.
+
+def check_indicator_codes(rows):
+    assert len(rows) == 18
+    assert rows[0]["indicator_code"] == "safety_deaths"
+    gdp = next(r for r in rows if r["indicator_code"] == "deaths_per_100m_gdp")
+    assert (gdp["unit_zh"], gdp["kind"], gdp["denominator_measure"]) == ("人/亿元", "rate", "gdp_100m_yuan")
+    # the table printed in the doc lists exactly the warehouse's codes
+    section = DOC.read_text(encoding="utf-8").split("## 4. Indicator codes")[1].split("\n## ")[0]
+    printed = set(re.findall(r"^\| `([a-z0-9_]+)` \|", section, re.M)) - {"indicator_code"}  # header
+    assert printed == {r["indicator_code"] for r in rows}
+
+
+def check_ranking_counties_deaths_per_gdp(rows):
+    # 2025: 岭东区 2 deaths (the revision 1 → 2 wins) / 50 亿元; 尖山区 1 / 50; 利州区 3 / 300 (最终核实)
+    top = [(r["region_code"], r["region_name"], r["deaths"], r["gdp_100m_yuan"], r["deaths_per_100m_gdp"],
+            r["rank"]) for r in rows[:3]]
+    assert top == [("230503", "岭东区", 2, 50, approx(0.04), 1), ("230502", "尖山区", 1, 50, approx(0.02), 2),
+                   ("510802", "利州区", 3, 300, approx(0.01), 3)]
+    assert rows[0]["prefecture"] == "双鸭山市" and rows[2]["prefecture"] == "广元市"
+    assert len(rows) == 9  # the 9 county-level units with data; the 6 quiet ones at 0
+    assert {r["region_code"] for r in rows} == {*SHUANGYASHAN_COUNTIES, LIZHOU}
+    assert all(r["deaths_per_100m_gdp"] == 0 and r["rank"] == 4 for r in rows[3:])
+
+
+def check_industrial_deaths_by_sector(rows):
+    # 2021–2025 工矿商贸: 双鸭山市 2025 建筑业 2 (revised), 煤矿 1; the written-off 工贸 5 counts nowhere;
+    # 利州区 2025 three 工贸 accidents of 1 death. 2020 and 道路运输 are outside.
+    got = [(r["region_code"], r["sector"], r["accidents"], r["deaths"]) for r in rows]
+    assert got == [("230500", "建筑业", 1, 2), ("230500", "煤矿", 1, 1), ("510802", "工贸", 3, 3)]
+
+
+def check_larger_accidents_last_five_years(rows):
+    # window 2022–2026: SYS-2020-002 (较大, 2020) is older, SYS-2025-003 (较大) is written off
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["accident_id"], row["occurred_date"], row["region_name"], row["deaths_incl_missing"],
+            row["rule_class"], row["reported_severity"]) == (
+        "SYS-2026-001", "2026-03-12", "尖山区", 4, "较大", "一般")
+
+
+def check_missed_targets(rows):
+    # 利州区: deaths 2 → 3 (target −5%: threshold 1.9); rate 0.01 → 0.01 (−15%: 0.0085);
+    # 工矿商贸 rate 2 → 5 (−10%: 1.8). 双鸭山市 met all its targets.
+    got = [(r["region_code"], r["seq"], r["evaluated_value"], r["target_threshold"], r["status_zh"])
+           for r in rows]
+    assert got == [
+        (LIZHOU, 1, approx(3), approx(1.9), "未完成"),
+        (LIZHOU, 2, approx(0.01), approx(0.0085), "未完成"),
+        (LIZHOU, 3, approx(5.0), approx(1.8), "未完成"),
+    ]
+    for (region, seq), (status, *_rest) in EXPECTED_PROGRESS.items():
+        assert ((region, seq) in {(r["region_code"], r["seq"]) for r in rows}) == (status == "not_achieved")
+
+
+def check_gdp_revision_rate_change(rows):
+    # 利州区 2025: 初步核算 250 亿元 → 3 / 250 = 0.012; 最终核实 300 → 0.01, the published value
+    got = [(r["region_code"], r["year"], r["data_status"], r["gdp_100m_yuan"], r["deaths_per_100m_gdp"],
+            r["is_latest"], r["published_value"]) for r in rows]
+    assert got == [
+        (LIZHOU, 2025, "初步核算", 250, approx(0.012), False, approx(0.01)),
+        (LIZHOU, 2025, "最终核实", 300, approx(0.01), True, approx(0.01)),
+    ]
+
+
+def check_missing_submissions_this_year(rows):
+    # no disaster filing at all in 2026: every unit × 10 months; accidents are complete
+    assert {r["region_code"] for r in rows} == {*SHUANGYASHAN_COUNTIES, LIZHOU}
+    months = ", ".join(f"2026-{m:02d}" for m in range(1, 11))
+    assert all(r["source"] == "disasters" and r["months_missing"] == 10 and r["months"] == months
+               for r in rows)
+    assert rows[0]["region_code"] == "230502" and rows[-1]["prefecture_code"] == "510800"
+
+
+def check_quarantined_rows(rows):
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["source"], row["file_name"], row["row_number"], row["column_name"], row["reason_code"],
+            row["deaths_in_row"]) == ("accidents", "accidents_2026_analysts.csv", 3, "行政区划代码",
+                                      "unknown_region_code", 1)
+    assert "999999" in row["reason_zh"] and "999999" in row["reason_en"]
+
+
+def check_severity_findings(rows):
+    assert [(r["accident_id"], r["region_name"], r["reported_severity"], r["rule_class"],
+             r["deaths_incl_missing"]) for r in rows] == [("SYS-2026-001", "尖山区", "一般", "较大", 4)]
+
+
+def check_ytd_2026_vs_2025(rows):
+    got = [(r["region_code"], r["indicator_name_zh"], r["through_month"], r["ytd_2026"],
+            r["same_months_2025"], r["change_pct"]) for r in rows]
+    assert got == [
+        ("230500", "生产安全事故死亡人数", 10, 4, 3, approx(33.3)),
+        ("230500", "生产安全事故起数", 10, 1, 2, approx(-50.0)),
+        (LIZHOU, "生产安全事故死亡人数", 10, 0, 2, approx(-100.0)),
+        (LIZHOU, "生产安全事故起数", 10, 0, 2, approx(-100.0)),
+    ]
+
+
+def check_poisson_intervals(rows):
+    # exact Poisson 95%: k=6 → [χ²(.025,12)/2, χ²(.975,14)/2] = [2.2019, 13.0595];
+    # k=3 → [χ²(.025,6)/2, χ²(.975,8)/2] = [0.6187, 8.7673]; the rates divide by GDP 400 亿元.
+    got = [(r["indicator_code"], r["year"], r["value"], r["ci_low"], r["ci_high"]) for r in rows]
+    assert got == [
+        ("deaths_per_100m_gdp", 2020, approx(0.015), approx(0.0055), approx(0.0326)),
+        ("deaths_per_100m_gdp", 2025, approx(0.0075), approx(0.0015), approx(0.0219)),
+        ("safety_deaths", 2020, 6, approx(2.2019), approx(13.0595)),
+        ("safety_deaths", 2025, 3, approx(0.6187), approx(8.7673)),
+    ]
+
+
+def check_disasters_by_hazard(rows):
+    # DZ2023-01 in 四方台区: 核报 2 dead, 12,000 person-times, 2,000 万元 = 0.2 亿元
+    assert [(r["region_code"], r["year"], r["hazard"], r["events"], r["dead_missing"],
+             r["affected_person_times"], r["direct_loss_100m_yuan"]) for r in rows] == [
+        ("230500", 2023, "洪涝", 1, 2, 12000, approx(0.2))]
+
+
+def check_plan_progress_overview(rows):
+    assert [r["seq"] for r in rows] == list(range(1, 10))
+    status_zh = {"achieved": "已完成", "no_verdict": "不作判定"}
+    for row in rows:
+        status, baseline, evaluated, _change = EXPECTED_PROGRESS[("230500", row["seq"])]
+        assert row["status_zh"] == status_zh[status], row
+        if evaluated is not None:
+            assert row["evaluated_value"] == approx(evaluated), row
+        if baseline is not None:
+            assert row["baseline_value"] == approx(baseline), row
+
+
+def check_csv_safe_missing_submissions(rows):
+    assert len(rows) == 90  # 9 units × 10 months (disasters)
+    assert all(not r["region_name"].startswith(FORMULA_START) for r in rows)
+
+
+def check_parquet_ranking(rows):
+    assert [(r["region_code"], r["deaths_per_100m_gdp"]) for r in rows[:3]] == [
+        ("230503", approx(0.04)), ("230502", approx(0.02)), (LIZHOU, approx(0.01))]
+    assert len(rows) == 9
+
+
+def check_parquet_table_comment(rows):
+    assert len(rows) == 1
+    assert "complete region-years" in rows[0]["value"] and "指标值事实表" in rows[0]["value"]
+
+
+def check_column_comments(rows):
+    assert [r["column_name"] for r in rows][:6] == ["region_code", "year", "indicator_code", "numerator",
+                                                    "denominator", "value"]
+    comments = {r["column_name"]: r["comment"] for r in rows}
+    assert "Poisson" in comments["value_ci_low"] and "泊松" in comments["value_ci_low"]
+    assert all(c and " / " in c for c in comments.values()), comments
+
+
+def check_table_comments(rows):
+    assert {r["table_name"] for r in rows} == MARTS
+    assert all(r["comment"] and " / " in r["comment"] for r in rows)
+    cuibao = next(r for r in rows if r["table_name"] == "fct_missing_submissions")
+    assert cuibao["comment"].startswith("催报清单")
+
+
+CHECKS = {name[len("check_"):]: fn for name, fn in globals().items() if name.startswith("check_")}
+
+
+# ---------------------------------------------------------------------------------- runners
+
+def _plain(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def run_in_python(warehouse: Path, sql: str) -> list[dict]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        cursor = con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, map(_plain, row), strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def run_in_cli(warehouse: Path, sql: str) -> list[dict]:
+    cli = duckdb_cli()
+    if cli is None:
+        pytest.skip("DuckDB CLI not installed (pip install duckdb-cli)")
+    proc = subprocess.run([str(cli), "-readonly", "-json", str(warehouse), "-c", sql],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and not proc.stderr, proc.stderr
+    return json.loads(proc.stdout) if proc.stdout.strip() else []
+
+
+def with_test_paths(sql: str, parquet_dir: Path) -> str:
+    return sql.replace(DOC_PARQUET_DIR, f"{parquet_dir}/")
+
+
+# ---------------------------------------------------------------------------------- tests
+
+def test_doc_has_the_questions_asked_for():
+    text = DOC.read_text(encoding="utf-8")
+    assert len(QUERIES) >= 12
+    # every ```sql block of the doc is marked, hence run here
+    assert len(re.findall(r"^```sql$", text, re.M)) == len(QUERIES)
+    assert set(QUERIES) == set(CHECKS), "each marked query needs exactly one check here"
+    for needed in ("ranking_counties_deaths_per_gdp", "industrial_deaths_by_sector",
+                   "larger_accidents_last_five_years", "missed_targets", "gdp_revision_rate_change",
+                   "missing_submissions_this_year", "quarantined_rows", "severity_findings",
+                   "ytd_2026_vs_2025", "poisson_intervals", "parquet_ranking", "column_comments"):
+        assert needed in QUERIES
+    assert "```mermaid" in text and "erDiagram" in text
+    for phrase in ("read_only=True", "duckdb -readonly", "v1.5.0", "atomic rename", "Reconnect"):
+        assert phrase in text, phrase
+
+
+@pytest.mark.parametrize("client", ["python", "cli"])
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_doc_query(published, name, client):
+    sql = with_test_paths(QUERIES[name], published.parquet)
+    runner = run_in_python if client == "python" else run_in_cli
+    rows = runner(published.warehouse, sql)
+    CHECKS[name](rows)
+
+
+CSV_CELLS = ['=HYPERLINK("http://x","点击")', "+1+1", "-2", "@SUM(A1)", "＝1+1", "  =1", "\t=1", "尖山区"]
+
+
+def test_csv_safe_query_neutralises_formulas():
+    """The doc's CSV recipe, on cells an attacker could plant in a filed sheet's region name."""
+    con = duckdb.connect()
+    try:
+        con.execute("create schema marts")
+        con.execute("create table marts.fct_missing_submissions (region_name varchar, region_code varchar, "
+                    "source varchar, month date, is_current_year boolean)")
+        for i, cell in enumerate(CSV_CELLS):
+            con.execute("insert into marts.fct_missing_submissions "
+                        "values (?, ?, 'disasters', date '2026-01-01', true)", [cell, f"{230500 + i}"])
+        names = [r[0] for r in con.execute(QUERIES["csv_safe_missing_submissions"]).fetchall()]
+    finally:
+        con.close()
+    assert names == ["'" + CSV_CELLS[0], "'+1+1", "-2", "'@SUM(A1)", "'＝1+1", "'  =1", "'\t=1", "尖山区"]
+    # the same rule as the project's Python helper for CSV/Excel exports
+    safe_export = pytest.importorskip("pipelines.ingest.safe_export")
+    assert names == [safe_export.neutralise_cell(c) for c in CSV_CELLS]
