@@ -228,9 +228,21 @@ def _user_message(error) -> str:
         if error.cls_name == "PipelineError" or error.cls_name.endswith("InputError"):
             return error.message.split(":", 1)[-1].strip()
         if error.cause is None:
-            return error.message.strip()
+            return _explain(error.message.strip())
         error = error.cause
     return "unknown error"
+
+
+def _explain(message: str) -> str:
+    """Add the meaning and the way out to the few low-level failures users meet."""
+    lowered = message.lower()
+    if "no space left on device" in lowered or "errno 28" in lowered:
+        return ("磁盘空间已满，本次运行未发布任何内容；请清理磁盘后重试。 The disk is full; nothing was "
+                f"published. Free some space and run again. ({message})")
+    if "corrupt" in lowered or "checksum" in lowered:
+        return ("数据仓库文件已损坏：可用 `python -m pipelines run --rebuild` 从原始文件重建。 The warehouse "
+                f"file is corrupt: rebuild it from the raw files with `run --rebuild`. ({message})")
+    return message
 
 
 def _append_run_log(settings: PipelineSettings, outcome: RunOutcome) -> None:

@@ -8,13 +8,16 @@ from pathlib import Path
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _isolated_dagster_home(tmp_path_factory, monkeypatch):
-    home = tmp_path_factory.mktemp("dagster_home")
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_dagster_home(tmp_path_factory):
+    """Session-wide, so module-scoped fixtures that run the CLI never touch the project's var/."""
+    saved = dict(os.environ)
+    os.environ["DAGSTER_HOME"] = str(tmp_path_factory.mktemp("dagster_home"))
     for name in ("EM_DATA_DIR", "EM_WAREHOUSE", "EM_REPORTS_DIR", "EM_AS_OF", "EM_STRICT"):
-        monkeypatch.delenv(name, raising=False)
+        os.environ.pop(name, None)
     yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Dagster assets: one per source, each loading ``<data_dir>/<source>/`` into ``raw``."""
 
+import html
 from datetime import datetime
 
 import dagster as dg
@@ -19,6 +20,11 @@ STATUS_ZH = {
 }
 
 
+def _cell(text) -> str:
+    """Markdown table cell: data (file names, reasons) is escaped, never rendered as markup."""
+    return html.escape(str(text or "")).replace("|", "\\|")
+
+
 def report_markdown(report: SourceLoadReport, revised: dict[str, int] | None = None) -> str:
     revised = revised or {}
     lines = [
@@ -27,9 +33,9 @@ def report_markdown(report: SourceLoadReport, revised: dict[str, int] | None = N
         "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for f in report.files:
-        reason = (f.reason_zh or "").replace("|", "\\|")
+        reason = _cell(f.reason_zh)
         lines.append(
-            f"| {f.file_name} | {STATUS_ZH.get(f.status, f.status)} {f.status} | {f.rows_read} "
+            f"| {_cell(f.file_name)} | {STATUS_ZH.get(f.status, f.status)} {f.status} | {f.rows_read} "
             f"| {f.rows_loaded} "
             f"| {f.rows_zero_reports} | {revised.get(f.file_name, 0)} | {f.rows_rejected} | {reason} |"
         )
@@ -40,9 +46,11 @@ def rejections_markdown(rejections: list[dict]) -> str:
     lines = ["| 文件 file | 列 column | 原因 reason | 行数 rows | 行号 first rows |",
              "|---|---|---|---:|---|"]
     for r in rejections:
-        reason = (r["reason_zh"] or "").replace("|", "\\|")
+        reason = _cell(r["reason_zh"])
         rows = ", ".join(str(n) for n in r["first_rows"])
-        lines.append(f"| {r['file_name']} | {r['column_name'] or ''} | {reason} | {r['rows']} | {rows} |")
+        lines.append(
+            f"| {_cell(r['file_name'])} | {_cell(r['column_name'])} | {reason} | {r['rows']} | {rows} |"
+        )
     return "\n".join(lines)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -258,26 +259,20 @@ def test_load_report_html_escapes_markup_from_files(con, data_dir, tmp_path, rob
     )
 
 
-def test_dagster_load_metadata_markdown_quotes_markup(con, data_dir, robust_case):
-    """The ingest assets' Markdown metadata (Dagster UI) quotes file names and reasons unescaped.
-
-    Recorded as an open point, not asserted: Markdown renderers that allow raw HTML would render it;
-    the fix (html.escape of each cell in pipelines/ingest/assets.py report_markdown and
-    rejections_markdown) is proposed to the owner of that file."""
+def test_dagster_load_metadata_markdown_escapes_markup(con, data_dir, robust_case):
+    """The ingest assets' Markdown metadata (Dagster UI) shows file names and reasons escaped."""
     from pipelines.ingest.assets import report_markdown
 
     (acc_dir(data_dir) / f"{IMG}.xlsx").write_bytes(b"not a workbook")
     md = report_markdown(load(con, "accidents", data_dir))
-    escaped = IMG not in md
+    assert IMG not in md
+    assert html.escape(IMG) in md
     robust_case(
         "dagster_markdown",
         section="security",
         order=7,
         title="Markup in a file name, in the ingest assets' Markdown metadata (Dagster UI)",
         reason_code="not_a_workbook",
-        destination="escaped"
-        if escaped
-        else "NOT escaped: the Markdown quotes the raw file name (open point; "
-        "the Dagster UI's own rendering decides whether it is inert)",
+        destination="escaped",
         valid_rows="—",
     )

@@ -33,7 +33,7 @@ aggregated as (
         a.is_industrial,
         a.severity_class,
         count(*) as accidents,
-        sum(a.deaths_incl_missing) as deaths
+        cast(sum(a.deaths_incl_missing) as bigint) as deaths
     from accidents as a
     inner join bridge as b
         on a.region_code = b.county_region_code

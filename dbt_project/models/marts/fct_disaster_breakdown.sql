@@ -29,8 +29,8 @@ aggregated as (
         d.year,
         d.hazard,
         count(distinct d.event_id) as events,
-        sum(d.dead_missing) as dead_missing,
-        sum(d.affected_person_times) as affected_person_times,
+        cast(sum(d.dead_missing) as bigint) as dead_missing,
+        cast(sum(d.affected_person_times) as bigint) as affected_person_times,
         sum(d.direct_loss_100m_yuan) as direct_loss_100m_yuan
     from disasters as d
     inner join bridge as b
