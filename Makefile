@@ -10,7 +10,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 install: $(BIN)/python  ## the project and its pinned dependencies, into .venv
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 
 system-deps:  ## Debian packages the browser tests and PDF export need (root)
 	@if ! command -v chromium >/dev/null || ! fc-list | grep -qi "noto.*cjk"; then \
