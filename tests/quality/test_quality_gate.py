@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.quality import checks_for, quality_checks, run_verdict, summarize_failures
-from quality.rows import accident, disaster, insert, marts_tables
+from tests.quality.rows import accident, disaster, insert, marts_tables
 
 RAW_ACCIDENTS = dg.AssetKey(["raw", "accidents"])
 

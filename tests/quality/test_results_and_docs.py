@@ -20,7 +20,7 @@ from pipelines.quality import (
 )
 from pipelines.quality.gx_project import suite_specs
 from pipelines.settings import EXPECTATIONS_DIR, PipelineSettings
-from quality.rows import accident
+from tests.quality.rows import accident
 
 
 def test_record_run_replaces_the_row(tmp_path):
