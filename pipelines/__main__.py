@@ -11,7 +11,8 @@ from pipelines.errors import PipelineError
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="pipelines", description="应急管理规划指标数据仓库 — emergency-management plan indicators warehouse"
+        prog="pipelines",
+        description="应急管理规划指标数据仓库 — emergency-management plan indicators warehouse",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -21,8 +22,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--reports-dir", type=Path, help="报告目录 reports folder")
     run.add_argument("--as-of", help="截至日期 YYYY-MM-DD (default today, Asia/Shanghai)")
     run.add_argument("--strict", action="store_true", help="隔离行也阻断发布 quarantined rows block too")
-    run.add_argument("--rebuild", action="store_true",
-                     help="从原始文件完全重建 rebuild from the raw files, ignoring the published warehouse")
+    run.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="从原始文件完全重建 rebuild from the raw files, ignoring the published warehouse",
+    )
     run.add_argument("--pdf", action="store_true", help="同时导出 PDF also export PDFs of the reports")
     run.add_argument("--quiet", action="store_true", help="不显示进度 no progress lines")
 
@@ -47,10 +51,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from pipelines.runner import RunOptions, run_pipeline
 
-            outcome = run_pipeline(RunOptions(
-                data_dir=args.data_dir, warehouse=args.warehouse, reports_dir=args.reports_dir,
-                as_of=args.as_of, strict=args.strict, rebuild=args.rebuild, quiet=args.quiet,
-            ))
+            outcome = run_pipeline(
+                RunOptions(
+                    data_dir=args.data_dir,
+                    warehouse=args.warehouse,
+                    reports_dir=args.reports_dir,
+                    as_of=args.as_of,
+                    strict=args.strict,
+                    rebuild=args.rebuild,
+                    quiet=args.quiet,
+                )
+            )
             if outcome.exit_code == 0 and args.pdf:
                 _export_pdf(args.reports_dir, None)
             return outcome.exit_code

@@ -15,7 +15,13 @@ from pipelines.settings import PipelineSettings
 from pipelines.transform.assets import dbt_resource, warehouse_dbt_models
 
 defs = dg.Definitions(
-    assets=[warehouse_workspace, *ingest_assets, warehouse_dbt_models, leadership_reports, published_warehouse],
+    assets=[
+        warehouse_workspace,
+        *ingest_assets,
+        warehouse_dbt_models,
+        leadership_reports,
+        published_warehouse,
+    ],
     asset_checks=quality_checks,
     jobs=jobs,
     schedules=schedules,

@@ -31,9 +31,25 @@ SHUANGYASHAN_COUNTIES = ["230502", "230503", "230505", "230506", "230521", "2305
 LIZHOU = "510802"
 YEARS = range(2020, 2026)
 
-ACCIDENT_HEADERS = ["事故编号", "发生时间", "行政区划代码", "行政区划名称", "单位名称", "行业领域", "事故类别",
-                    "死亡人数", "失踪人数", "重伤人数", "轻伤人数", "直接经济损失（万元）", "事故等级",
-                    "涉及营运车辆", "事故简况", "状态", "填报日期"]
+ACCIDENT_HEADERS = [
+    "事故编号",
+    "发生时间",
+    "行政区划代码",
+    "行政区划名称",
+    "单位名称",
+    "行业领域",
+    "事故类别",
+    "死亡人数",
+    "失踪人数",
+    "重伤人数",
+    "轻伤人数",
+    "直接经济损失（万元）",
+    "事故等级",
+    "涉及营运车辆",
+    "事故简况",
+    "状态",
+    "填报日期",
+]
 
 # (id, time, region, sector, deaths, serious injuries, loss 万元, level, operating vehicle, status, filed)
 ACCIDENTS = [
@@ -55,19 +71,84 @@ ACCIDENT_REVISIONS = [
     ("SYS-2025-003", "2025-08-01 11:00", "230503", "工贸", 5, 0, 900, "较大", "", "核销", "2025-08-20"),
 ]
 
-DISASTER_HEADERS = ["灾害过程编号", "灾种", "开始日期", "结束日期", "行政区划代码", "行政区划名称", "受灾人次",
-                    "死亡人数", "失踪人数", "紧急转移安置人次", "需紧急生活救助人次", "农作物受灾面积（公顷）",
-                    "农作物绝收面积（公顷）", "倒塌房屋（间）", "严重损坏房屋（间）", "一般损坏房屋（间）",
-                    "直接经济损失（万元）", "报告阶段", "填报日期"]
+DISASTER_HEADERS = [
+    "灾害过程编号",
+    "灾种",
+    "开始日期",
+    "结束日期",
+    "行政区划代码",
+    "行政区划名称",
+    "受灾人次",
+    "死亡人数",
+    "失踪人数",
+    "紧急转移安置人次",
+    "需紧急生活救助人次",
+    "农作物受灾面积（公顷）",
+    "农作物绝收面积（公顷）",
+    "倒塌房屋（间）",
+    "严重损坏房屋（间）",
+    "一般损坏房屋（间）",
+    "直接经济损失（万元）",
+    "报告阶段",
+    "填报日期",
+]
 DISASTERS = [
-    ["DZ2023-01", "洪涝", "2023-07-20", "2023-07-22", "230505", "四方台区", "8000", "1", "0", "300", "100",
-     "500", "50", "2", "3", "10", "1500", "初报", "2023-07-23"],
-    ["DZ2023-01", "洪涝", "2023-07-20", "2023-07-22", "230505", "四方台区", "12000", "2", "0", "400", "150",
-     "600", "80", "3", "4", "12", "2000", "核报", "2023-08-30"],
+    [
+        "DZ2023-01",
+        "洪涝",
+        "2023-07-20",
+        "2023-07-22",
+        "230505",
+        "四方台区",
+        "8000",
+        "1",
+        "0",
+        "300",
+        "100",
+        "500",
+        "50",
+        "2",
+        "3",
+        "10",
+        "1500",
+        "初报",
+        "2023-07-23",
+    ],
+    [
+        "DZ2023-01",
+        "洪涝",
+        "2023-07-20",
+        "2023-07-22",
+        "230505",
+        "四方台区",
+        "12000",
+        "2",
+        "0",
+        "400",
+        "150",
+        "600",
+        "80",
+        "3",
+        "4",
+        "12",
+        "2000",
+        "核报",
+        "2023-08-30",
+    ],
 ]
 
-STAT_HEADERS = ["行政区划代码", "行政区划名称", "年份", "地区生产总值（亿元）", "年末常住人口（万人）",
-                "工矿商贸就业人员（万人）", "营运车辆（辆）", "原煤产量（万吨）", "数据状态", "填报日期"]
+STAT_HEADERS = [
+    "行政区划代码",
+    "行政区划名称",
+    "年份",
+    "地区生产总值（亿元）",
+    "年末常住人口（万人）",
+    "工矿商贸就业人员（万人）",
+    "营运车辆（辆）",
+    "原煤产量（万吨）",
+    "数据状态",
+    "填报日期",
+]
 
 # Expected marts values, worked out by hand from the figures above.
 EXPECTED_VALUES = {
@@ -79,28 +160,28 @@ EXPECTED_VALUES = {
     ("230500", 2025, "safety_accidents"): 2,
     ("230500", 2020, "larger_and_above_accidents"): 1,
     ("230500", 2025, "larger_and_above_accidents"): 0,
-    ("230500", 2020, "deaths_per_100m_gdp"): 0.015,       # 6 / 400
-    ("230500", 2025, "deaths_per_100m_gdp"): 0.0075,      # 3 / 400
+    ("230500", 2020, "deaths_per_100m_gdp"): 0.015,  # 6 / 400
+    ("230500", 2025, "deaths_per_100m_gdp"): 0.0075,  # 3 / 400
     ("230500", 2020, "industrial_deaths_per_100k_workers"): 3.125,  # 5 / 160,000 × 100,000
     ("230500", 2025, "industrial_deaths_per_100k_workers"): 1.875,  # 3 / 160,000 × 100,000
-    ("230500", 2020, "operating_vehicle_deaths_per_10k"): 0.25,      # 1 / 40,000 × 10,000
+    ("230500", 2020, "operating_vehicle_deaths_per_10k"): 0.25,  # 1 / 40,000 × 10,000
     ("230500", 2025, "operating_vehicle_deaths_per_10k"): 0.0,
-    ("230500", 2020, "coal_deaths_per_mt"): 0.6,          # 3 / 5 Mt
-    ("230500", 2025, "coal_deaths_per_mt"): 0.2,          # 1 / 5 Mt
+    ("230500", 2020, "coal_deaths_per_mt"): 0.6,  # 3 / 5 Mt
+    ("230500", 2025, "coal_deaths_per_mt"): 0.2,  # 1 / 5 Mt
     ("230500", 2023, "disaster_deaths_per_million"): 2 / 1.2,
     ("230500", 2022, "disaster_deaths_per_million"): 0.0,
     ("230500", 2023, "disaster_affected_per_100k"): 1000.0,  # 12,000 / 1,200,000 × 100,000
-    ("230500", 2023, "disaster_loss_pct_gdp"): 0.05,         # 0.2 / 400 × 100
-    ("230502", 2020, "safety_deaths"): 5,                 # 尖山区 alone
-    ("230502", 2020, "deaths_per_100m_gdp"): 0.1,         # 5 / 50
-    ("230503", 2020, "deaths_per_100m_gdp"): 0.02,        # 1 / 50
-    ("230524", 2020, "deaths_per_100m_gdp"): 0.0,         # a quiet county: 0 / 50
+    ("230500", 2023, "disaster_loss_pct_gdp"): 0.05,  # 0.2 / 400 × 100
+    ("230502", 2020, "safety_deaths"): 5,  # 尖山区 alone
+    ("230502", 2020, "deaths_per_100m_gdp"): 0.1,  # 5 / 50
+    ("230503", 2020, "deaths_per_100m_gdp"): 0.02,  # 1 / 50
+    ("230524", 2020, "deaths_per_100m_gdp"): 0.0,  # a quiet county: 0 / 50
     ("510802", 2020, "safety_deaths"): 2,
     ("510802", 2025, "safety_deaths"): 3,
-    ("510802", 2020, "deaths_per_100m_gdp"): 0.01,        # 2 / 200
-    ("510802", 2025, "deaths_per_100m_gdp"): 0.01,        # 3 / 300 (最终核实, not 3 / 250)
-    ("510802", 2020, "industrial_deaths_per_100k_workers"): 2.0,   # 1 / 50,000 × 100,000
-    ("510802", 2025, "industrial_deaths_per_100k_workers"): 5.0,   # 3 / 60,000 × 100,000
+    ("510802", 2020, "deaths_per_100m_gdp"): 0.01,  # 2 / 200
+    ("510802", 2025, "deaths_per_100m_gdp"): 0.01,  # 3 / 300 (最终核实, not 3 / 250)
+    ("510802", 2020, "industrial_deaths_per_100k_workers"): 2.0,  # 1 / 50,000 × 100,000
+    ("510802", 2025, "industrial_deaths_per_100k_workers"): 5.0,  # 3 / 60,000 × 100,000
 }
 # Region-years that must be absent (incomplete), never 0.
 EXPECTED_ABSENT = [
@@ -110,15 +191,15 @@ EXPECTED_ABSENT = [
 
 # (region, seq) → (status, baseline, evaluated value, change %)
 EXPECTED_PROGRESS = {
-    ("230500", 1): ("achieved", 6, 3, -50.0),              # safety_deaths −15% target
-    ("230500", 2): ("no_verdict", 1, None, None),          # curb larger_and_above
+    ("230500", 1): ("achieved", 6, 3, -50.0),  # safety_deaths −15% target
+    ("230500", 2): ("no_verdict", 1, None, None),  # curb larger_and_above
     ("230500", 3): ("achieved", 0.015, 0.0075, -50.0),
     ("230500", 4): ("achieved", 3.125, 1.875, -40.0),
     ("230500", 5): ("achieved", 0.25, 0.0, -100.0),
     ("230500", 6): ("achieved", 0.6, 0.2, -200 / 3),
     ("230500", 7): ("achieved", None, (2 / 1.2) / 5, None),  # mean 2021–2025 of 0,0,1.667,0,0
-    ("230500", 8): ("achieved", None, 200.0, None),          # mean of 0,0,1000,0,0
-    ("230500", 9): ("achieved", None, 0.01, None),           # mean of 0,0,0.05,0,0
+    ("230500", 8): ("achieved", None, 200.0, None),  # mean of 0,0,1000,0,0
+    ("230500", 9): ("achieved", None, 0.01, None),  # mean of 0,0,0.05,0,0
     ("510802", 1): ("not_achieved", 2, 3, 50.0),
     ("510802", 2): ("not_achieved", 0.01, 0.01, 0.0),
     ("510802", 3): ("not_achieved", 2.0, 5.0, 150.0),
@@ -138,8 +219,25 @@ def _write_csv(path: Path, headers: list[str], rows: list[list], encoding: str =
 
 def _accident_row(a) -> list:
     acc_id, when, region, sector, deaths, serious, loss, level, vehicle, status, filed = a
-    return [acc_id, when, region, "", "某单位", sector, "其它伤害", deaths, 0, serious, 0, loss, level, vehicle,
-            "", status, filed]
+    return [
+        acc_id,
+        when,
+        region,
+        "",
+        "某单位",
+        sector,
+        "其它伤害",
+        deaths,
+        0,
+        serious,
+        0,
+        loss,
+        level,
+        vehicle,
+        "",
+        status,
+        filed,
+    ]
 
 
 def _zero_rows(key_headers: list[str], key_col: str, date_col: str, regions, months_by_region) -> list[list]:
@@ -161,18 +259,32 @@ def write_handmade_folder(root: Path) -> Path:
     def quiet_accident_months(region):
         return [(y, m) for y in YEARS for m in range(1, 13) if (region, y, m) not in accident_months]
 
-    _write_csv(root / "accidents" / "accidents_2020_2025.csv", ACCIDENT_HEADERS,
-               [_accident_row(a) for a in ACCIDENTS]
-               + _zero_rows(ACCIDENT_HEADERS, "事故编号", "发生时间", regions, quiet_accident_months))
-    _write_csv(root / "accidents" / "accidents_2025_revisions.csv", ACCIDENT_HEADERS,
-               [_accident_row(a) for a in ACCIDENT_REVISIONS])
+    _write_csv(
+        root / "accidents" / "accidents_2020_2025.csv",
+        ACCIDENT_HEADERS,
+        [_accident_row(a) for a in ACCIDENTS]
+        + _zero_rows(ACCIDENT_HEADERS, "事故编号", "发生时间", regions, quiet_accident_months),
+    )
+    _write_csv(
+        root / "accidents" / "accidents_2025_revisions.csv",
+        ACCIDENT_HEADERS,
+        [_accident_row(a) for a in ACCIDENT_REVISIONS],
+    )
 
     def quiet_disaster_months(region):
-        return [(y, m) for y in YEARS for m in range(1, 13)
-                if not (region == "230505" and (y, m) == (2023, 7)) and not (region == LIZHOU and (y, m) == (2024, 7))]
+        return [
+            (y, m)
+            for y in YEARS
+            for m in range(1, 13)
+            if not (region == "230505" and (y, m) == (2023, 7))
+            and not (region == LIZHOU and (y, m) == (2024, 7))
+        ]
 
-    _write_csv(root / "disasters" / "disasters_2020_2025.csv", DISASTER_HEADERS,
-               DISASTERS + _zero_rows(DISASTER_HEADERS, "灾害过程编号", "开始日期", regions, quiet_disaster_months))
+    _write_csv(
+        root / "disasters" / "disasters_2020_2025.csv",
+        DISASTER_HEADERS,
+        DISASTERS + _zero_rows(DISASTER_HEADERS, "灾害过程编号", "开始日期", regions, quiet_disaster_months),
+    )
 
     stats = []
     for year in YEARS:
@@ -184,6 +296,9 @@ def write_handmade_folder(root: Path) -> Path:
         stats.append([LIZHOU, "利州区", year, gdp, 50, workers, "", "", status, f"{year + 1}-03-01"])
     _write_csv(root / "statistics" / "statistics_2020_2025.csv", STAT_HEADERS, stats)
     # The 2025 GDP of 利州区, verified later: only the GDP cell is given.
-    _write_csv(root / "statistics" / "statistics_2025_final.csv", STAT_HEADERS,
-               [[LIZHOU, "利州区", 2025, 300, "", "", "", "", "最终核实", "2026-09-30"]])
+    _write_csv(
+        root / "statistics" / "statistics_2025_final.csv",
+        STAT_HEADERS,
+        [[LIZHOU, "利州区", 2025, 300, "", "", "", "", "最终核实", "2026-09-30"]],
+    )
     return root

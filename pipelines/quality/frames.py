@@ -26,6 +26,16 @@ def _regions_sql() -> str:
     )
 
 
+def _plan_targets(con) -> str:
+    """The plan targets the marts were built from: dbt's ``intermediate.int_plan_targets`` (the
+    seed, or the data folder's plan_targets.csv); ``seeds.plan_targets`` when that model is absent."""
+    found = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'intermediate' "
+        "and table_name = 'int_plan_targets'"
+    ).fetchall()[0][0]
+    return "intermediate.int_plan_targets" if found else "seeds.plan_targets"
+
+
 def _df(con, sql: str) -> pd.DataFrame:
     return con.execute(sql).df()
 
@@ -277,7 +287,7 @@ def missing_plan_denominators(con, as_of: date) -> pd.DataFrame:
         targets as (
             select plan_id, region_code, indicator_code, target_kind,
                    try_cast(baseline_year as integer) as baseline_year
-            from seeds.plan_targets
+            from {_plan_targets(con)}
             where region_code in (select region_code from reporting)
         ),
         needs(indicator_code, measure) as (values {needs}),
@@ -309,7 +319,7 @@ def plan_progress(con, as_of: date) -> pd.DataFrame:
         f"""
         with targets as (
             select plan_id, region_code, try_cast(seq as integer) as seq
-            from seeds.plan_targets
+            from {_plan_targets(con)}
         )
         select p.*,
                exists (select 1 from targets t where t.plan_id = p.plan_id
@@ -322,8 +332,8 @@ def plan_progress(con, as_of: date) -> pd.DataFrame:
 
 def plan_target_rows(con) -> int:
     return con.execute(
-        f"select count(*) from seeds.plan_targets"
-    ).fetchone()[0]
+        f"select count(*) from {_plan_targets(con)}"
+    ).fetchall()[0][0]
 
 
 def missing_submissions(con, as_of: date) -> pd.DataFrame:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -16,8 +15,9 @@ AS_OF = "2026-11-26"
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines", *args], capture_output=True, text=True,
-                          env=cli_env(), timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", *args], capture_output=True, text=True, env=cli_env(), timeout=900
+    )
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +25,17 @@ def handmade_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("handmade")
     data = write_handmade_folder(root / "data")
     warehouse, reports = root / "pub" / "w.duckdb", root / "pub" / "reports"
-    proc = run_cli("run", "--data-dir", str(data), "--warehouse", str(warehouse), "--reports-dir", str(reports),
-                   "--as-of", AS_OF)
+    proc = run_cli(
+        "run",
+        "--data-dir",
+        str(data),
+        "--warehouse",
+        str(warehouse),
+        "--reports-dir",
+        str(reports),
+        "--as-of",
+        AS_OF,
+    )
     return proc, warehouse, reports
 
 
@@ -35,7 +44,7 @@ def test_run_exits_zero_and_publishes(handmade_run):
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     assert warehouse.exists()
     assert (reports / "index.html").exists()
-    report_names = sorted(p.name for p in reports.glob("*.html") if p.name != "index.html")
+    report_names = sorted(p.name for p in reports.glob("[0-9]*.html"))
     assert len(report_names) == 5, report_names  # one per plan jurisdiction of plan_targets.csv
     # progress lines name the steps and the files loaded
     assert "raw" in proc.stdout and "accidents_2020_2025.csv" in proc.stdout
@@ -48,13 +57,17 @@ def test_indicator_values_match_hand_computation(handmade_run):
         for (region, year, code), expected in EXPECTED_VALUES.items():
             row = con.execute(
                 "select value from marts.fct_indicator_values where region_code = ? and year = ? "
-                "and indicator_code = ?", [region, year, code]).fetchone()
+                "and indicator_code = ?",
+                [region, year, code],
+            ).fetchone()
             assert row is not None, (region, year, code)
             assert row[0] == pytest.approx(expected, rel=1e-9, abs=1e-12), (region, year, code)
         for region, year, code in EXPECTED_ABSENT:
             row = con.execute(
                 "select value from marts.fct_indicator_values where region_code = ? and year = ? "
-                "and indicator_code = ?", [region, year, code]).fetchone()
+                "and indicator_code = ?",
+                [region, year, code],
+            ).fetchone()
             assert row is None, f"incomplete {region} {year} {code} must be absent, got {row}"
     finally:
         con.close()
@@ -69,7 +82,9 @@ def test_plan_progress_matches_hand_computation(handmade_run):
         for (region, seq), (status, baseline, evaluated, change) in EXPECTED_PROGRESS.items():
             row = con.execute(
                 "select status, baseline_value, evaluated_value, change_pct from marts.fct_plan_progress "
-                "where plan_id = '14fyp' and region_code = ? and seq = ?", [region, seq]).fetchone()
+                "where plan_id = '14fyp' and region_code = ? and seq = ?",
+                [region, seq],
+            ).fetchone()
             assert row is not None, (region, seq)
             assert row[0] == status, (region, seq, row)
             if status in ("no_verdict", "insufficient_data"):
@@ -79,7 +94,8 @@ def test_plan_progress_matches_hand_computation(handmade_run):
                     assert got == pytest.approx(want, rel=1e-9, abs=1e-12), (region, seq, row)
         # Jurisdictions without any data are never "achieved".
         others = con.execute(
-            "select distinct status from marts.fct_plan_progress where region_code in ('131100','360281','150781')"
+            "select distinct status from marts.fct_plan_progress "
+            "where region_code in ('131100', '360281', '150781')"
         ).fetchall()
         assert {s for (s,) in others} <= {"insufficient_data", "no_verdict"}
     finally:
@@ -87,8 +103,15 @@ def test_plan_progress_matches_hand_computation(handmade_run):
 
 
 def test_missing_data_folder_is_a_clear_error(tmp_path):
-    proc = run_cli("run", "--data-dir", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb"),
-                   "--reports-dir", str(tmp_path / "r"))
+    proc = run_cli(
+        "run",
+        "--data-dir",
+        str(tmp_path / "nope"),
+        "--warehouse",
+        str(tmp_path / "w.duckdb"),
+        "--reports-dir",
+        str(tmp_path / "r"),
+    )
     assert proc.returncode == 1
     assert "数据目录不存在" in proc.stderr and "does not exist" in proc.stderr
     assert "Traceback" not in proc.stderr

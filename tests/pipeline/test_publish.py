@@ -17,7 +17,9 @@ def test_new_build_file_opens_in_duckdb_1x_storage(tmp_path):
     warehouse, build = tmp_path / "w.duckdb", tmp_path / ".w.duckdb.building"
     assert prepare_build_file(warehouse, build) == "empty"
     con = duckdb.connect(str(build))
-    tags = con.execute("select tags from duckdb_databases() where database_name = current_database()").fetchone()[0]
+    tags = con.execute(
+        "select tags from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
     con.close()
     assert tags["storage_version"].startswith("v1.5.0")
 

@@ -143,7 +143,8 @@ def test_markup_from_data_is_escaped_in_every_html_output(robust_case):
             found_escaped.append(page.relative_to(reports).as_posix())
     # the reports' quarantine table quotes the reasons, which quote the cells and the file name
     assert found_escaped, "the hostile text should appear (escaped) where quarantine reasons are shown"
-    names = [p.relative_to(reports).as_posix() for p in pages]
+    names = [p.relative_to(reports).as_posix() for p in pages if "/" not in p.relative_to(reports).as_posix()]
+    names.append(f"and {len(pages) - len(names)} pages in sub-folders (dbt docs, GX Data Docs)")
     robust_case("markup_in_text", exit_code=0)
     robust_case(
         "cli_html_escaping",

@@ -11,7 +11,7 @@ regions as (
 
 plan_targets as (
 
-    select * from {{ ref('plan_targets') }}
+    select * from {{ ref('int_plan_targets') }}
 
 ),
 

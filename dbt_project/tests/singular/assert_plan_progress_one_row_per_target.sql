@@ -1,9 +1,9 @@
--- fct_plan_progress has exactly one row per row of plan_targets.csv. Returns the difference.
+-- fct_plan_progress has exactly one row per plan target (int_plan_targets). Returns the difference.
 with
 
 targets as (
 
-    select count(*) as n from {{ ref('plan_targets') }}
+    select count(*) as n from {{ ref('int_plan_targets') }}
 
 ),
 

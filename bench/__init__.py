@@ -1,0 +1,1 @@
+"""Benchmarks of the whole pipeline (``python -m bench``); not part of the test suite."""

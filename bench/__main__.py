@@ -1,0 +1,533 @@
+"""``python -m bench``: the figures of docs/performance.md, measured on this machine.
+
+For the bundled sample and each scale of the generator (``national``, ``national-2x``,
+``national-4x``), the command line ``python -m pipelines run`` runs as a subprocess on a fresh
+warehouse (``--rebuild``), and the bench records:
+
+- wall time end to end, start-up (process start to the first step) and per stage (ingest, dbt
+  build, checks, reports, publish), from the runner's ``[elapsed] step message`` progress lines;
+- CPU time (user + system, the run process and its children: dbt runs as a subprocess) — less
+  sensitive than wall time to other work on the machine;
+- peak memory: ``ru_maxrss`` of the run process (``os.wait4``; the largest single process of the
+  tree) and the peak of the summed RSS of the whole process tree, sampled from /proc;
+- ingest throughput (rows read per second, zero reports included) against DuckDB's own
+  ``read_csv`` of the same CSV files, measured in the same bench run;
+- report sizes (per report, total, plotly.min.js apart) and report generation time;
+- for ``--incremental`` scales: one new month of files (2026-11, derived from each province's
+  October rows) on top of the published national warehouse, as of 2026-12-05, from load to
+  published reports;
+- how each figure grows from 1× to 2× to 4× (ratio and log-log slope: 1.0 is linear).
+
+Scale data is generated into ``--work`` (default /tmp/em_bench, never into the repository) and
+reused when already there. The figures go to stdout and, as JSON, to ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = PROJECT_DIR / "data_raw"
+SCALES = ("sample", "national", "national-2x", "national-4x")
+SOURCES = ("accidents", "capabilities", "disasters", "forest_fires", "statistics")
+AS_OF = "2026-11-26"  # the as-of date of the generated data (sample and national)
+INCREMENTAL_AS_OF = "2026-12-05"
+INCREMENTAL_MONTH = "2026-11"
+STAGES = ("startup", "prepare", "ingest", "dbt", "checks", "reports", "publish", "teardown")
+
+LINE_RE = re.compile(r"^\[\s*([\d.]+)s\] (.{32}) (.*)$")
+READ_RE = re.compile(
+    r"^(\w+): 读取 read (\d+), 入库 loaded (\d+), 零报告 zero reports (\d+), 拒收 rejected (\d+)"
+)
+
+
+# --------------------------------------------------------------------------- one run
+
+
+@dataclass
+class RunFigures:
+    label: str
+    exit_code: int
+    wall_s: float
+    cpu_s: float
+    max_rss_mb: float  # ru_maxrss: the largest single process of the run's tree
+    tree_peak_rss_mb: float  # peak of the summed RSS of the run process and its descendants
+    stages_s: dict[str, float] = field(default_factory=dict)
+    steps_s: dict[str, float] = field(default_factory=dict)
+    rows_read: dict[str, int] = field(default_factory=dict)
+    rows_loaded: int = 0
+    ingest_rows_per_s: float = 0.0
+    reports: dict = field(default_factory=dict)
+    warehouse_mb: float = 0.0
+    log: str = ""
+
+
+class _TreeSampler(threading.Thread):
+    """Peak of the summed RSS of a process and all its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int, interval: float = 0.25):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak, self._stop_flag = pid, interval, 0, threading.Event()
+        self.page = os.sysconf("SC_PAGE_SIZE")
+
+    def _tree_rss(self) -> int:
+        parents: dict[int, int] = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                    stat = fh.read().rsplit(b")", 1)[1].split()
+                parents[int(entry.name)] = int(stat[1])
+            except (OSError, IndexError, ValueError):
+                continue
+        tree, changed = {self.pid}, True
+        while changed:
+            changed = False
+            for pid, ppid in parents.items():
+                if ppid in tree and pid not in tree:
+                    tree.add(pid)
+                    changed = True
+        total = 0
+        for pid in tree:
+            try:
+                with open(f"/proc/{pid}/statm", "rb") as fh:
+                    total += int(fh.read().split()[1]) * self.page
+            except (OSError, IndexError, ValueError):
+                continue
+        return total
+
+    def run(self) -> None:
+        while not self._stop_flag.is_set():
+            self.peak = max(self.peak, self._tree_rss())
+            self._stop_flag.wait(self.interval)
+
+    def stop(self) -> int:
+        self._stop_flag.set()
+        self.join()
+        return self.peak
+
+
+def _stage_of(step: str) -> str:
+    step = step.strip()
+    if step == "warehouse_workspace":
+        return "prepare"
+    if step in {f"raw__{s}" for s in SOURCES}:
+        return "ingest"
+    if step.startswith("warehouse_dbt_models"):
+        return "dbt"
+    if step == "leadership_reports":
+        return "reports"
+    if step == "published_warehouse":
+        return "publish"
+    return "checks"  # the GX asset checks: raw__<source>_<check>, marts__<model>_<check>
+
+
+def run_pipeline(label: str, data_dir: Path, out_dir: Path, as_of: str, *, rebuild: bool,
+                 dagster_home: Path) -> RunFigures:
+    """Run the CLI as a subprocess and measure it."""
+    warehouse, reports = out_dir / "warehouse.duckdb", out_dir / "reports"
+    cmd = [sys.executable, "-m", "pipelines", "run", "--data-dir", str(data_dir), "--warehouse",
+           str(warehouse), "--reports-dir", str(reports), "--as-of", as_of]
+    if rebuild:
+        cmd.append("--rebuild")
+    env = {**os.environ, "DAGSTER_HOME": str(dagster_home), "PYTHONUNBUFFERED": "1"}
+    env.pop("EM_BUILD_DB", None)
+    log_path = out_dir / f"{label}.log"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    print(f"  $ {' '.join(cmd[1:])}", flush=True)
+    started = time.monotonic()
+    steps: dict[str, float] = {}
+    stages = dict.fromkeys(STAGES, 0.0)
+    rows: dict[str, int] = {}
+    loaded = 0
+    open_steps: dict[str, float] = {}
+    first_start = last_elapsed = None
+    offset = 0.0  # the progress clock's zero, on the bench's clock
+    with open(log_path, "w", encoding="utf-8") as log, open(out_dir / f"{label}.stderr", "w") as err:
+        proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=err,
+                                text=True, encoding="utf-8", errors="replace", bufsize=1)
+        sampler = _TreeSampler(proc.pid)
+        sampler.start()
+        for line in proc.stdout:
+            now = time.monotonic() - started
+            log.write(line)
+            m = LINE_RE.match(line.rstrip("\n"))
+            if not m:
+                continue
+            elapsed, step, message = float(m.group(1)), m.group(2).strip(), m.group(3)
+            if first_start is None:
+                offset = now - elapsed
+            last_elapsed = elapsed
+            if message.startswith("开始 start"):
+                first_start = elapsed if first_start is None else first_start
+                open_steps[step] = elapsed
+            elif message.startswith(("完成 done", "失败 failed", "跳过")) and step in open_steps:
+                took = elapsed - open_steps.pop(step)
+                steps[step] = steps.get(step, 0.0) + took
+                stages[_stage_of(step)] += took
+            r = READ_RE.match(message)
+            if r and step == f"raw__{r.group(1)}":
+                rows[r.group(1)] = int(r.group(2))
+                loaded += int(r.group(3)) + int(r.group(4))
+        proc.stdout.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.monotonic() - started
+        tree_peak = sampler.stop()
+    stages["startup"] = offset + (first_start or 0.0)
+    stages["teardown"] = max(0.0, wall - offset - (last_elapsed or 0.0))
+    ingest_s = stages["ingest"]
+    figures = RunFigures(
+        label=label, exit_code=proc.returncode, wall_s=round(wall, 2),
+        cpu_s=round(usage.ru_utime + usage.ru_stime, 2), max_rss_mb=round(usage.ru_maxrss / 1024, 1),
+        tree_peak_rss_mb=round(tree_peak / 2**20, 1),
+        stages_s={k: round(v, 2) for k, v in stages.items()},
+        steps_s={k: round(v, 2) for k, v in sorted(steps.items(), key=lambda kv: -kv[1])},
+        rows_read=rows, rows_loaded=loaded,
+        ingest_rows_per_s=round(sum(rows.values()) / ingest_s, 1) if ingest_s else 0.0,
+        reports=report_sizes(reports, stages["reports"]),
+        warehouse_mb=round(warehouse.stat().st_size / 1e6, 1) if warehouse.exists() else 0.0,
+        log=str(log_path),
+    )
+    print(f"  exit {figures.exit_code}, {figures.wall_s:.1f} s wall, {figures.cpu_s:.1f} s CPU, "
+          f"peak RSS {figures.max_rss_mb:.0f} MB (tree {figures.tree_peak_rss_mb:.0f} MB)", flush=True)
+    return figures
+
+
+def report_sizes(reports: Path, reports_s: float) -> dict:
+    if not reports.is_dir():
+        return {}
+    # One report per plan jurisdiction, named <region_code>_<name>.html; other pages (index,
+    # load report) are counted in folder_bytes only.
+    html = sorted(p for p in reports.glob("*.html") if p.name[:6].isdigit())
+    sizes = {p.name: p.stat().st_size for p in html}
+    plotly = sum(p.stat().st_size for p in reports.glob("plotly*.js"))
+    everything = sum(p.stat().st_size for p in reports.rglob("*") if p.is_file())
+    return {
+        "count": len(html),
+        "total_bytes": sum(sizes.values()),
+        "largest_bytes": max(sizes.values(), default=0),
+        "largest": max(sizes, key=sizes.get) if sizes else None,
+        "mean_bytes": round(sum(sizes.values()) / len(sizes)) if sizes else 0,
+        "index_bytes": (reports / "index.html").stat().st_size if (reports / "index.html").exists() else 0,
+        "plotly_js_bytes": plotly,
+        "folder_bytes": everything,  # incl. plotly.min.js, dbt docs and any other published file
+        "generation_s": round(reports_s, 2),
+        "generation_s_per_report": round(reports_s / len(html), 3) if html else None,
+        "over_1mb": sorted(n for n, s in sizes.items() if s > 1_000_000),
+        "sizes_bytes": sizes,  # per report
+    }
+
+
+# --------------------------------------------------------------------------- DuckDB baseline
+
+
+def duckdb_read_csv(data_dir: Path) -> dict:
+    """DuckDB's own read_csv of the same CSV files (all columns as text, into a table)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
+    total_rows = total_bytes = files = failed = 0
+    seconds = 0.0
+    opts = "all_varchar = true, header = false, null_padding = true, strict_mode = false"
+    for source in SOURCES:
+        folder = data_dir / source
+        paths = sorted(str(p) for p in folder.glob("*.csv")) if folder.is_dir() else []
+        if not paths:
+            continue
+        t = time.perf_counter()
+        try:
+            con.execute(f"create or replace table t as select * from read_csv(?, {opts})", [paths])
+            n = con.execute("select count(*) from t").fetchall()[0][0]
+            ok = paths
+        except duckdb.Error:  # mixed layouts or encodings: file by file, skipping unreadable ones
+            n, ok = 0, []
+            for p in paths:
+                try:
+                    con.execute(f"create or replace table t as select * from read_csv(?, {opts})", [p])
+                    n += con.execute("select count(*) from t").fetchall()[0][0]
+                    ok.append(p)
+                except duckdb.Error:
+                    failed += 1
+        seconds += time.perf_counter() - t
+        total_rows += n
+        files += len(ok)
+        total_bytes += sum(os.path.getsize(p) for p in ok)
+    con.close()
+    return {"files": files, "files_unreadable": failed, "rows": total_rows, "bytes": total_bytes,
+            "seconds": round(seconds, 3), "rows_per_s": round(total_rows / seconds, 1) if seconds else 0.0,
+            "mb_per_s": round(total_bytes / 1e6 / seconds, 2) if seconds else 0.0}
+
+
+def data_files(data_dir: Path) -> dict:
+    out = {"files": 0, "bytes": 0, "csv_files": 0, "xlsx_files": 0}
+    for source in SOURCES:
+        for p in (data_dir / source).glob("*") if (data_dir / source).is_dir() else []:
+            if p.suffix.lower() in (".csv", ".xlsx"):
+                out["files"] += 1
+                out["bytes"] += p.stat().st_size
+                out["csv_files" if p.suffix.lower() == ".csv" else "xlsx_files"] += 1
+    return out
+
+
+# --------------------------------------------------------------------------- data
+
+
+def ensure_scale_data(scale: str, work: Path) -> tuple[Path, float | None]:
+    if scale == "sample":
+        return SAMPLE_DIR, None
+    out = work / scale
+    if (out / "plan_targets.csv").exists() and (out / "accidents").is_dir():
+        return out, None
+    print(f"  generating {scale} data into {out} …", flush=True)
+    t = time.monotonic()
+    cmd = [sys.executable, "-m", "pipelines", "generate-sample", "--out", str(out), "--scale", scale]
+    subprocess.run(cmd, cwd=PROJECT_DIR, check=True, stdout=subprocess.DEVNULL)
+    return out, round(time.monotonic() - t, 1)
+
+
+# Position of the event date (or the 零报告 month) in each source's CSV rows.
+_EVENT_DATE_COLUMN = {"accidents": 1, "disasters": 2, "forest_fires": 1}
+_DATE_RE = re.compile(r"2026-1([01])(-(\d\d))?")
+
+
+def _shift_month(cell: str, cap_day: str) -> str:
+    """2026-10[-dd] → 2026-11[-dd ≤ 30]; 2026-11[-dd] → 2026-12[-dd ≤ as-of day]."""
+
+    def repl(m: re.Match) -> str:
+        month = "11" if m.group(1) == "0" else "12"
+        if m.group(3) is None:
+            return f"2026-{month}"
+        day = int(m.group(3))
+        day = min(day, 30) if month == "11" else min(day, int(cap_day))
+        return f"2026-{month}-{day:02d}"
+
+    return _DATE_RE.sub(repl, cell)
+
+
+def make_incremental_folder(base: Path, target: Path) -> dict:
+    """``target`` = hard links of ``base`` + one new month of files (2026-11, every province).
+
+    The new month is each province's October: the same records and 零报告, dates moved one month
+    on (days capped at 30, report dates at the as-of date), new record ids.
+    """
+    if target.exists():
+        shutil.rmtree(target)
+    for path in base.rglob("*"):
+        dest = target / path.relative_to(base)
+        if path.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+        else:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, dest)
+    cap_day = INCREMENTAL_AS_OF[-2:]
+    new_files = new_rows = new_bytes = 0
+    for source, pos in _EVENT_DATE_COLUMN.items():
+        for path in sorted((base / source).glob("2026_*.csv")):
+            lines = path.read_text(encoding="utf-8").splitlines()
+            header, out = lines[0], []
+            for line in lines[1:]:
+                cells = line.split(",")
+                if len(cells) <= pos or not cells[pos].startswith("2026-10"):
+                    continue
+                if cells[0] != "零报告":
+                    cells[0] = (cells[0].replace("202610", "202611") if "202610" in cells[0]
+                                else cells[0] + "11")
+                out.append(",".join(_shift_month(c, cap_day) for c in cells))
+            if not out:
+                continue
+            dest = target / source / path.name.replace("2026_", f"{INCREMENTAL_MONTH}_", 1)
+            text = "\n".join([header, *out]) + "\n"
+            dest.write_text(text, encoding="utf-8")
+            new_files += 1
+            new_rows += len(out)
+            new_bytes += len(text.encode())
+    return {"new_files": new_files, "new_rows": new_rows, "new_bytes": new_bytes,
+            "month": INCREMENTAL_MONTH, "as_of": INCREMENTAL_AS_OF}
+
+
+# --------------------------------------------------------------------------- growth, output
+
+
+def _flat(d: dict, prefix: str = "") -> dict[str, float]:
+    out = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(_flat(v, key + "."))
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            out[key] = float(v)
+    return out
+
+
+GROWTH_KEYS = ("wall_s", "cpu_s", "max_rss_mb", "tree_peak_rss_mb", "rows_loaded", "warehouse_mb",
+               "ingest_rows_per_s", "stages_s.startup", "stages_s.ingest", "stages_s.dbt", "stages_s.checks",
+               "stages_s.reports", "stages_s.publish", "reports.total_bytes", "reports.largest_bytes",
+               "input.bytes", "duckdb_read_csv.seconds")
+
+
+def growth(results: dict) -> dict:
+    base = results.get("national")
+    if not base:
+        return {}
+    fb = _flat(base)
+    out = {}
+    for scale, factor in (("national-2x", 2), ("national-4x", 4)):
+        if scale not in results:
+            continue
+        fs = _flat(results[scale])
+        out[scale] = {}
+        for key in GROWTH_KEYS:
+            if fb.get(key) and fs.get(key) is not None:
+                ratio = fs[key] / fb[key]
+                slope = math.log(ratio) / math.log(factor) if ratio > 0 else None
+                out[scale][key] = {"ratio": round(ratio, 2),
+                                   "loglog_slope": round(slope, 2) if slope is not None else None}
+    return out
+
+
+def machine() -> dict:
+    load = os.getloadavg()
+    mem = 0
+    try:
+        with open("/proc/meminfo") as fh:
+            mem = int(fh.readline().split()[1]) // 1024
+    except OSError:
+        pass
+    return {"cpus": os.cpu_count(), "memory_mb": mem, "python": platform.python_version(),
+            "platform": platform.platform(), "load_average_at_start": [round(x, 2) for x in load]}
+
+
+def _stage_getter(stage: str):
+    return lambda r: r["stages_s"][stage]
+
+
+def _fmt_table(results: dict) -> str:
+    cols = list(results)
+    rows = [
+        ("input files", lambda r: r["input"]["files"]),
+        ("input MB", lambda r: r["input"]["bytes"] / 1e6),
+        ("rows read (incl. 零报告)", lambda r: sum(r["rows_read"].values())),
+        ("exit code", lambda r: r["exit_code"]),
+        ("end to end, wall s", lambda r: r["wall_s"]),
+        ("CPU s (user+sys)", lambda r: r["cpu_s"]),
+        *[(f"  {stage} s", _stage_getter(stage)) for stage in STAGES],
+        ("ingest rows/s", lambda r: r["ingest_rows_per_s"]),
+        ("DuckDB read_csv rows/s", lambda r: r["duckdb_read_csv"]["rows_per_s"]),
+        ("ingest / read_csv throughput", lambda r: r["ingest_vs_read_csv"]),
+        ("peak RSS, largest process MB", lambda r: r["max_rss_mb"]),
+        ("peak RSS, process tree MB", lambda r: r["tree_peak_rss_mb"]),
+        ("reports", lambda r: r["reports"].get("count")),
+        ("report size, largest KB", lambda r: r["reports"].get("largest_bytes", 0) / 1024),
+        ("reports total KB (no plotly.js)", lambda r: r["reports"].get("total_bytes", 0) / 1024),
+        ("report time s (all)", lambda r: r["reports"].get("generation_s")),
+        ("warehouse MB", lambda r: r["warehouse_mb"]),
+    ]
+
+    def fmt(v):
+        if v is None:
+            return "–"
+        if isinstance(v, float):
+            return f"{v:,.3f}" if abs(v) < 1 else f"{v:,.1f}"
+        return f"{v:,}" if isinstance(v, int) else str(v)
+
+    lines = ["| figure | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
+    for name, get in rows:
+        cells = []
+        for c in cols:
+            try:
+                cells.append(fmt(get(results[c])))
+            except (KeyError, TypeError, ZeroDivisionError):
+                cells.append("–")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default=",".join(SCALES), help="comma-separated: " + ", ".join(SCALES))
+    parser.add_argument("--incremental", default="national",
+                        help="scales for a one-month incremental run (comma-separated, '' for none)")
+    parser.add_argument("--out", type=Path, default=PROJECT_DIR / "docs" / "bench-latest.json")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/em_bench"),
+                        help="where scale data, warehouses and logs go (never the repository)")
+    args = parser.parse_args(argv)
+    scales = [s.strip() for s in args.scales.split(",") if s.strip()]
+    unknown = set(scales) - set(SCALES)
+    if unknown:
+        parser.error(f"unknown scale(s) {', '.join(sorted(unknown))}; choose from {', '.join(SCALES)}")
+    incremental = {s.strip() for s in args.incremental.split(",") if s.strip()}
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    dagster_home = work / "dagster_home"
+    dagster_home.mkdir(exist_ok=True)
+    results: dict[str, dict] = {}
+    doc = {"started_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(),
+           "as_of": AS_OF, "results": results}
+    for scale in scales:
+        print(f"\n== {scale} ==", flush=True)
+        data_dir, gen_s = ensure_scale_data(scale, work)
+        out_dir = work / "runs" / scale
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        figs = run_pipeline("full", data_dir, out_dir, AS_OF, rebuild=True, dagster_home=dagster_home)
+        entry = asdict(figs)
+        entry["data_dir"] = str(data_dir)
+        entry["generation_s"] = gen_s
+        entry["input"] = data_files(data_dir)
+        entry["duckdb_read_csv"] = duckdb_read_csv(data_dir)
+        ours = figs.ingest_rows_per_s
+        theirs = entry["duckdb_read_csv"]["rows_per_s"]
+        entry["ingest_vs_read_csv"] = round(ours / theirs, 3) if theirs else None
+        print(f"  ingest {ours:,.0f} rows/s; DuckDB read_csv {theirs:,.0f} rows/s "
+              f"({entry['duckdb_read_csv']['seconds']} s for {entry['duckdb_read_csv']['files']} CSV files)",
+              flush=True)
+        results[scale] = entry
+        if scale in incremental and figs.exit_code == 0:
+            inc_data = work / f"{scale}-incremental"
+            made = make_incremental_folder(data_dir, inc_data)
+            inc_out = work / "runs" / f"{scale}-incremental"
+            if inc_out.exists():
+                shutil.rmtree(inc_out)
+            inc_out.mkdir(parents=True)
+            shutil.copyfile(out_dir / "warehouse.duckdb", inc_out / "warehouse.duckdb")
+            print(f"  incremental: {made['new_files']} new files, {made['new_rows']:,} rows "
+                  f"({made['month']}, as of {made['as_of']})", flush=True)
+            inc = run_pipeline("incremental", inc_data, inc_out, INCREMENTAL_AS_OF, rebuild=False,
+                               dagster_home=dagster_home)
+            results[f"{scale}-incremental"] = {**asdict(inc), "input": made, "data_dir": str(inc_data)}
+        _write(doc, args.out)
+    doc["growth"] = growth(results)
+    doc["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    doc["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    _write(doc, args.out)
+    print("\n" + _fmt_table(results))
+    for scale, figs in doc["growth"].items():
+        print(f"\ngrowth national → {scale}: " + ", ".join(
+            f"{k} ×{v['ratio']}" for k, v in figs.items()))
+    print(f"\nfigures written to {args.out}")
+    return 0
+
+
+def _write(doc: dict, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
