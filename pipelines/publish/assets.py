@@ -2,6 +2,7 @@
 
 
 import shutil
+from datetime import datetime
 
 import dagster as dg
 
@@ -10,7 +11,8 @@ from pipelines.publish.analyst_exports import export_marts_parquet, parquet_path
 from pipelines.publish.publication import publish_reports, publish_warehouse
 from pipelines.publish.workspace import acquire_lock, prepare_build_file, release_lock
 from pipelines.quality.gx_project import write_data_docs
-from pipelines.settings import PipelineSettings
+from pipelines.quality.results import record_run, run_verdict
+from pipelines.settings import TIMEZONE, PipelineSettings
 
 
 def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
@@ -70,6 +72,14 @@ def published_warehouse(context: dg.AssetExecutionContext,
     # Everything that can fail is written before anything is moved into place.
     with settings.connect() as con:
         write_load_report(con, context.run_id, settings.reports_build_path)
+        started = context.instance.get_run_stats(context.run_id).start_time
+        record_run(
+            con, context.run_id,
+            started_at=datetime.fromtimestamp(started, TIMEZONE).replace(tzinfo=None) if started else None,
+            finished_at=datetime.now(TIMEZONE).replace(tzinfo=None),
+            verdict=run_verdict(con, context.run_id), as_of=settings.as_of_date,
+            data_dir=str(settings.data_path), is_sample_data=settings.is_sample_data,
+        )
     write_data_docs(settings.reports_build_path / "quality", run_id=context.run_id)
     docs = write_dbt_docs(settings.build_path, settings.reports_build_path, as_of=settings.as_of_date)
     docs_bytes = docs.stat().st_size  # measured now: the reports folder moves below

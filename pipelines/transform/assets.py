@@ -4,6 +4,7 @@
 import json
 import os
 from collections.abc import Mapping
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
@@ -11,7 +12,8 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 from packaging import version
 
-from pipelines.settings import PipelineSettings
+from pipelines.quality.results import ensure_quality_tables
+from pipelines.settings import TIMEZONE, PipelineSettings
 from pipelines.transform.project import dbt_executable, em_dbt_project, ensure_manifest
 
 
@@ -44,7 +46,41 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     if plan_targets.is_file():
         dbt_vars["plan_targets_csv"] = str(plan_targets)
     context.log.info(f"dbt build --vars {json.dumps(dbt_vars)}")
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+    test_results: list[dg.AssetCheckResult] = []
+    try:
+        for event in dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream():
+            if isinstance(event, dg.AssetCheckResult):
+                test_results.append(event)
+            yield event
+    finally:
+        # Stored beside the GX results, so reports and analysts see every check of the run.
+        with settings.connect() as con:
+            record_dbt_tests(con, context.run_id, test_results)
+
+
+def record_dbt_tests(con, run_id: str, results: list[dg.AssetCheckResult]) -> None:
+    """One row per dbt test in quality.check_results (dbt tests are Dagster asset checks)."""
+    ensure_quality_tables(con)
+    checked_at = datetime.now(TIMEZONE).replace(tzinfo=None)
+    rows = []
+    for result in results:
+        failed_rows = result.metadata.get("dagster_dbt/failed_row_count") if result.metadata else None
+        failed_rows = int(getattr(failed_rows, "value", failed_rows) or 0)
+        verdict_zh, verdict_en = ("通过", "passed") if result.passed else ("未通过", "failed")
+        rows.append((
+            run_id, checked_at, result.check_name, ".".join(result.asset_key.path),
+            result.severity.value, result.passed, failed_rows, failed_rows,
+            f"dbt 测试 {result.check_name}{verdict_zh}（不符合 {failed_rows} 行）",
+            f"dbt test {result.check_name} {verdict_en} ({failed_rows} failing rows)",
+        ))
+    con.execute("delete from quality.check_results where run_id = ? and check_name in "
+                "(select unnest(?::varchar[]))", [run_id, [r[2] for r in rows]])
+    if rows:
+        con.executemany(
+            "insert into quality.check_results (run_id, checked_at, check_name, asset_key, severity, passed, "
+            "observed_value, offending_count, message_zh, message_en) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
 
 
 class WarehouseDbtCli(DbtCliResource):
