@@ -11,9 +11,8 @@ import os
 from datetime import date
 from pathlib import Path
 
-from pipelines.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, REGIONS_CSV
+from pipelines.settings import EXPECTATIONS_DIR, REGIONS_CSV
 
-PLAN_TARGETS_CSV = DBT_PROJECT_DIR / "seeds" / "plan_targets.csv"
 REGIONS_CSV_PATH = REGIONS_CSV
 
 
