@@ -7,7 +7,8 @@ Both are made from the private build file during publication, never from the pub
   sees a half-written set. The folder is ``<warehouse dir>/parquet/`` (``parquet_path``).
 - ``write_dbt_docs``: ``dbt docs generate --static`` against the build file; its single
   self-contained ``static_index.html`` (opens from ``file://``, no network) is copied to
-  ``<reports folder>/dbt-docs/index.html``.
+  ``<reports folder>/dbt-docs/index.html``; regenerated only when dbt, the project, the vars or
+  the catalog changed (``dbt_docs_key``), otherwise the published page is reused.
 
 No CSV is written here. Parquet cells are data, not spreadsheet formulas, and Parquet is not
 opened by double-click in Excel, so no formula neutralisation is needed for these files.
@@ -15,6 +16,7 @@ opened by double-click in Excel, so no formula neutralisation is needed for thes
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -27,9 +29,10 @@ import duckdb
 
 from pipelines.publish.publication import publish_reports
 from pipelines.settings import DBT_PROJECT_DIR, PipelineSettings
-from pipelines.transform.project import dbt_executable
+from pipelines.transform.project import dbt_executable, project_files
 
 PARQUET_DIR_NAME = "parquet"
+DOCS_FORMAT = "1"  # bump to regenerate every cached docs page
 DBT_DOCS_DIR_NAME = "dbt-docs"
 
 
@@ -92,13 +95,76 @@ def export_marts_parquet(build_db: Path, target_dir: Path) -> list[Path]:
     return sorted(target_dir / f"{table}.parquet" for table, _ in tables)
 
 
-def write_dbt_docs(build_db: Path, target_dir: Path, *, as_of: date | None = None) -> Path:
+DOCS_KEY_MARK = "<!-- em-dbt-docs-key: "
+
+
+def dbt_docs_key(build_db: Path, dbt_vars: dict[str, str]) -> str:
+    """What the docs site is made of: dbt's version, the project's files, the vars and the
+    build file's catalog (tables, views, columns, types, comments; dbt-duckdb's catalog has no
+    row counts or other statistics). Equal keys give the same site, whatever data was loaded."""
+    from dbt.version import __version__ as dbt_version
+
+    digest = hashlib.sha256()
+    digest.update(f"{DOCS_FORMAT}|{dbt_version}|{json.dumps(dbt_vars, sort_keys=True)}\n".encode())
+    for path in project_files():
+        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        catalog = con.execute(
+            """
+            select t.schema_name, t.table_name, t.kind, t.comment,
+                   c.column_index, c.column_name, c.data_type, c.comment
+            from (select schema_name, table_name, 'table' as kind, comment from duckdb_tables()
+                  where database_name = current_database()
+                  union all
+                  select schema_name, view_name, 'view', comment from duckdb_views()
+                  where database_name = current_database() and not internal) t
+            left join duckdb_columns() c
+              on c.database_name = current_database() and c.schema_name = t.schema_name
+             and c.table_name = t.table_name
+            order by all
+            """
+        ).fetchall()
+        catalog.append((con.execute("select current_database()").fetchone()[0],))
+    finally:
+        con.close()
+    digest.update(repr(catalog).encode())
+    return digest.hexdigest()
+
+
+def _key_of(html: Path) -> str | None:
+    """The key written at the end of a docs page by write_dbt_docs (None: no page, or no key)."""
+    try:
+        with html.open("rb") as f:
+            f.seek(max(0, html.stat().st_size - 200))
+            tail = f.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    at = tail.rfind(DOCS_KEY_MARK)
+    return tail[at + len(DOCS_KEY_MARK):].split(" ", 1)[0] if at >= 0 else None
+
+
+def write_dbt_docs(build_db: Path, target_dir: Path, *, as_of: date | None = None,
+                   dbt_vars: dict[str, str] | None = None, reuse_from: Path | None = None) -> Path:
     """Generate the dbt documentation site from the build file into ``target_dir/dbt-docs/index.html``.
 
     ``target_dir`` is the reports build folder (published with the reports). dbt writes its
     artefacts into a temporary folder, not into the project's ``target/``. Returns the HTML path.
+
+    ``dbt docs generate`` is a second dbt process (~9 s: parse and catalog). When
+    ``reuse_from/dbt-docs/index.html`` (the published reports folder) carries the same
+    :func:`dbt_docs_key` — same dbt, project, vars and catalog — that page is copied instead.
     """
     out_dir = Path(target_dir) / DBT_DOCS_DIR_NAME
+    html = out_dir / "index.html"
+    if dbt_vars is None:
+        dbt_vars = {"as_of": as_of.isoformat()} if as_of is not None else {}
+    key = dbt_docs_key(build_db, dbt_vars)
+    previous = Path(reuse_from) / DBT_DOCS_DIR_NAME / "index.html" if reuse_from is not None else None
+    if previous is not None and _key_of(previous) == key:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(previous, html)
+        return html
     with tempfile.TemporaryDirectory(prefix="em-dbt-docs-") as tmp:
         tmp_path = Path(tmp)
         command = [
@@ -106,8 +172,8 @@ def write_dbt_docs(build_db: Path, target_dir: Path, *, as_of: date | None = Non
             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
             "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
         ]
-        if as_of is not None:
-            command += ["--vars", json.dumps({"as_of": as_of.isoformat()})]
+        if dbt_vars:
+            command += ["--vars", json.dumps(dbt_vars)]
         env = {**os.environ, "EM_BUILD_DB": str(Path(build_db).resolve())}
         proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False,
                               cwd=str(DBT_PROJECT_DIR))
@@ -118,6 +184,7 @@ def write_dbt_docs(build_db: Path, target_dir: Path, *, as_of: date | None = Non
                 f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
             )
         out_dir.mkdir(parents=True, exist_ok=True)
-        html = out_dir / "index.html"
         shutil.copyfile(static, html)
+    with html.open("a", encoding="utf-8") as f:
+        f.write(f"\n{DOCS_KEY_MARK}{key} -->\n")
     return html

@@ -13,6 +13,7 @@ from pipelines.publish.workspace import acquire_lock, prepare_build_file, releas
 from pipelines.quality.gx_project import write_data_docs
 from pipelines.quality.results import record_run, run_verdict
 from pipelines.settings import TIMEZONE, PipelineSettings
+from pipelines.transform.project import dbt_vars
 
 
 def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
@@ -81,7 +82,9 @@ def published_warehouse(context: dg.AssetExecutionContext,
             data_dir=str(settings.data_path), is_sample_data=settings.is_sample_data,
         )
     write_data_docs(settings.reports_build_path / "quality", run_id=context.run_id)
-    docs = write_dbt_docs(settings.build_path, settings.reports_build_path, as_of=settings.as_of_date)
+    docs = write_dbt_docs(settings.build_path, settings.reports_build_path,
+                          dbt_vars=dbt_vars(settings.as_of_date.isoformat(), settings.data_path),
+                          reuse_from=settings.reports_path)
     docs_bytes = docs.stat().st_size  # measured now: the reports folder moves below
     parquet = export_marts_parquet(settings.build_path, parquet_path(settings))
     size = publish_warehouse(settings.build_path, settings.warehouse_path)

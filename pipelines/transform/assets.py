@@ -15,6 +15,7 @@ from packaging import version
 from pipelines.quality.results import ensure_quality_tables
 from pipelines.settings import TIMEZONE, PipelineSettings
 from pipelines.transform.project import dbt_executable, em_dbt_project, ensure_manifest
+from pipelines.transform.project import dbt_vars as run_dbt_vars
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -28,9 +29,6 @@ class WarehouseTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return "transform"
 
-
-PLAN_TARGETS_FILE = "plan_targets.csv"  # optional, at the top of the data folder
-
 translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
@@ -39,12 +37,9 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineSettings):
     # dbt reads the file path from the environment (profiles.yml); the run holds the writer lock.
     os.environ["EM_BUILD_DB"] = str(settings.build_path)
-    dbt_vars = {"as_of": settings.as_of_date.isoformat()}
     # A data folder may bring its own plan targets (the national scale data does): then every
     # model reads them through int_plan_targets instead of the seed.
-    plan_targets = settings.data_path / PLAN_TARGETS_FILE
-    if plan_targets.is_file():
-        dbt_vars["plan_targets_csv"] = str(plan_targets)
+    dbt_vars = run_dbt_vars(settings.as_of_date.isoformat(), settings.data_path)
     context.log.info(f"dbt build --vars {json.dumps(dbt_vars)}")
     test_results: list[dg.AssetCheckResult] = []
     try:

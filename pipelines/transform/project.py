@@ -48,4 +48,25 @@ def ensure_manifest() -> Path:
     return MANIFEST
 
 
+PLAN_TARGETS_FILE = "plan_targets.csv"  # optional, at the top of the data folder
+
+
+def dbt_vars(as_of_iso: str, data_dir: Path) -> dict[str, str]:
+    """The --vars of every dbt command of a run (build and docs): the as-of date, and the data
+    folder's own plan targets when it brings them (the national scale data does)."""
+    out = {"as_of": as_of_iso}
+    plan_targets = Path(data_dir) / PLAN_TARGETS_FILE
+    if plan_targets.is_file():
+        out["plan_targets_csv"] = str(plan_targets)
+    return out
+
+
+def project_files() -> list[Path]:
+    """Every file of the dbt project that dbt reads (generated folders excluded), sorted."""
+    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in _WATCHED:
+        files += [p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
+    return sorted(p for p in files if p.exists())
+
+
 em_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)

@@ -12,7 +12,12 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.publish.analyst_exports import export_marts_parquet, parquet_path, write_dbt_docs
+from pipelines.publish.analyst_exports import (
+    dbt_docs_key,
+    export_marts_parquet,
+    parquet_path,
+    write_dbt_docs,
+)
 from pipelines.settings import PipelineSettings
 from tests.analysts.conftest import duckdb_cli
 
@@ -111,7 +116,7 @@ def test_run_publishes_the_dbt_docs_site(published):
     assert (published.reports / "index.html").exists()
 
 
-def test_write_dbt_docs_from_a_build_file(published, tmp_path):
+def test_write_dbt_docs_from_a_build_file_and_reuse_it_only_while_nothing_changed(published, tmp_path):
     build = tmp_path / ".copy.building"
     shutil.copyfile(published.warehouse, build)
     out = write_dbt_docs(build, tmp_path / "reports-build")
@@ -119,6 +124,22 @@ def test_write_dbt_docs_from_a_build_file(published, tmp_path):
     assert out.stat().st_size > 1_000_000
     # dbt wrote its artefacts elsewhere: nothing but the page in the target folder
     assert sorted(p.name for p in (tmp_path / "reports-build").rglob("*")) == ["dbt-docs", "index.html"]
+    assert out.read_text(encoding="utf-8").rstrip().endswith(f"{dbt_docs_key(build, {})} -->")
+
+    # Same project, vars and catalog: the page is reused byte for byte (a regenerated page differs:
+    # dbt stamps generated_at into it).
+    again = write_dbt_docs(build, tmp_path / "second", reuse_from=tmp_path / "reports-build")
+    assert again.read_bytes() == out.read_bytes()
+
+    # New loads change no catalog, but a changed column comment (or model, or var) does: regenerated.
+    con = duckdb.connect(str(build))
+    con.execute("comment on column marts.fct_indicator_values.value is 'changed for the docs test 测试'")
+    con.close()
+    changed = write_dbt_docs(build, tmp_path / "third", reuse_from=tmp_path / "reports-build")
+    text = changed.read_text(encoding="utf-8")
+    assert "changed for the docs test" in text
+    assert dbt_docs_key(build, {}) in text[-200:]
+    assert dbt_docs_key(build, {"as_of": "2026-11-26"}) != dbt_docs_key(build, {})
 
 
 @pytest.mark.browser
