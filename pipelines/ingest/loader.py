@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,7 +20,7 @@ from pipelines.ingest.contracts import MEASURE_COLUMNS, SPECS, SourceSpec
 from pipelines.ingest.discovery import SourceFile, list_source_files
 from pipelines.ingest.errors import FileRejected, InputError
 from pipelines.ingest.raw_tables import RAW_TABLES, SOURCES, create_raw_tables
-from pipelines.ingest.reading import read_file
+from pipelines.ingest.reading import SheetData, read_file
 from pipelines.ingest.validation import SheetValidator, build_messages
 
 __all__ = ["FileLoadReport", "SourceLoadReport", "InputError", "load_source", "process_file"]
@@ -86,7 +86,7 @@ def _value_columns(spec: SourceSpec) -> list[str]:
     return [c.name for c in spec.columns if c.name not in ("region_name",)] + ["is_region_from_name"]
 
 
-def _conflict_messages(rows: pl.DataFrame, spec: SourceSpec, file_name: str) -> pl.DataFrame:
+def _conflict_messages(rows: pl.DataFrame, spec: SourceSpec, file_name: str | None) -> pl.DataFrame:
     """rows: _sheet, _row, _key (display), _others (list of row numbers) + _raw_record, _deaths_in_row."""
     key_label = "、".join(spec.col(k).header for k in spec.key if k != "region_code") or "行政区划代码"
     if "region_code" in spec.key and spec.key != ("region_code",):
@@ -125,11 +125,13 @@ def _conflict_messages(rows: pl.DataFrame, spec: SourceSpec, file_name: str) -> 
 
 
 def _find_conflicts(
-    records: pl.DataFrame, spec: SourceSpec, group_cols: list[str], value_cols: list[str]
+    records: pl.DataFrame, spec: SourceSpec, group_cols: list[str], value_cols: list[str],
+    rows_id: list[str],
 ) -> pl.DataFrame:
-    """Rows (_sheet, _row) whose key + 填报日期 repeats with different values; with _others."""
+    """Rows (rows_id: [_file,] _sheet, _row) whose key + 填报日期 repeats with different values;
+    with _others."""
     if records.height == 0:
-        return records.select("_sheet", "_row").with_columns(_others=pl.lit(None, pl.List(pl.Int32)))
+        return records.select(rows_id).with_columns(_others=pl.lit(None, pl.List(pl.Int32)))
     h = records.with_columns(_h=pl.struct(value_cols).hash())
     groups = (
         h.group_by(group_cols)
@@ -137,37 +139,42 @@ def _find_conflicts(
         .filter(pl.col("_n") > 1)
     )
     if groups.height == 0:
-        return records.select("_sheet", "_row").head(0).with_columns(_others=pl.lit(None, pl.List(pl.Int32)))
+        return records.select(rows_id).head(0).with_columns(_others=pl.lit(None, pl.List(pl.Int32)))
     return (
         h.join(groups, on=group_cols, how="inner", nulls_equal=True)
-        .select("_sheet", "_row", "_others")
-        .unique(["_sheet", "_row"])
+        .select(*rows_id, "_others")
+        .unique(rows_id)
     )
 
 
 def _split_conflicts(
-    records: pl.DataFrame, spec: SourceSpec, file_name: str
+    records: pl.DataFrame, spec: SourceSpec, file_name: str | None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(records without ambiguous duplicates, quarantine rows for them)."""
+    """(records without ambiguous duplicates, quarantine rows for them).
+
+    A conflict is within one file: ``file_name=None`` (batch mode) groups by ``_file`` too."""
+    per_file = ["_file"] if file_name is None else []
+    rows_id = per_file + ["_sheet", "_row"]
     if spec.source == "statistics":
-        long = _statistics_long(records)
+        long = _statistics_long(records, per_file)
         bad = _find_conflicts(
-            long, spec, ["region_code", "year", "measure", "data_status", "reported_date"], ["value"]
+            long, spec, per_file + ["region_code", "year", "measure", "data_status", "reported_date"],
+            ["value"], rows_id,
         )
     else:
-        group = list(spec.key) + ["reported_date"]
-        bad = _find_conflicts(records, spec, group, _value_columns(spec))
+        group = per_file + list(spec.key) + ["reported_date"]
+        bad = _find_conflicts(records, spec, group, _value_columns(spec), rows_id)
     if bad.height == 0:
         return records, records.head(0)
-    hit = records.join(bad, on=["_sheet", "_row"], how="inner", nulls_equal=True)
+    hit = records.join(bad, on=rows_id, how="inner", nulls_equal=True)
     key = pl.concat_str([pl.col(k).cast(pl.String) for k in spec.key], separator=" / ")
     q = _conflict_messages(hit.with_columns(_key=key), spec, file_name)
-    keep = records.join(bad.select("_sheet", "_row"), on=["_sheet", "_row"], how="anti", nulls_equal=True)
+    keep = records.join(bad.select(rows_id), on=rows_id, how="anti", nulls_equal=True)
     return keep, q
 
 
-def _statistics_long(records: pl.DataFrame) -> pl.DataFrame:
-    idx = [
+def _statistics_long(records: pl.DataFrame, extra: list[str] | None = None) -> pl.DataFrame:
+    idx = (extra or []) + [
         "region_code",
         "region_name",
         "is_region_from_name",
@@ -227,29 +234,118 @@ def process_file(spec: SourceSpec, f: SourceFile, as_of: date) -> FileResult:
     return FileResult(records, pl.concat(zeros, how="vertical_relaxed"), quarantine, rows_read)
 
 
-def _process_ahead(spec: SourceSpec, files: list[SourceFile], as_of: date, window: int = 4):
-    """Yield (file, FileResult | FileRejected) in order, reading a few files ahead on 2 threads.
+# --------------------------------------------------------------------------- many files at once
 
-    Reading and validating is pure (file in, frames out) and mostly native polars work, so two
-    threads overlap it; at most ``window`` results wait in memory for the (sequential) writes.
-    """
+BATCH_FILE_BYTES = 4 << 20  # files up to this size are validated together with others
+CHUNK_FILES = 48  # files per chunk: validated together, then written together
+CHUNK_BYTES = 16 << 20
 
-    def work(f: SourceFile):
+
+def _layout_key(sheet: SheetData) -> tuple:
+    """Sheets with equal keys validate identically (same cells, header labels, units)."""
+    return (
+        tuple(sheet.headers),
+        tuple(None if m is None else (m.col.name, m.factor) for m in sheet.matches),
+    )
+
+
+def _read_whole(spec: SourceSpec, f: SourceFile) -> list[tuple[SheetData, pl.DataFrame]]:
+    """Every sheet of a small file with all its data rows (raises FileRejected)."""
+    if f.refused_code:
+        raise FileRejected(f.refused_code, f.refused_zh or "", f.refused_en or "")
+    out = []
+    for sheet in read_file(f.path, f.name, spec):
+        frames = list(sheet.batches())
+        data = frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical_relaxed")
+        data = data.with_columns(_file=pl.lit(f.name), _sheet=pl.lit(sheet.sheet_name, pl.String))
+        out.append((sheet, data))
+    return out
+
+
+def _split_by_file(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    return {k[0]: v.drop("_file") for k, v in df.partition_by("_file", as_dict=True).items()}
+
+
+def process_files(spec: SourceSpec, files: list[SourceFile], as_of: date) -> list[tuple[SourceFile, object]]:
+    """Read and validate several files: [(file, FileResult | FileRejected)] in the given order.
+
+    The same result per file as :func:`process_file`, for less: the sheets of small files that
+    share a header layout are stacked and validated in one pass (batch mode of SheetValidator).
+    Large files go through :func:`process_file` (bounded memory)."""
+    results: dict[str, object] = {}
+    groups: dict[tuple, list[tuple[str, SheetData, pl.DataFrame]]] = {}
+    order: dict[str, list[tuple]] = {}  # file -> its sheets' layout keys, in sheet order
+    for f in files:
+        if f.size > BATCH_FILE_BYTES and not f.refused_code:
+            try:
+                results[f.name] = process_file(spec, f, as_of)
+            except FileRejected as exc:
+                results[f.name] = exc
+            continue
         try:
-            return process_file(spec, f, as_of)
+            sheets = _read_whole(spec, f)
         except FileRejected as exc:
-            return exc
+            results[f.name] = exc
+            continue
+        order[f.name] = []
+        for sheet, data in sheets:
+            key = _layout_key(sheet)
+            groups.setdefault(key, []).append((f.name, sheet, data))
+            order[f.name].append(key)
 
+    # per (file, layout): its records, zero reports and quarantine rows (typed empties included)
+    parts: dict[tuple[str, tuple], dict[str, pl.DataFrame]] = {}
+    rows_read: Counter[str] = Counter()
+    for key, members in groups.items():
+        stacked = pl.concat([d for _, _, d in members], how="diagonal_relaxed")
+        sheet = dataclasses.replace(members[0][1], sheet_name=None, data=stacked, lazy=None, cleanup=None)
+        res = SheetValidator(spec, sheet, None, as_of).run()
+        rows_read.update(res.rows_read_by_file or {})
+        records, conflicts = _split_conflicts(res.records, spec, None)
+        rejects = res.rejects.select(QCOLS + ["_file"])
+        if conflicts.height:
+            rejects = pl.concat([rejects, conflicts.select(QCOLS + ["_file"])], how="vertical_relaxed")
+        split = {kind: (df.head(0).drop("_file"), _split_by_file(df))
+                 for kind, df in (("records", records), ("zero", res.zero), ("quarantine", rejects))}
+        for name in dict.fromkeys(name for name, _, _ in members):
+            parts[(name, key)] = {kind: by_file.get(name, empty) for kind, (empty, by_file) in split.items()}
+    for name, keys in order.items():
+        mine = [parts[(name, k)] for k in dict.fromkeys(keys)]
+        records = [m["records"] for m in mine]
+        results[name] = FileResult(
+            records=pl.concat(records, how="diagonal_relaxed") if len(records) > 1 else records[0],
+            zero=pl.concat([m["zero"] for m in mine], how="vertical_relaxed"),
+            quarantine=pl.concat([m["quarantine"] for m in mine], how="vertical_relaxed").sort(
+                "_sheet", "_row", nulls_last=False
+            ),
+            rows_read=rows_read.get(name, 0),
+        )
+    return [(f, results[f.name]) for f in files]
+
+
+def _process_ahead(spec: SourceSpec, files: list[SourceFile], as_of: date, window: int = 2):
+    """Yield lists of (file, FileResult | FileRejected), chunk by chunk in file order, working
+    on the next chunks on 2 threads meanwhile.
+
+    Reading and validating is pure (files in, frames out) and mostly native polars work, so two
+    threads overlap it; at most ``window`` chunks wait in memory for the (sequential) writes.
+    """
+    chunks: list[list[SourceFile]] = []
+    size = 0
+    for f in files:
+        if not chunks or len(chunks[-1]) >= CHUNK_FILES or size + f.size > CHUNK_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(f)
+        size += f.size
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending: deque = deque()
-        for f in files:
-            pending.append((f, pool.submit(work, f)))
+        for chunk in chunks:
+            pending.append(pool.submit(process_files, spec, chunk, as_of))
             if len(pending) >= window:
-                done_file, future = pending.popleft()
-                yield done_file, future.result()
+                yield pending.popleft().result()
         while pending:
-            done_file, future = pending.popleft()
-            yield done_file, future.result()
+            yield pending.popleft().result()
 
 
 # --------------------------------------------------------------------------- database
@@ -320,51 +416,60 @@ def _lineage(df: pl.DataFrame) -> pl.DataFrame:
     return df.rename({"_sheet": "sheet_name", "_row": "row_number"})
 
 
-def _write_file(
-    con, spec: SourceSpec, f: SourceFile, res: FileResult, load_seq: int, loaded_at: datetime
-) -> None:
-    lineage = {"source_file": f.name, "file_sha256": f.sha256, "load_seq": load_seq, "loaded_at": loaded_at}
-    if spec.source == "statistics":
-        _insert(con, "statistics", _lineage(_statistics_long(res.records)), lineage)
-    else:
-        _insert(con, spec.source, _lineage(res.records), lineage)
-    if spec.event_register:
-        _insert(con, "zero_reports", _lineage(res.zero), lineage | {"source": spec.source})
-    q = _lineage(res.quarantine).rename({"_raw_record": "raw_record", "_deaths_in_row": "deaths_in_row"})
-    _insert(
-        con,
-        "quarantine",
-        q,
+def _with_lineage(df: pl.DataFrame, f: SourceFile, load_seq: int) -> pl.DataFrame:
+    return _lineage(df).with_columns(
+        source_file=pl.lit(f.name), file_sha256=pl.lit(f.sha256), load_seq=pl.lit(load_seq, pl.Int64)
+    )
+
+
+def _write_files(con, spec: SourceSpec, done: list[tuple[SourceFile, FileResult, int]],
+                 loaded_at: datetime) -> None:
+    """Insert the rows of several validated files: one insert per table, each row with its
+    file's lineage (file name, SHA-256, load_seq)."""
+    if not done:
+        return
+    table_rows, zero_rows, quarantine_rows = [], [], []
+    for f, res, seq in done:
+        records = _statistics_long(res.records) if spec.source == "statistics" else res.records
+        table_rows.append(_with_lineage(records, f, seq))
+        if spec.event_register:
+            zero_rows.append(_with_lineage(res.zero, f, seq))
+        q = _with_lineage(res.quarantine, f, seq).rename(
+            {"_raw_record": "raw_record", "_deaths_in_row": "deaths_in_row", "source_file": "file_name"}
+        )
+        quarantine_rows.append(q)
+    constants = {"loaded_at": loaded_at}
+    _insert(con, spec.source, pl.concat(table_rows, how="diagonal_relaxed"), constants)
+    if zero_rows:
+        _insert(con, "zero_reports", pl.concat(zero_rows, how="diagonal_relaxed"),
+                constants | {"source": spec.source})
+    _insert(con, "quarantine", pl.concat(quarantine_rows, how="diagonal_relaxed"),
+            constants | {"source": spec.source})
+
+
+def _record_files(con, source: str, done: list[tuple[SourceFile, FileLoadReport, int]],
+                  loaded_at: datetime) -> None:
+    """One raw.files row per file, in one insert."""
+    if not done:
+        return
+    rows = pl.DataFrame(
         {
-            "source": spec.source,
-            "file_name": f.name,
-            "file_sha256": f.sha256,
-            "load_seq": load_seq,
-            "loaded_at": loaded_at,
+            "file_name": [f.name for f, _, _ in done],
+            "file_sha256": [f.sha256 for f, _, _ in done],
+            "file_size_bytes": [f.size for f, _, _ in done],
+            "status": ["rejected" if r.status == "rejected" else "loaded" for _, r, _ in done],
+            "rows_read": [r.rows_read for _, r, _ in done],
+            "rows_loaded": [r.rows_loaded for _, r, _ in done],
+            "rows_zero_reports": [r.rows_zero_reports for _, r, _ in done],
+            "rows_rejected": [r.rows_rejected for _, r, _ in done],
+            "reason_zh": [r.reason_zh for _, r, _ in done],
+            "reason_en": [r.reason_en for _, r, _ in done],
+            "load_seq": [seq for _, _, seq in done],
         },
+        schema_overrides={"reason_zh": pl.String, "reason_en": pl.String, "load_seq": pl.Int64,
+                          "file_size_bytes": pl.Int64},
     )
-
-
-def _record_file(con, source: str, f: SourceFile, rep: FileLoadReport, load_seq: int, loaded_at: datetime):
-    _run(
-        con,
-        "insert into raw.files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            source,
-            f.name,
-            f.sha256,
-            f.size,
-            "rejected" if rep.status == "rejected" else "loaded",
-            rep.rows_read,
-            rep.rows_loaded,
-            rep.rows_zero_reports,
-            rep.rows_rejected,
-            rep.reason_zh,
-            rep.reason_en,
-            load_seq,
-            loaded_at,
-        ],
-    )
+    _insert(con, "files", rows, {"source": source, "loaded_at": loaded_at})
 
 
 def _reject_file(con, source: str, f: SourceFile, exc: FileRejected, load_seq: int, loaded_at: datetime):
@@ -419,35 +524,33 @@ def load_source(con, source: str, data_dir: Path, as_of: date, loaded_at: dateti
             if old is not None:
                 _delete_file_rows(con, source, f.name)
             to_process.append(f)
-        for f, res in _process_ahead(spec, to_process, as_of):
-            old = recorded.get(f.name)
-            seq += 1
-            if isinstance(res, FileRejected):
-                exc = res
-                rep = FileLoadReport(
-                    f.name,
-                    f.sha256,
-                    "rejected",
-                    reason_zh=exc.reason_zh,
-                    reason_en=exc.reason_en,
-                    rows_rejected=0,
-                )
-                _reject_file(con, source, f, exc, seq, loaded_at)
-                _record_file(con, source, f, rep, seq, loaded_at)
+        for chunk in _process_ahead(spec, to_process, as_of):
+            written: list[tuple[SourceFile, FileResult, int]] = []
+            recorded_now: list[tuple[SourceFile, FileLoadReport, int]] = []
+            for f, res in chunk:
+                old = recorded.get(f.name)
+                seq += 1
+                if isinstance(res, FileRejected):
+                    rep = FileLoadReport(
+                        f.name, f.sha256, "rejected",
+                        reason_zh=res.reason_zh, reason_en=res.reason_en, rows_rejected=0,
+                    )
+                    _reject_file(con, source, f, res, seq, loaded_at)
+                else:
+                    rep = FileLoadReport(
+                        f.name,
+                        f.sha256,
+                        "replaced" if old is not None else "loaded",
+                        rows_read=res.rows_read,
+                        rows_loaded=res.records.height,
+                        rows_zero_reports=res.zero.height,
+                        rows_rejected=res.quarantine.height,
+                    )
+                    written.append((f, res, seq))
+                recorded_now.append((f, rep, seq))
                 reports[f.name] = rep
-                continue
-            rep = FileLoadReport(
-                f.name,
-                f.sha256,
-                "replaced" if old is not None else "loaded",
-                rows_read=res.rows_read,
-                rows_loaded=res.records.height,
-                rows_zero_reports=res.zero.height,
-                rows_rejected=res.quarantine.height,
-            )
-            _write_file(con, spec, f, res, seq, loaded_at)
-            _record_file(con, source, f, rep, seq, loaded_at)
-            reports[f.name] = rep
+            _write_files(con, spec, written, loaded_at)
+            _record_files(con, source, recorded_now, loaded_at)
         report.files = [reports[k] for k in sorted(reports)]
         _run(con, "commit")
     except BaseException:

@@ -186,14 +186,14 @@ def test_failure_rolls_back_the_whole_source(con, data_dir, monkeypatch):
     before = dump(con)
     good_file(data_dir, "2024-03.xlsx", deaths=7)  # changed: will be deleted then reloaded
     good_file(data_dir, "2024-04.xlsx")
-    real = loader_module.process_file
+    real = loader_module.read_file
 
-    def boom(spec, f, as_of):
-        if f.name == "2024-04.xlsx":
+    def boom(path, file_name, spec):
+        if file_name == "2024-04.xlsx":
             raise RuntimeError("disk full")
-        return real(spec, f, as_of)
+        return real(path, file_name, spec)
 
-    monkeypatch.setattr(loader_module, "process_file", boom)
+    monkeypatch.setattr(loader_module, "read_file", boom)
     with pytest.raises(RuntimeError):
         load(con, "accidents", data_dir)
     assert dump(con) == before

@@ -1,0 +1,95 @@
+"""Small files are validated together (batch mode): what holds per file must still hold per file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from polars.testing import assert_frame_equal
+
+import pipelines.ingest.loader as loader_module
+from pipelines.ingest.contracts import SPECS
+from pipelines.ingest.discovery import list_source_files
+from tests.ingest.conftest import ACC_HEADER, AS_OF, acc_row, load, rows, write_csv, zero_row
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data_raw"
+
+
+def acc_dir(data_dir: Path) -> Path:
+    return data_dir / "accidents"
+
+
+def test_a_footer_ends_its_own_file_only(con, data_dir):
+    # a.csv ends with a signature block; b.csv, validated in the same batch, is all data
+    write_csv(acc_dir(data_dir) / "a.csv", ACC_HEADER, [acc_row("A-1")],
+              footer_lines=["填表人：张三", "A-9 不是数据"])
+    write_csv(acc_dir(data_dir) / "b.csv", ACC_HEADER, [acc_row("B-1"), acc_row("B-2")])
+    report = load(con, "accidents", data_dir)
+    assert {f.file_name: f.rows_loaded for f in report.files} == {"a.csv": 1, "b.csv": 2}
+    assert rows(con, "select accident_id, source_file from raw.accidents order by 1") == [
+        ("A-1", "a.csv"), ("B-1", "b.csv"), ("B-2", "b.csv")
+    ]
+    assert rows(con, "select count(*) from raw.quarantine") == [(0,)]
+
+
+def test_the_same_key_in_two_files_is_a_revision_not_a_conflict(con, data_dir):
+    write_csv(acc_dir(data_dir) / "a.csv", ACC_HEADER, [acc_row("X-1", deaths=1)])
+    write_csv(acc_dir(data_dir) / "b.csv", ACC_HEADER, [acc_row("X-1", deaths=2)])
+    load(con, "accidents", data_dir)
+    got = rows(con, "select source_file, deaths from raw.accidents order by 1")
+    assert got == [("a.csv", 1), ("b.csv", 2)]
+    assert rows(con, "select count(*) from raw.quarantine") == [(0,)]
+
+
+def test_messages_name_each_rows_own_file_and_row(con, data_dir):
+    write_csv(acc_dir(data_dir) / "a.csv", ACC_HEADER, [acc_row("A-1"), acc_row("A-2", deaths="两")])
+    write_csv(acc_dir(data_dir) / "b.csv", ACC_HEADER, [acc_row("B-1", deaths=-1)])
+    load(con, "accidents", data_dir)
+    got = rows(con, "select file_name, row_number, reason_code, reason_zh from raw.quarantine order by 1")
+    assert [(f, r, c) for f, r, c, _ in got] == [("a.csv", 3, "not_a_number"), ("b.csv", 2, "negative_value")]
+    assert got[0][3].startswith("文件 a.csv 第 3 行 “死亡人数” 列")
+    assert got[1][3].startswith("文件 b.csv 第 2 行 “死亡人数” 列")
+
+
+def test_different_header_layouts_in_one_chunk(con, data_dir):
+    # b.csv lists the columns in another order: a separate layout group in the same chunk
+    header_b = list(reversed(ACC_HEADER))
+    write_csv(acc_dir(data_dir) / "a.csv", ACC_HEADER, [acc_row("A-1", loss=10)])
+    write_csv(acc_dir(data_dir) / "b.csv", header_b, [list(reversed(acc_row("B-1", loss=20)))])
+    write_csv(acc_dir(data_dir) / "c.csv", ACC_HEADER,
+              [zero_row(ACC_HEADER, "事故编号", "发生时间", "230506", "2024-04")])
+    report = load(con, "accidents", data_dir)
+    assert [(f.file_name, f.rows_read, f.rows_loaded, f.rows_zero_reports) for f in report.files] == [
+        ("a.csv", 1, 1, 0), ("b.csv", 1, 1, 0), ("c.csv", 1, 0, 1)
+    ]
+    assert rows(con, "select accident_id, direct_loss_10k_yuan from raw.accidents order by 1") == [
+        ("A-1", 10.0), ("B-1", 20.0)
+    ]
+
+
+@pytest.mark.parametrize("source", ["accidents", "disasters", "statistics", "capabilities"])
+def test_batch_mode_gives_each_file_exactly_what_one_file_at_a_time_gives(source):
+    """On the bundled sample (CSV and workbooks, GB18030, title rows, zero reports, rejects)."""
+    spec = SPECS[source]
+    files = list_source_files(SAMPLE, source)[:80]
+    batched = loader_module.process_files(spec, files, AS_OF)
+    assert [f.name for f, _ in batched] == [f.name for f in files]
+    for f, res in batched:
+        single = loader_module.process_file(spec, f, AS_OF)
+        assert res.rows_read == single.rows_read, f.name
+        for part in ("records", "zero", "quarantine"):
+            a, b = getattr(res, part), getattr(single, part)
+            assert_frame_equal(a.select(sorted(b.columns)), b.select(sorted(b.columns)),
+                               check_dtypes=False), (f.name, part)
+
+
+def test_large_files_are_still_read_in_bounded_batches(con, data_dir, monkeypatch):
+    monkeypatch.setattr(loader_module, "BATCH_FILE_BYTES", 10)  # every file is "large"
+    calls = []
+    real = loader_module.process_file
+    monkeypatch.setattr(loader_module, "process_file", lambda *a: calls.append(a[1].name) or real(*a))
+    write_csv(acc_dir(data_dir) / "a.csv", ACC_HEADER, [acc_row("A-1")])
+    write_csv(acc_dir(data_dir) / "b.csv", ACC_HEADER, [acc_row("B-1")])
+    load(con, "accidents", data_dir)
+    assert calls == ["a.csv", "b.csv"]
+    assert rows(con, "select accident_id from raw.accidents order by 1") == [("A-1",), ("B-1",)]
