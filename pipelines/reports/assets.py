@@ -1,5 +1,6 @@
 """Dagster asset: the leadership reports, written into the reports build folder."""
 
+import os
 import shutil
 
 import dagster as dg
@@ -39,14 +40,17 @@ def leadership_reports(context: dg.AssetExecutionContext, settings: PipelineSett
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
-    # Not read_only: this run's process holds the build file read-write (one writer per file).
-    with settings.connect() as con:
+    # Read-only: the reports only read, and the worker processes open the same file read-only
+    # too (DuckDB allows many read-only processes, or one read-write).
+    with settings.connect(read_only=True) as con:
         paths = build_reports(
             con,
             out_dir,
             as_of=settings.as_of_date,
             is_sample_data=settings.is_sample_data,
             run_id=context.run.run_id,
+            database=settings.build_path,
+            workers=min(2, os.cpu_count() or 1),
         )
     reports = [p for p in paths if p.suffix == ".html" and p.name != "index.html"]
     sizes = {p.name: p.stat().st_size for p in paths}

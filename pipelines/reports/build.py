@@ -7,12 +7,15 @@ indicator. Text is escaped by Jinja2's autoescape; charts travel as plotly's own
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from plotly.offline import get_plotlyjs
 
 from . import charts, queries
@@ -511,47 +514,103 @@ def _report_context(con, cat, juris, indicators, national, as_of, is_sample_data
     return ctx, status_count
 
 
+@dataclass
+class _Shared:
+    """What every report of a run reads the same: catalog, templates, indicators, national figures."""
+
+    cat: queries.Catalog
+    report_tpl: Template
+    indicators: dict[str, dict]
+    national: list[dict]
+    as_of: date
+    is_sample_data: bool
+    run_id: str
+
+    @classmethod
+    def read(cls, con, *, as_of: date, is_sample_data: bool, run_id: str) -> _Shared:
+        cat = queries.Catalog.read(con)
+        missing = [t for t in queries.REQUIRED if not cat.has(t)]
+        if missing:
+            raise RuntimeError(f"报告所需的数据集市表不存在：{', '.join(missing)}")
+        national_table = cat.find("national_reference", ("seeds", "main_seeds", "marts", "main"))
+        return cls(
+            cat=cat,
+            report_tpl=_env().get_template("report.html.j2"),
+            indicators={r["indicator_code"]: r for r in queries.indicators(con)},
+            national=queries.national_reference(con, national_table),
+            as_of=as_of,
+            is_sample_data=is_sample_data,
+            run_id=run_id,
+        )
+
+
+def _write_report(con, shared: _Shared, juris: dict, out_dir: Path) -> dict:
+    """Write one jurisdiction's report; returns its index entry."""
+    ctx, status_count = _report_context(
+        con, shared.cat, juris, shared.indicators, shared.national, shared.as_of, shared.is_sample_data,
+        shared.run_id,
+    )
+    path = out_dir / f"{safe_file_stem(juris['region_code'], juris['region_name'])}.html"
+    path.write_text(shared.report_tpl.render(**ctx), encoding="utf-8")
+    size = path.stat().st_size
+    log.info("report %s written (%.0f KB)", path.name, size / 1024)
+    return {
+        "code": juris["region_code"],
+        "name": juris["region_name"],
+        "level": ctx["region"]["level"],
+        "file": path.name,
+        "counts": [status_count[s] for s in STATUS_ORDER],
+        "total": sum(status_count.values()),
+        "size_kb": size / 1024,
+    }
+
+
+# Worker processes (parallel builds): each opens the warehouse read-only once.
+_worker: dict = {}
+
+
+def _worker_init(database: str, out_dir: str, as_of: date, is_sample_data: bool, run_id: str) -> None:
+    con = duckdb.connect(database, read_only=True)
+    _worker.update(con=con, out_dir=Path(out_dir),
+                   shared=_Shared.read(con, as_of=as_of, is_sample_data=is_sample_data, run_id=run_id))
+
+
+def _worker_write(juris: dict) -> dict:
+    return _write_report(_worker["con"], _worker["shared"], juris, _worker["out_dir"])
+
+
+PARALLEL_FROM = 24  # reports; below this, starting worker processes costs more than it saves
+
+
 def build_reports(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, *, as_of: date, is_sample_data: bool, run_id: str
+    con: duckdb.DuckDBPyConnection, out_dir: Path, *, as_of: date, is_sample_data: bool, run_id: str,
+    database: Path | None = None, workers: int = 1,
 ) -> list[Path]:
     """Write one report per plan jurisdiction, `index.html` and `plotly.min.js` into out_dir.
 
     Returns the written paths (reports first, then the index, then plotly.min.js).
+
+    With ``workers`` > 1 and ``database`` (the file ``con`` reads, opened read-only by every
+    process), the reports are written by that many worker processes when there are at least
+    ``PARALLEL_FROM`` of them; each report is the same as in a serial build.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    cat = queries.Catalog.read(con)
-    missing = [t for t in queries.REQUIRED if not cat.has(t)]
-    if missing:
-        raise RuntimeError(f"报告所需的数据集市表不存在：{', '.join(missing)}")
-    env = _env()
-    report_tpl = env.get_template("report.html.j2")
-    index_tpl = env.get_template("index.html.j2")
-    indicators = {r["indicator_code"]: r for r in queries.indicators(con)}
-    national_table = cat.find("national_reference", ("seeds", "main_seeds", "marts", "main"))
-    national = queries.national_reference(con, national_table)
-
-    written: list[Path] = []
-    entries = []
-    for juris in queries.jurisdictions(con):
-        ctx, status_count = _report_context(
-            con, cat, juris, indicators, national, as_of, is_sample_data, run_id
-        )
-        path = out_dir / f"{safe_file_stem(juris['region_code'], juris['region_name'])}.html"
-        path.write_text(report_tpl.render(**ctx), encoding="utf-8")
-        written.append(path)
-        entries.append(
-            {
-                "code": juris["region_code"],
-                "name": juris["region_name"],
-                "level": ctx["region"]["level"],
-                "file": path.name,
-                "counts": [status_count[s] for s in STATUS_ORDER],
-                "total": sum(status_count.values()),
-                "size_kb": path.stat().st_size / 1024,
-            }
-        )
-        log.info("report %s written (%.0f KB)", path.name, path.stat().st_size / 1024)
+    shared = _Shared.read(con, as_of=as_of, is_sample_data=is_sample_data, run_id=run_id)
+    index_tpl = _env().get_template("index.html.j2")
+    todo = queries.jurisdictions(con)
+    if workers > 1 and database is not None and len(todo) >= PARALLEL_FROM:
+        # spawn, not fork: the parent runs threads (Dagster, DuckDB) a fork would copy mid-lock
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_init,
+            initargs=(str(database), str(out_dir), as_of, is_sample_data, run_id),
+        ) as pool:
+            entries = list(pool.map(_worker_write, todo, chunksize=4))
+        log.info("%d reports written by %d worker processes", len(entries), workers)
+    else:
+        entries = [_write_report(con, shared, juris, out_dir) for juris in todo]
+    written = [out_dir / e["file"] for e in entries]
 
     index = out_dir / "index.html"
     index.write_text(

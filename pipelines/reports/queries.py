@@ -193,7 +193,7 @@ def serious_accidents(con, region: str, first_year: int) -> list[Row]:
         left join marts.dim_region r on r.region_code = a.region_code
         where a.year >= ? and not coalesce(a.is_written_off, false)
           and a.severity_class in ('larger', 'major', 'extraordinary')
-        order by a.occurred_date, a.region_code
+        order by a.occurred_date, a.region_code, a.accident_id  -- a total order: same report every run
         """,
         [region, first_year],
     )
@@ -209,7 +209,7 @@ def severity_findings(con, region: str) -> list[Row]:
         join marts.bridge_region_rollup b
           on b.county_region_code = f.region_code and b.rollup_region_code = ?
         left join marts.dim_region r on r.region_code = f.region_code
-        order by f.occurred_date
+        order by f.occurred_date, f.region_code, f.accident_id
         """,
         [region],
     )
@@ -269,7 +269,7 @@ def check_results(con, run_id: str) -> list[Row]:
         """
         select check_name, asset_key, severity, passed, observed_value, offending_count, message_zh
         from quality.check_results where run_id = ?
-        order by passed, severity, check_name
+        order by passed, severity, check_name, asset_key
         """,
         [run_id],
     )
@@ -284,6 +284,6 @@ def quarantine_summary(con) -> list[Row]:
                count(*) filter (where deaths_in_row is null) as rows_deaths_unreadable
         from raw.quarantine
         group by source, reason_zh
-        order by source, rows_quarantined desc
+        order by source, rows_quarantined desc, reason_zh
         """,
     )

@@ -185,3 +185,23 @@ def test_ytd_window_shortened_by_a_late_unit_is_labelled(built):
     out, _ = built
     html = next(p for p in out.glob("230500*.html")).read_text(encoding="utf-8")
     assert "仅比较1—8月（应报至10月，有单位未报）" in html
+
+
+def test_worker_processes_write_the_same_reports_as_a_serial_build(built, warehouse, tmp_path, monkeypatch):
+    import pipelines.reports.build as build_module
+
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)  # two reports: parallel all the same
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        paths = build_reports(con, tmp_path, as_of=AS_OF, is_sample_data=True, run_id=RUN_ID,
+                              database=warehouse, workers=2)
+    finally:
+        con.close()
+    serial_out, serial_paths = built
+    assert [p.name for p in paths] == [p.name for p in serial_paths]
+    stamp = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")  # the generation time
+
+    for p in paths:
+        if p.suffix == ".html":
+            parallel_text = stamp.sub("", p.read_text(encoding="utf-8"))
+            assert parallel_text == stamp.sub("", _read(serial_out, p.name)), p.name
