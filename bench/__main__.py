@@ -505,7 +505,12 @@ def main(argv: list[str] | None = None) -> int:
             if inc_out.exists():
                 shutil.rmtree(inc_out)
             inc_out.mkdir(parents=True)
+            # the published state a monthly run starts from: warehouse, reports (with the dbt docs
+            # page it may reuse) and the Parquet export
             shutil.copyfile(out_dir / "warehouse.duckdb", inc_out / "warehouse.duckdb")
+            for folder in ("reports", "parquet"):
+                if (out_dir / folder).is_dir():
+                    shutil.copytree(out_dir / folder, inc_out / folder)
             print(f"  incremental: {made['new_files']} new files, {made['new_rows']:,} rows "
                   f"({made['month']}, as of {made['as_of']})", flush=True)
             inc = run_pipeline("incremental", inc_data, inc_out, INCREMENTAL_AS_OF, rebuild=False,

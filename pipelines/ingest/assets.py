@@ -98,7 +98,7 @@ def _make_asset(source: str) -> dg.AssetsDefinition:
                     f"{source}/{f.file_name}: 整体拒收 rejected — {f.reason_zh} / {f.reason_en}"
                 )
             elif f.status == "skipped":
-                context.log.info(f"{source}/{f.file_name}: 未变化，跳过 unchanged, skipped")
+                continue  # one line for all of them below (a log line costs ~3 ms in Dagster)
             elif f.status == "removed":
                 context.log.info(
                     f"{source}/{f.file_name}: 文件已不在文件夹中，已删除其数据 gone, rows removed"
@@ -109,6 +109,11 @@ def _make_asset(source: str) -> dg.AssetsDefinition:
                     f"入库 loaded {f.rows_loaded}, 零报告 zero reports {f.rows_zero_reports}, "
                     f"修订 revised {revised.get(f.file_name, 0)}, 拒收 rejected {f.rows_rejected}"
                 )
+        if skipped := report.count("skipped"):
+            context.log.info(
+                f"{source}: {skipped} 个文件未变化，跳过 {skipped} files unchanged, skipped"
+                " (逐个文件见加载报告 each file is listed in the load report)"
+            )
         context.log.info(
             f"{source}: 读取 read {report.rows_read}, 入库 loaded {report.rows_loaded}, "
             f"零报告 zero reports {report.rows_zero_reports}, 拒收 rejected {report.rows_rejected}"

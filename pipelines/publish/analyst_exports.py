@@ -22,7 +22,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -32,7 +31,7 @@ from pipelines.settings import DBT_PROJECT_DIR, PipelineSettings
 from pipelines.transform.project import dbt_executable, project_files
 
 PARQUET_DIR_NAME = "parquet"
-DOCS_FORMAT = "1"  # bump to regenerate every cached docs page
+DOCS_FORMAT = "2"  # bump to regenerate every cached docs page
 DBT_DOCS_DIR_NAME = "dbt-docs"
 
 
@@ -98,14 +97,24 @@ def export_marts_parquet(build_db: Path, target_dir: Path) -> list[Path]:
 DOCS_KEY_MARK = "<!-- em-dbt-docs-key: "
 
 
+def _docs_vars(dbt_vars: dict[str, str]) -> dict[str, str]:
+    """The vars the docs are generated with: the run's, without ``as_of``. The compiled SQL the
+    site shows is then compiled for the project's default as-of date (dbt_project.yml), as an
+    ad-hoc ``dbt compile`` gives it: the site does not depend on the run's date, and a monthly
+    run can reuse it. (``--no-compile`` would say so more plainly, but dbt 1.11 then fails to
+    write the manifest the static page embeds.)"""
+    return {k: v for k, v in dbt_vars.items() if k != "as_of"}
+
+
 def dbt_docs_key(build_db: Path, dbt_vars: dict[str, str]) -> str:
-    """What the docs site is made of: dbt's version, the project's files, the vars and the
-    build file's catalog (tables, views, columns, types, comments; dbt-duckdb's catalog has no
-    row counts or other statistics). Equal keys give the same site, whatever data was loaded."""
+    """What the docs site is made of: dbt's version, the project's files, which vars are set
+    (``plan_targets_csv`` changes the lineage of int_plan_targets; where the file lies does not)
+    and the build file's catalog (tables, views, columns, types, comments; dbt-duckdb's catalog
+    has no row counts or other statistics). Equal keys give the same site, whatever was loaded."""
     from dbt.version import __version__ as dbt_version
 
     digest = hashlib.sha256()
-    digest.update(f"{DOCS_FORMAT}|{dbt_version}|{json.dumps(dbt_vars, sort_keys=True)}\n".encode())
+    digest.update(f"{DOCS_FORMAT}|{dbt_version}|{sorted(_docs_vars(dbt_vars))}\n".encode())
     for path in project_files():
         digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
     con = duckdb.connect(str(build_db), read_only=True)
@@ -144,8 +153,8 @@ def _key_of(html: Path) -> str | None:
     return tail[at + len(DOCS_KEY_MARK):].split(" ", 1)[0] if at >= 0 else None
 
 
-def write_dbt_docs(build_db: Path, target_dir: Path, *, as_of: date | None = None,
-                   dbt_vars: dict[str, str] | None = None, reuse_from: Path | None = None) -> Path:
+def write_dbt_docs(build_db: Path, target_dir: Path, *, dbt_vars: dict[str, str] | None = None,
+                   reuse_from: Path | None = None) -> Path:
     """Generate the dbt documentation site from the build file into ``target_dir/dbt-docs/index.html``.
 
     ``target_dir`` is the reports build folder (published with the reports). dbt writes its
@@ -157,8 +166,7 @@ def write_dbt_docs(build_db: Path, target_dir: Path, *, as_of: date | None = Non
     """
     out_dir = Path(target_dir) / DBT_DOCS_DIR_NAME
     html = out_dir / "index.html"
-    if dbt_vars is None:
-        dbt_vars = {"as_of": as_of.isoformat()} if as_of is not None else {}
+    dbt_vars = dbt_vars or {}
     key = dbt_docs_key(build_db, dbt_vars)
     previous = Path(reuse_from) / DBT_DOCS_DIR_NAME / "index.html" if reuse_from is not None else None
     if previous is not None and _key_of(previous) == key:
@@ -172,8 +180,8 @@ def write_dbt_docs(build_db: Path, target_dir: Path, *, as_of: date | None = Non
             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
             "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
         ]
-        if dbt_vars:
-            command += ["--vars", json.dumps(dbt_vars)]
+        if _docs_vars(dbt_vars):
+            command += ["--vars", json.dumps(_docs_vars(dbt_vars))]
         env = {**os.environ, "EM_BUILD_DB": str(Path(build_db).resolve())}
         proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False,
                               cwd=str(DBT_PROJECT_DIR))

@@ -139,7 +139,12 @@ def test_write_dbt_docs_from_a_build_file_and_reuse_it_only_while_nothing_change
     text = changed.read_text(encoding="utf-8")
     assert "changed for the docs test" in text
     assert dbt_docs_key(build, {}) in text[-200:]
-    assert dbt_docs_key(build, {"as_of": "2026-11-26"}) != dbt_docs_key(build, {})
+    # the run's as-of date changes nothing in the site (compiled for the project's default date);
+    # plan targets from the data folder change the lineage of int_plan_targets, wherever they lie
+    assert dbt_docs_key(build, {"as_of": "2026-12-05"}) == dbt_docs_key(build, {})
+    with_targets = dbt_docs_key(build, {"plan_targets_csv": "/data/a/plan_targets.csv"})
+    assert with_targets != dbt_docs_key(build, {})
+    assert with_targets == dbt_docs_key(build, {"plan_targets_csv": "/data/b/plan_targets.csv"})
 
 
 @pytest.mark.browser
