@@ -108,7 +108,8 @@ class _ProgressHandler(logging.Handler):
             else:
                 return
         elapsed = time.monotonic() - self.start
-        self.stream.write(f"[{elapsed:7.1f}s] {step:32.32s} {message}\n")
+        for line in str(message).splitlines() or [""]:  # a multi-line message: each line prefixed
+            self.stream.write(f"[{elapsed:7.1f}s] {step:32.32s} {line}\n")
         self.stream.flush()
 
 

@@ -323,10 +323,20 @@ def suite_specs() -> list[SuiteSpec]:
 # --- the file project -----------------------------------------------------------------------
 
 
+_context_lock = threading.Lock()
+
+
 @cache
-def _context_for(root: str):
+def _cached_context(root: str):
     gx, _ = _gx()
     return gx.get_context(mode="file", context_root_dir=root)
+
+
+def _context_for(root: str):
+    # One thread at a time: GX parses its YAML with a shared, not thread-safe parser, and the
+    # warm-up thread may still be building the context when the first check asks for it.
+    with _context_lock:
+        return _cached_context(root)
 
 
 def get_context(root: Path | None = None):

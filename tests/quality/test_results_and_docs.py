@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import threading
 from datetime import date, datetime
 
 import dagster as dg
@@ -102,3 +104,31 @@ def test_checks_load_into_definitions():
     defs = dg.Definitions(assets=stubs, asset_checks=quality_checks,
                           resources={"settings": PipelineSettings()})
     assert len(defs.resolve_asset_graph().asset_check_keys) == 25
+
+
+def test_the_warm_up_thread_and_the_first_check_may_ask_for_the_gx_context_at_once(tmp_path):
+    """GX parses its YAML with a shared parser: two threads building a context at the same time
+    used to fail with 'expected a single document in the stream' (seen when a quick ingest let
+    the first check start while the run's warm-up thread was still opening the context)."""
+    from pipelines.quality import gx_project
+
+    for attempt in range(10):
+        root = tmp_path / f"gx{attempt}"
+        shutil.copytree(gx_project.config.expectations_dir(), root,
+                        ignore=shutil.ignore_patterns("uncommitted"))
+        errors: list[BaseException] = []
+        contexts: list = []
+
+        def build(root=root, errors=errors, contexts=contexts):
+            try:
+                contexts.append(gx_project.get_context(root))
+            except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=build) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert contexts[0] is contexts[1]  # built once, shared
