@@ -184,9 +184,9 @@ class _Charts:
         return cid
 
 
-def _indicator_sections(con, region_code, progress, indicators, national, as_of, plan_years, box):
+def _indicator_sections(reads, region_code, progress, indicators, national, as_of, plan_years, box):
     codes = list(dict.fromkeys(p["indicator_code"] for p in progress))
-    series_rows = queries.indicator_series(con, region_code, codes)
+    series_rows = [r for r in reads.indicator_series(region_code) if r["indicator_code"] in codes]
     by_code: dict[str, dict[int, dict]] = defaultdict(dict)
     for r in series_rows:
         if not r.get("is_current_year"):
@@ -242,8 +242,8 @@ def _indicator_sections(con, region_code, progress, indicators, national, as_of,
     return sections
 
 
-def _county_section(con, region_code, progress, indicators, as_of, plan_years, box):
-    counties = queries.counties(con, region_code)
+def _county_section(reads, region_code, progress, indicators, as_of, plan_years, box):
+    counties = reads.counties(region_code)
     if not counties:
         return None
     base_year, _, end_year = plan_years
@@ -253,7 +253,9 @@ def _county_section(con, region_code, progress, indicators, as_of, plan_years, b
     codes = [
         c for c in COUNTY_KEY_INDICATORS if c in indicators and (c in plan_codes or c == "safety_deaths")
     ]
-    values = queries.county_values(con, region_code, codes, years)
+    values = [
+        v for v in reads.county_values(region_code) if v["indicator_code"] in codes and v["year"] in years
+    ]
     lookup = {(v["region_code"], v["indicator_code"], v["year"]): v for v in values}
     rows = []
     for c in counties:
@@ -289,11 +291,11 @@ def _county_section(con, region_code, progress, indicators, as_of, plan_years, b
     return {"years": years, "columns": columns, "rows": rows, "chart_ids": chart_ids}
 
 
-def _accident_section(con, cat, region_code, as_of, plan_years, completeness, box):
+def _accident_section(reads, cat, region_code, as_of, plan_years, completeness, box):
     if not cat.has(OPTIONAL["accident_breakdown"]):
         return None
     _, first_year, _ = plan_years
-    rows = queries.accident_breakdown(con, region_code, first_year)
+    rows = [r for r in reads.accident_breakdown(region_code) if r["year"] >= first_year]
     years = list(range(first_year, as_of.year + 1))
     gaps = _gap_years(set(completeness), years, as_of)
     sectors = list(
@@ -335,7 +337,11 @@ def _accident_section(con, cat, region_code, as_of, plan_years, completeness, bo
     )
     serious = []
     if cat.has(OPTIONAL["accidents"]) and cat.has(OPTIONAL["rollup"]):
-        serious = queries.serious_accidents(con, region_code, first_year)
+        serious = [
+            {k: v for k, v in a.items() if k != "year"}
+            for a in reads.serious_accidents(region_code)
+            if a["year"] >= first_year
+        ]
     return {
         "chart_ids": [box.add(deaths_fig), box.add(sev_fig)],
         "table": table,
@@ -352,21 +358,23 @@ def _gap_years(known_complete: set[int], years: list[int], as_of: date) -> list[
     return [y for y in years if y < as_of.year and y not in known_complete]
 
 
-def _complete_years(con, region_code: str, codes: list[str]) -> set[int]:
+def _complete_years(reads, region_code: str, codes: list[str]) -> set[int]:
     # fct_indicator_values holds complete region-years only: a year with any of these is complete.
     return {
-        r["year"] for r in queries.indicator_series(con, region_code, codes) if not r.get("is_current_year")
+        r["year"]
+        for r in reads.indicator_series(region_code)
+        if r["indicator_code"] in codes and not r.get("is_current_year")
     }
 
 
-def _disaster_section(con, cat, region_code, as_of, plan_years, box):
+def _disaster_section(reads, cat, region_code, as_of, plan_years, box):
     if not cat.has(OPTIONAL["disaster_breakdown"]):
         return None
     _, first_year, _ = plan_years
-    rows = queries.disaster_breakdown(con, region_code, first_year)
+    rows = [r for r in reads.disaster_breakdown(region_code) if r["year"] >= first_year]
     years = list(range(first_year, as_of.year + 1))
     hazards = list(dict.fromkeys(r["hazard"] for r in rows))
-    gaps = _gap_years(_complete_years(con, region_code, DISASTER_INDICATORS), years, as_of)
+    gaps = _gap_years(_complete_years(reads, region_code, DISASTER_INDICATORS), years, as_of)
     loss_fig = charts.stacked_by_year(
         title="自然灾害直接经济损失（按灾种）",
         unit="亿元",
@@ -391,8 +399,8 @@ def _disaster_section(con, cat, region_code, as_of, plan_years, box):
     }
 
 
-def _capability_section(con, region_code, progress):
-    rows = queries.capability_values(con, region_code)
+def _capability_section(reads, region_code, progress):
+    rows = reads.capability_values(region_code)
     if not rows:
         return None
     years = sorted({r["year"] for r in rows})
@@ -417,8 +425,9 @@ def _capability_section(con, region_code, progress):
     return {"years": years, "rows": out}
 
 
-def _quality_section(con, cat, region_code, as_of, run_id):
-    q: dict = {"run": None, "checks": None, "quarantine": None, "missing": None, "findings": None}
+def _quality_of_run(con, cat, run_id) -> dict:
+    """The run's part of every report's quality section (the same for all reports)."""
+    q: dict = {"run": None, "checks": None, "quarantine": None}
     if cat.has(OPTIONAL["runs"]):
         q["run"] = queries.quality_run(con, run_id)
     if cat.has(OPTIONAL["check_results"]):
@@ -444,17 +453,24 @@ def _quality_section(con, cat, region_code, as_of, run_id):
             "total_deaths": sum(r["deaths_in_rows"] or 0 for r in rows),
             "unreadable": sum(r["rows_deaths_unreadable"] for r in rows),
         }
-    if cat.has(OPTIONAL["missing"]) and cat.has(OPTIONAL["rollup"]):
-        q["missing"] = queries.missing_submissions(con, region_code, as_of.year)
-    if cat.has(OPTIONAL["findings"]) and cat.has(OPTIONAL["rollup"]):
-        q["findings"] = queries.severity_findings(con, region_code)
     return q
 
 
-def _report_context(con, cat, juris, indicators, national, as_of, is_sample_data, run_id):
+def _quality_section(reads, cat, region_code, as_of, of_run: dict) -> dict:
+    q = dict(of_run, missing=None, findings=None)
+    if cat.has(OPTIONAL["missing"]) and cat.has(OPTIONAL["rollup"]):
+        q["missing"] = reads.missing_submissions(region_code, as_of.year)
+    if cat.has(OPTIONAL["findings"]) and cat.has(OPTIONAL["rollup"]):
+        q["findings"] = reads.severity_findings(region_code)
+    return q
+
+
+def _report_context(reads, shared: _Shared, juris):
+    cat, indicators, national = shared.cat, shared.indicators, shared.national
+    as_of, is_sample_data, run_id = shared.as_of, shared.is_sample_data, shared.run_id
     code = juris["region_code"]
-    region = queries.region(con, code) or {}
-    progress = queries.plan_progress(con, code)
+    region = reads.region(code) or {}
+    progress = reads.plan_progress(code)
     plan_id = progress[0]["plan_id"] if progress else "14fyp"
     plan_title, base_year, first_year, end_year = plan_meta(plan_id)
     plan_years = (base_year, first_year, end_year)
@@ -462,8 +478,8 @@ def _report_context(con, cat, juris, indicators, national, as_of, is_sample_data
     headline = _headline(progress)
     status_count = Counter(h["status"]["code"] for h in headline)
     # A year counts as complete for the accident tables when the mart has its accident count.
-    completeness = dict.fromkeys(_complete_years(con, code, ACCIDENT_INDICATORS), True)
-    ytd_rows = queries.ytd(con, code, as_of.year) if cat.has(OPTIONAL["ytd"]) else None
+    completeness = dict.fromkeys(_complete_years(reads, code, ACCIDENT_INDICATORS), True)
+    ytd_rows = reads.ytd(code, as_of.year) if cat.has(OPTIONAL["ytd"]) else None
     plan_codes = [p["indicator_code"] for p in progress]
     if ytd_rows:
         ytd_rows.sort(
@@ -498,15 +514,15 @@ def _report_context(con, cat, juris, indicators, national, as_of, is_sample_data
         "status_summary": [(s, STATUS[s], status_count[s]) for s in STATUS_ORDER if status_count[s]],
         "ytd": ytd_rows,
         "indicator_sections": _indicator_sections(
-            con, code, progress, indicators, national, as_of, plan_years, box
+            reads, code, progress, indicators, national, as_of, plan_years, box
         ),
-        "county": _county_section(con, code, progress, indicators, as_of, plan_years, box)
+        "county": _county_section(reads, code, progress, indicators, as_of, plan_years, box)
         if (region.get("level") or juris.get("level")) == "prefecture"
         else None,
-        "accidents": _accident_section(con, cat, code, as_of, plan_years, completeness, box),
-        "disasters": _disaster_section(con, cat, code, as_of, plan_years, box),
-        "capabilities": _capability_section(con, code, progress),
-        "quality": _quality_section(con, cat, code, as_of, run_id),
+        "accidents": _accident_section(reads, cat, code, as_of, plan_years, completeness, box),
+        "disasters": _disaster_section(reads, cat, code, as_of, plan_years, box),
+        "capabilities": _capability_section(reads, code, progress),
+        "quality": _quality_section(reads, cat, code, as_of, shared.quality_of_run),
         "missing_tables": [t for t in OPTIONAL.values() if not cat.has(t)],
         "charts": box.items,
         "plotly_js": PLOTLY_JS,
@@ -522,6 +538,7 @@ class _Shared:
     report_tpl: Template
     indicators: dict[str, dict]
     national: list[dict]
+    quality_of_run: dict
     as_of: date
     is_sample_data: bool
     run_id: str
@@ -538,18 +555,22 @@ class _Shared:
             report_tpl=_env().get_template("report.html.j2"),
             indicators={r["indicator_code"]: r for r in queries.indicators(con)},
             national=queries.national_reference(con, national_table),
+            quality_of_run=_quality_of_run(con, cat, run_id),
             as_of=as_of,
             is_sample_data=is_sample_data,
             run_id=run_id,
         )
 
 
-def _write_report(con, shared: _Shared, juris: dict, out_dir: Path) -> dict:
+def _write_reports(con, shared: _Shared, todo: list[dict], out_dir: Path) -> list[dict]:
+    """Write these jurisdictions' reports; returns their index entries."""
+    reads = queries.RegionReads(con, [j["region_code"] for j in todo])
+    return [_write_report(reads, shared, juris, out_dir) for juris in todo]
+
+
+def _write_report(reads, shared: _Shared, juris: dict, out_dir: Path) -> dict:
     """Write one jurisdiction's report; returns its index entry."""
-    ctx, status_count = _report_context(
-        con, shared.cat, juris, shared.indicators, shared.national, shared.as_of, shared.is_sample_data,
-        shared.run_id,
-    )
+    ctx, status_count = _report_context(reads, shared, juris)
     path = out_dir / f"{safe_file_stem(juris['region_code'], juris['region_name'])}.html"
     path.write_text(shared.report_tpl.render(**ctx), encoding="utf-8")
     size = path.stat().st_size
@@ -575,11 +596,12 @@ def _worker_init(database: str, out_dir: str, as_of: date, is_sample_data: bool,
                    shared=_Shared.read(con, as_of=as_of, is_sample_data=is_sample_data, run_id=run_id))
 
 
-def _worker_write(juris: dict) -> dict:
-    return _write_report(_worker["con"], _worker["shared"], juris, _worker["out_dir"])
+def _worker_write(todo: list[dict]) -> list[dict]:
+    return _write_reports(_worker["con"], _worker["shared"], todo, _worker["out_dir"])
 
 
 PARALLEL_FROM = 24  # reports; below this, starting worker processes costs more than it saves
+CHUNK = 32  # reports per worker task (the region reads are one query per chunk)
 
 
 def build_reports(
@@ -606,10 +628,11 @@ def build_reports(
             initializer=_worker_init,
             initargs=(str(database), str(out_dir), as_of, is_sample_data, run_id),
         ) as pool:
-            entries = list(pool.map(_worker_write, todo, chunksize=4))
+            chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+            entries = [e for done in pool.map(_worker_write, chunks) for e in done]
         log.info("%d reports written by %d worker processes", len(entries), workers)
     else:
-        entries = [_write_report(con, shared, juris, out_dir) for juris in todo]
+        entries = _write_reports(con, shared, todo, out_dir)
     written = [out_dir / e["file"] for e in entries]
 
     index = out_dir / "index.html"
