@@ -434,8 +434,11 @@ def _fmt_table(results: dict) -> str:
         ("peak RSS, process tree MB", lambda r: r["tree_peak_rss_mb"]),
         ("reports", lambda r: r["reports"].get("count")),
         ("report size, largest KB", lambda r: r["reports"].get("largest_bytes", 0) / 1024),
+        ("report size, mean KB", lambda r: r["reports"].get("mean_bytes", 0) / 1024),
         ("reports total KB (no plotly.js)", lambda r: r["reports"].get("total_bytes", 0) / 1024),
+        ("plotly.min.js KB (shared)", lambda r: r["reports"].get("plotly_js_bytes", 0) / 1024),
         ("report time s (all)", lambda r: r["reports"].get("generation_s")),
+        ("report time s (per report)", lambda r: r["reports"].get("generation_s_per_report")),
         ("warehouse MB", lambda r: r["warehouse_mb"]),
     ]
 
