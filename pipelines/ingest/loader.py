@@ -21,7 +21,7 @@ from pipelines.ingest.discovery import SourceFile, list_source_files
 from pipelines.ingest.errors import FileRejected, InputError
 from pipelines.ingest.raw_tables import RAW_TABLES, SOURCES, create_raw_tables
 from pipelines.ingest.reading import SheetData, read_file
-from pipelines.ingest.validation import SheetValidator, build_messages
+from pipelines.ingest.validation import QUARANTINE_COLUMNS, SheetValidator, build_messages
 
 __all__ = ["FileLoadReport", "SourceLoadReport", "InputError", "load_source", "process_file"]
 
@@ -194,17 +194,6 @@ def _statistics_long(records: pl.DataFrame, extra: list[str] | None = None) -> p
 
 # --------------------------------------------------------------------------- one file
 
-QCOLS = [
-    "_sheet",
-    "_row",
-    "column_name",
-    "reason_code",
-    "reason_zh",
-    "reason_en",
-    "_raw_record",
-    "_deaths_in_row",
-]
-
 
 def process_file(spec: SourceSpec, f: SourceFile, as_of: date) -> FileResult:
     """Read and validate one file (raises FileRejected when it cannot be read at all)."""
@@ -225,11 +214,11 @@ def process_file(spec: SourceSpec, f: SourceFile, as_of: date) -> FileResult:
             rows_read += res.rows_read
             recs.append(res.records)
             zeros.append(res.zero)
-            rejects.append(res.rejects.select(QCOLS))
+            rejects.append(res.rejects.select(QUARANTINE_COLUMNS))
     records = pl.concat(recs, how="diagonal_relaxed") if len(recs) > 1 else recs[0]
     records, conflicts = _split_conflicts(records, spec, f.name)
     if conflicts.height:
-        rejects.append(conflicts.select(QCOLS))
+        rejects.append(conflicts.select(QUARANTINE_COLUMNS))
     quarantine = pl.concat(rejects, how="vertical_relaxed").sort("_sheet", "_row", nulls_last=False)
     return FileResult(records, pl.concat(zeros, how="vertical_relaxed"), quarantine, rows_read)
 
@@ -302,9 +291,10 @@ def process_files(spec: SourceSpec, files: list[SourceFile], as_of: date) -> lis
         res = SheetValidator(spec, sheet, None, as_of).run()
         rows_read.update(res.rows_read_by_file or {})
         records, conflicts = _split_conflicts(res.records, spec, None)
-        rejects = res.rejects.select(QCOLS + ["_file"])
+        per_file_columns = QUARANTINE_COLUMNS + ["_file"]
+        rejects = res.rejects.select(per_file_columns)
         if conflicts.height:
-            rejects = pl.concat([rejects, conflicts.select(QCOLS + ["_file"])], how="vertical_relaxed")
+            rejects = pl.concat([rejects, conflicts.select(per_file_columns)], how="vertical_relaxed")
         split = {kind: (df.head(0).drop("_file"), _split_by_file(df))
                  for kind, df in (("records", records), ("zero", res.zero), ("quarantine", rejects))}
         for name in dict.fromkeys(name for name, _, _ in members):

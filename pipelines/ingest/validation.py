@@ -44,6 +44,19 @@ FOOTER_RE = (
 )
 
 
+# The columns of a quarantined row, before the file-level lineage is added.
+QUARANTINE_COLUMNS = [
+    "_sheet",
+    "_row",
+    "column_name",
+    "reason_code",
+    "reason_zh",
+    "reason_en",
+    "_raw_record",
+    "_deaths_in_row",
+]
+
+
 @dataclass(frozen=True)
 class Check:
     flag: str  # boolean column name
@@ -596,16 +609,7 @@ class SheetValidator:
                 schema={"region_code": pl.String, "month": pl.Date, "_sheet": pl.String, "_row": pl.Int32}
                 | ({"_file": pl.String} if by_file is not None else {})
             )
-        qcols = [
-            "_sheet",
-            "_row",
-            "column_name",
-            "reason_code",
-            "reason_zh",
-            "reason_en",
-            "_raw_record",
-            "_deaths_in_row",
-        ] + (["_file"] if by_file is not None else [])
+        qcols = QUARANTINE_COLUMNS + (["_file"] if by_file is not None else [])
         rejects = [bad.select(qcols)] + ([zbad.select(qcols)] if zbad is not None and zbad.height else [])
         self.checks = record_checks
         return SheetResult(

@@ -92,6 +92,22 @@ def to_json(fig: Figure) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _gap_markers(years: list[int], **extra) -> dict:
+    """Years without a complete value, marked "数据不足" on the axis (never drawn as 0)."""
+    return dict(
+        type="scatter",
+        x=years,
+        y=[0] * len(years),
+        mode="markers+text",
+        name="数据不足",
+        text=["数据不足"] * len(years),
+        textposition="top center",
+        marker=dict(symbol="x-open", size=8, color="#888"),
+        textfont=dict(size=9, color="#666"),
+        **extra,
+    )
+
+
 def indicator_figure(
     *,
     title: str,
@@ -150,20 +166,7 @@ def indicator_figure(
     )
     gaps = [y for y, v in zip(years, values, strict=True) if v is None]
     if gaps:
-        fig["data"].append(
-            dict(
-                type="scatter",
-                x=gaps,
-                y=[0] * len(gaps),
-                mode="markers+text",
-                name="数据不足",
-                text=["数据不足"] * len(gaps),
-                textposition="top center",
-                marker=dict(symbol="x-open", size=8, color="#888"),
-                textfont=dict(size=9, color="#666"),
-                hoverinfo="x+name",
-            )
-        )
+        fig["data"].append(_gap_markers(gaps, hoverinfo="x+name"))
     if progress:
         kind = progress.get("target_kind")
         base = progress.get("baseline_value")
@@ -307,19 +310,7 @@ def stacked_by_year(
         colour = (colours or {}).get(g, PALETTE[i % len(PALETTE)])
         fig["data"].append(dict(type="bar", x=xs, y=ys, name=g, marker=dict(color=colour)))
     if gap_years:
-        fig["data"].append(
-            dict(
-                type="scatter",
-                x=gap_years,
-                y=[0] * len(gap_years),
-                mode="markers+text",
-                name="数据不足",
-                text=["数据不足"] * len(gap_years),
-                textposition="top center",
-                marker=dict(symbol="x-open", size=8, color="#888"),
-                textfont=dict(size=9, color="#666"),
-            )
-        )
+        fig["data"].append(_gap_markers(gap_years))
     fig["layout"]["showlegend"] = True
     return fig
 

@@ -66,14 +66,6 @@ def jurisdictions(con) -> list[Row]:
     )
 
 
-def status_counts(con) -> list[Row]:
-    return fetch(
-        con,
-        "select region_code, status, count(*) as n from marts.fct_plan_progress"
-        " group by region_code, status order by region_code, status",
-    )
-
-
 def indicators(con) -> list[Row]:
     return fetch(con, "select * from marts.dim_indicator order by indicator_code")
 
