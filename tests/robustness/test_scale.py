@@ -128,7 +128,11 @@ def test_fifty_megabyte_csv_loads_in_bounded_memory(tmp_path, robust_case):
         order=1,
         title=f"A {size / 2**20:.0f} MiB CSV: {records:,} records + {zeros:,} zero reports",
         outcome="loaded whole; every row accounted for (records, zero reports, 0 quarantined)",
-        measured=f"load ≈ {round(result['seconds'] / 5) * 5:.0f} s; peak RSS ≈ "
+        # rounded so the generated doc does not change run to run; under 5 s it says so
+        measured=(
+            f"load ≈ {round(result['seconds'] / 5) * 5:.0f} s" if result["seconds"] >= 5 else "load < 5 s"
+        )
+        + "; peak RSS ≈ "
         f"{round(peak / 2**20 / 50) * 50:.0f} MiB (child process, this machine)",
         limit=f"< {MAX_SECONDS} s; < {MAX_RSS_BYTES / 2**30:.0f} GiB",
     )
