@@ -130,16 +130,21 @@ def _find_conflicts(
 ) -> pl.DataFrame:
     """Rows (rows_id: [_file,] _sheet, _row) whose key + 填报日期 repeats with different values;
     with _others."""
+    none = records.select(rows_id).head(0).with_columns(_others=pl.lit(None, pl.List(pl.Int32)))
     if records.height == 0:
-        return records.select(rows_id).with_columns(_others=pl.lit(None, pl.List(pl.Int32)))
-    h = records.with_columns(_h=pl.struct(value_cols).hash())
+        return none
+    # only a repeated key can conflict: compare values on those rows alone
+    repeated = records.filter(pl.struct(group_cols).is_duplicated())
+    if repeated.height == 0:
+        return none
+    h = repeated.with_columns(_h=pl.struct(value_cols).hash())
     groups = (
         h.group_by(group_cols)
         .agg(_n=pl.col("_h").n_unique(), _others=pl.col("_row").unique().sort())
         .filter(pl.col("_n") > 1)
     )
     if groups.height == 0:
-        return records.select(rows_id).head(0).with_columns(_others=pl.lit(None, pl.List(pl.Int32)))
+        return none
     return (
         h.join(groups, on=group_cols, how="inner", nulls_equal=True)
         .select(*rows_id, "_others")
@@ -148,13 +153,17 @@ def _find_conflicts(
 
 
 def _split_conflicts(
-    records: pl.DataFrame, spec: SourceSpec, file_name: str | None
+    parts: list[pl.DataFrame], spec: SourceSpec, file_name: str | None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(records without ambiguous duplicates, quarantine rows for them).
 
-    A conflict is within one file: ``file_name=None`` (batch mode) groups by ``_file`` too."""
+    ``parts``: validated records (SheetResult.records), each with its own ``_cells``; the
+    records come back concatenated, without ``_cells``. A conflict is within one file:
+    ``file_name=None`` (batch mode) groups by ``_file`` too."""
     per_file = ["_file"] if file_name is None else []
     rows_id = per_file + ["_sheet", "_row"]
+    bare = [p.drop("_cells") for p in parts]
+    records = pl.concat(bare, how="diagonal_relaxed") if len(bare) > 1 else bare[0]
     if spec.source == "statistics":
         long = _statistics_long(records, per_file)
         bad = _find_conflicts(
@@ -166,7 +175,17 @@ def _split_conflicts(
         bad = _find_conflicts(records, spec, group, _value_columns(spec), rows_id)
     if bad.height == 0:
         return records, records.head(0)
-    hit = records.join(bad, on=rows_id, how="inner", nulls_equal=True)
+    raw = pl.concat(
+        [
+            p.join(bad.select(rows_id), on=rows_id, how="semi", nulls_equal=True).select(
+                *rows_id, _raw_record=pl.col("_cells").struct.json_encode()
+            )
+            for p in parts
+        ]
+    )
+    hit = records.join(bad, on=rows_id, how="inner", nulls_equal=True).join(
+        raw, on=rows_id, how="left", nulls_equal=True
+    )
     key = pl.concat_str([pl.col(k).cast(pl.String) for k in spec.key], separator=" / ")
     q = _conflict_messages(hit.with_columns(_key=key), spec, file_name)
     keep = records.join(bad.select(rows_id), on=rows_id, how="anti", nulls_equal=True)
@@ -215,8 +234,7 @@ def process_file(spec: SourceSpec, f: SourceFile, as_of: date) -> FileResult:
             recs.append(res.records)
             zeros.append(res.zero)
             rejects.append(res.rejects.select(QUARANTINE_COLUMNS))
-    records = pl.concat(recs, how="diagonal_relaxed") if len(recs) > 1 else recs[0]
-    records, conflicts = _split_conflicts(records, spec, f.name)
+    records, conflicts = _split_conflicts(recs, spec, f.name)
     if conflicts.height:
         rejects.append(conflicts.select(QUARANTINE_COLUMNS))
     quarantine = pl.concat(rejects, how="vertical_relaxed").sort("_sheet", "_row", nulls_last=False)
@@ -262,6 +280,7 @@ def process_files(spec: SourceSpec, files: list[SourceFile], as_of: date) -> lis
     share a header layout are stacked and validated in one pass (batch mode of SheetValidator).
     Large files go through :func:`process_file` (bounded memory)."""
     results: dict[str, object] = {}
+    rows_read: Counter[str] = Counter()
     groups: dict[tuple, list[tuple[str, SheetData, pl.DataFrame]]] = {}
     order: dict[str, list[tuple]] = {}  # file -> its sheets' layout keys, in sheet order
     for f in files:
@@ -282,32 +301,47 @@ def process_files(spec: SourceSpec, files: list[SourceFile], as_of: date) -> lis
             groups.setdefault(key, []).append((f.name, sheet, data))
             order[f.name].append(key)
 
-    # per (file, layout): its records, zero reports and quarantine rows (typed empties included)
-    parts: dict[tuple[str, tuple], dict[str, pl.DataFrame]] = {}
-    rows_read: Counter[str] = Counter()
-    for key, members in groups.items():
+    # every layout validated in one pass; conflicts looked for across all layouts of a file
+    validated = []
+    layout_index = {key: i for i, key in enumerate(groups)}
+    for members in groups.values():
         stacked = pl.concat([d for _, _, d in members], how="diagonal_relaxed")
         sheet = dataclasses.replace(members[0][1], sheet_name=None, data=stacked, lazy=None, cleanup=None)
         res = SheetValidator(spec, sheet, None, as_of).run()
         rows_read.update(res.rows_read_by_file or {})
-        records, conflicts = _split_conflicts(res.records, spec, None)
-        per_file_columns = QUARANTINE_COLUMNS + ["_file"]
-        rejects = res.rejects.select(per_file_columns)
-        if conflicts.height:
-            rejects = pl.concat([rejects, conflicts.select(per_file_columns)], how="vertical_relaxed")
-        split = {kind: (df.head(0).drop("_file"), _split_by_file(df))
-                 for kind, df in (("records", records), ("zero", res.zero), ("quarantine", rejects))}
-        for name in dict.fromkeys(name for name, _, _ in members):
-            parts[(name, key)] = {kind: by_file.get(name, empty) for kind, (empty, by_file) in split.items()}
+        validated.append(res)
+    if not validated:
+        return [(f, results[f.name]) for f in files]
+    layout = [pl.lit(layout_index[k], pl.Int32).alias("_layout") for k in groups]
+    records, conflicts = _split_conflicts(
+        [res.records.with_columns(lay) for res, lay in zip(validated, layout, strict=True)], spec, None
+    )
+    per_file_columns = QUARANTINE_COLUMNS + ["_file"]
+    zero = pl.concat(
+        [res.zero.with_columns(lay) for res, lay in zip(validated, layout, strict=True)],
+        how="vertical_relaxed",
+    )
+    rejects = pl.concat(
+        [res.rejects.select(per_file_columns) for res in validated]
+        + ([conflicts.select(per_file_columns)] if conflicts.height else []),
+        how="vertical_relaxed",
+    )
+    split = {kind: (df.head(0).drop("_file"), _split_by_file(df))
+             for kind, df in (("records", records), ("zero", zero), ("quarantine", rejects))}
     for name, keys in order.items():
-        mine = [parts[(name, k)] for k in dict.fromkeys(keys)]
-        records = [m["records"] for m in mine]
+        mine = {kind: by_file.get(name, empty) for kind, (empty, by_file) in split.items()}
+        sheet_order = list(dict.fromkeys(layout_index[k] for k in keys))
+        for kind in ("records", "zero"):  # a file's rows in its sheets' order, as read
+            df = mine[kind]
+            if len(sheet_order) > 1:
+                rank = {lay: i for i, lay in enumerate(sheet_order)}
+                by_rank = pl.col("_layout").replace_strict(rank, return_dtype=pl.Int32)
+                df = df.sort(by_rank, maintain_order=True)
+            mine[kind] = df.drop("_layout")
         results[name] = FileResult(
-            records=pl.concat(records, how="diagonal_relaxed") if len(records) > 1 else records[0],
-            zero=pl.concat([m["zero"] for m in mine], how="vertical_relaxed"),
-            quarantine=pl.concat([m["quarantine"] for m in mine], how="vertical_relaxed").sort(
-                "_sheet", "_row", nulls_last=False
-            ),
+            records=mine["records"],
+            zero=mine["zero"],
+            quarantine=mine["quarantine"].sort("_sheet", "_row", nulls_last=False),
             rows_read=rows_read.get(name, 0),
         )
     return [(f, results[f.name]) for f in files]

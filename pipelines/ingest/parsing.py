@@ -122,7 +122,35 @@ def _number_frame(df: pl.DataFrame, zero_tokens: bool, percent: bool) -> pl.Data
     return df.select("s", "value", "blank", "invalid")
 
 
+# Registers write most timestamps one way; these parse directly (no regex groups), the rest —
+# and anything these formats refuse — goes through the general parser below.
+_CANONICAL_DATETIMES = (
+    (r"^\d{4}-\d{2}-\d{2} (?:[01]\d|2[0-3]):[0-5]\d$", "%Y-%m-%d %H:%M"),
+    (r"^\d{4}-\d{2}-\d{2} (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d$", "%Y-%m-%d %H:%M:%S"),
+    (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
+)
+
+
 def _datetime_frame(df: pl.DataFrame) -> pl.DataFrame:
+    """s -> value/blank/invalid; canonical texts take the direct route."""
+    s = pl.col("s").cast(pl.String)
+    direct = pl.lit(None, pl.Datetime("us"))
+    for pattern, fmt in reversed(_CANONICAL_DATETIMES):
+        direct = pl.when(s.str.contains(pattern)).then(
+            s.str.to_datetime(fmt, strict=False, time_unit="us")
+        ).otherwise(direct)
+    df = df.with_columns(_direct=direct)
+    ok = pl.col("_direct").is_not_null() & (pl.col("_direct").dt.year() >= 1900)
+    fast = df.filter(ok).select(
+        "s", value=pl.col("_direct"), blank=pl.lit(False), invalid=pl.lit(False)
+    )
+    rest = df.filter(~ok).drop("_direct")
+    if rest.height == 0:
+        return fast
+    return pl.concat([fast, _datetime_frame_general(rest)])
+
+
+def _datetime_frame_general(df: pl.DataFrame) -> pl.DataFrame:
     df = df.with_columns(t=clean_text(pl.col("s")).str.replace_all(_SEP, "$1"))
     df = df.with_columns(p=pl.col("t").str.extract_groups(_DATE_RE)).unnest("p")
     num = {str(i): pl.col(str(i)).cast(pl.Int32, strict=False) for i in range(4, 9)}
@@ -213,6 +241,22 @@ def parse_year(e: pl.Expr) -> Parsed:
     return Parsed(e.map_batches(_via_uniques(_year_frame, dtype), return_dtype=dtype))
 
 
+def parse_enum(e: pl.Expr, mapping: dict, dtype: pl.DataType = pl.String) -> Parsed:
+    """A value from a closed list: the cell (cleaned, spaces removed) looked up in ``mapping``
+    (spelling -> value). ``blank``: empty cell; ``invalid``: a text the list does not know."""
+    sdtype = _struct_type(dtype)
+
+    def frame(df: pl.DataFrame) -> pl.DataFrame:
+        df = df.with_columns(t=clean_text(pl.col("s")).str.replace_all(" ", ""))
+        df = df.with_columns(value=pl.col("t").replace_strict(mapping, default=None, return_dtype=dtype))
+        return df.select(
+            "s", "value", blank=pl.col("t").is_null(),
+            invalid=pl.col("t").is_not_null() & pl.col("value").is_null(),
+        )
+
+    return Parsed(e.map_batches(_via_uniques(frame, sdtype), return_dtype=sdtype))
+
+
 # --------------------------------------------------------------------------- regions
 
 _STRIP_SUFFIXES = ("市", "区", "县")
@@ -294,11 +338,26 @@ def resolve_regions(
 ) -> pl.DataFrame:
     """Add ``_rcode`` (resolved code or null), ``_rfrom_name`` (bool), ``_rerr`` (error code:
     missing_region, unknown_region_code, unknown_region_name, ambiguous_region_name or null),
-    ``_rcands`` (candidate list for ambiguous names)."""
+    ``_rcands`` (candidate list for ambiguous names) and ``_rname`` (the name cell, cleaned).
+
+    Resolved once per distinct (code, name) pair, then joined back: a register repeats a few
+    thousand pairs over a million rows."""
     idx = index or region_index()
+    keys = [c for c in (code_col, name_col) if c]
+    if not keys:
+        return _resolve_pairs(df, None, None, idx)
+    pairs = _resolve_pairs(df.select(keys).unique(), code_col, name_col, idx)
+    return df.join(pairs, on=keys, how="left", nulls_equal=True, maintain_order="left")
+
+
+def _resolve_pairs(
+    df: pl.DataFrame, code_col: str | None, name_col: str | None, idx: RegionIndex
+) -> pl.DataFrame:
     code = clean_region_code(pl.col(code_col)) if code_col else pl.lit(None, pl.String)
     name = clean_region_name(pl.col(name_col)) if name_col else pl.lit(None, pl.String)
-    out = df.with_columns(_rc_in=code, _rn_in=name)
+    out = df.with_columns(
+        _rc_in=code, _rn_in=name, _rname=clean_text(pl.col(name_col)) if name_col else pl.lit(None, pl.String)
+    )
     out = out.join(idx.codes.select(_rc_in="region_code", _rc_ok=pl.lit(True)), on="_rc_in", how="left")
     out = out.join(
         idx.names.rename(

@@ -30,6 +30,7 @@ from pipelines.ingest.parsing import (
     clean_text,
     parse_date,
     parse_datetime,
+    parse_enum,
     parse_month,
     parse_number,
     parse_year,
@@ -43,6 +44,15 @@ FOOTER_RE = (
     r"联系电话|联系人|注|备注|说明)([:：]|$)"
 )
 
+# A blank, total or footer row's first filled cell, before cleaning, is blank-looking or starts
+# with the first character of one of those words (after spaces and a stray BOM).
+def _first_characters(*patterns: str) -> str:
+    """The first characters of the words of ``^(word|word|…)…`` patterns."""
+    words = [w for p in patterns for w in p[p.index("(") + 1 : p.index(")")].split("|")]
+    return "".join(sorted({w[0] for w in words}))
+
+
+_SUSPECT_FIRST_CELL = rf"^[\s\ufeff]*($|[{_first_characters(FOOTER_RE, TOTAL_WORDS)}])"
 
 # The columns of a quarantined row, before the file-level lineage is added.
 QUARANTINE_COLUMNS = [
@@ -69,7 +79,9 @@ class Check:
 
 @dataclass
 class SheetResult:
-    records: pl.DataFrame  # valid parsed records (with _sheet, _row, _raw_record, _deaths_in_row)
+    # valid parsed records, with _sheet, _row, _deaths_in_row and _cells (the row's cells under
+    # the sheet's header labels, a struct: JSON-encoded only for the rows that need it)
+    records: pl.DataFrame
     zero: pl.DataFrame  # valid zero reports: region_code, month, _sheet, _row
     rejects: pl.DataFrame  # quarantine rows (without file-level lineage)
     rows_read: int
@@ -96,10 +108,6 @@ def _scale(e: pl.Expr, factor: float) -> pl.Expr:
         return e
     # polars divides by a scalar through its reciprocal (174.20000000000002): round the noise off
     return (e * factor).round(9)
-
-
-def _norm_enum(e: pl.Expr) -> pl.Expr:
-    return clean_text(e).str.replace_all(" ", "")
 
 
 def build_messages(df: pl.DataFrame, checks: list[Check], file_name: str | None) -> pl.DataFrame:
@@ -225,24 +233,38 @@ class SheetValidator:
 
     # ------------------------------------------------------------------ classify rows
     def classify(self) -> pl.DataFrame:
-        """Drops blank, total and footer rows; adds _sheet and _is_zero."""
+        """Drops blank, total and footer rows; adds _sheet and _is_zero.
+
+        Only a row whose first filled cell is blank-looking or starts with the first character
+        of a total or footer word can be one of those; the exact test (cells trimmed and
+        cleaned) runs on those rows alone."""
         df = self.sheet.data
         cells = [c for c in df.columns if c.startswith("c")]
-        stripped = [pl.col(c).str.strip_chars().replace("", None) for c in cells]
-        df = df.with_columns(_first=pl.coalesce(stripped))
-        first = clean_text(pl.col("_first")).str.replace_all(" ", "")
-        df = df.with_columns(_first=first)
-        footer = pl.col("_first").str.contains(FOOTER_RE).fill_null(False)
-        after = footer.cast(pl.Int32).cum_sum()
+        n = df.height
+        suspect = df.select(
+            pl.coalesce([pl.col(c) for c in cells]).str.contains(_SUSPECT_FIRST_CELL).fill_null(True)
+        ).to_series()
+        blank = pl.repeat(False, n, eager=True)
+        footer, total = blank.clone(), blank.clone()
+        at = suspect.arg_true()
+        if len(at):
+            stripped = [pl.col(c).str.strip_chars().replace("", None) for c in cells]
+            first = clean_text(pl.coalesce(stripped)).str.replace_all(" ", "")
+            exact = df.select(pl.all().gather(at)).select(
+                blank=first.is_null(),
+                footer=first.str.contains(FOOTER_RE).fill_null(False),
+                total=first.str.contains(TOTAL_WORDS).fill_null(False),
+            )
+            blank = blank.scatter(at, exact["blank"])
+            footer = footer.scatter(at, exact["footer"])
+            total = total.scatter(at, exact["total"])
+        df = df.with_columns(_footer=footer)
+        after = pl.col("_footer").cast(pl.Int32).cum_sum()
         if self.file_name is None:  # batch mode: a footer ends its own file's sheet only
             after = after.over("_file", "_sheet")
         df = df.with_columns(_after_footer=after > 0)
         self.footer_seen = bool(df.height) and bool(df["_after_footer"].any())
-        df = df.filter(
-            pl.col("_first").is_not_null()
-            & ~pl.col("_after_footer")
-            & ~pl.col("_first").str.contains(TOTAL_WORDS).fill_null(False)
-        )
+        df = df.filter(~blank & ~df["_after_footer"] & ~total)
         is_zero = pl.lit(False)
         if self.spec.key_column and self.has(self.spec.key_column):
             is_zero = (self.text(self.spec.key_column).str.strip_chars() == ZERO_REPORT_TOKEN).fill_null(
@@ -250,10 +272,14 @@ class SheetValidator:
             )
         if self.file_name is not None:
             df = df.with_columns(_sheet=pl.lit(self.sheet.sheet_name, pl.String))
-        return df.with_columns(_is_zero=is_zero).drop("_first", "_after_footer")
+        return df.with_columns(_is_zero=is_zero).drop("_footer", "_after_footer")
+
+    def cells(self) -> pl.Expr:
+        """The row's cells under the sheet's header labels (a struct)."""
+        return pl.struct([pl.col(c).alias(lbl) for lbl, c in self.record_fields])
 
     def raw_record(self) -> pl.Expr:
-        return pl.struct([pl.col(c).alias(lbl) for lbl, c in self.record_fields]).struct.json_encode()
+        return self.cells().struct.json_encode()
 
     def extra_columns(self) -> pl.Expr:
         if not self.extras:
@@ -268,7 +294,7 @@ class SheetValidator:
         df = df.with_columns(
             region_code=pl.col("_rcode"),
             is_region_from_name=pl.col("_rfrom_name"),
-            region_name=clean_text(self.text("region_name")) if name_col else pl.lit(None, pl.String),
+            region_name=pl.col("_rname"),
             _e_rcode=pl.col("_rerr") == "unknown_region_code",
             _e_rmissing=pl.col("_rerr") == "missing_region",
             _e_rname=pl.col("_rerr") == "unknown_region_name",
@@ -383,13 +409,12 @@ class SheetValidator:
                     "expected a non-negative whole number",
                 )
         elif col.kind == "enum":
-            s = _norm_enum(t)
-            mapping = _enum_map(col)
-            v = s.replace_strict(mapping, default=None, return_dtype=pl.String)
+            p = self.stage(n, parse_enum(t, _enum_map(col)))
+            v = p.value
             if col.default:
-                v = pl.when(s.is_null()).then(pl.lit(col.default)).otherwise(v)
+                v = pl.when(p.blank).then(pl.lit(col.default)).otherwise(v)
             exprs.append(v.alias(n))
-            exprs.append((s.is_not_null() & v.is_null()).alias(f"_e_{n}_invalid"))
+            exprs.append(p.invalid.alias(f"_e_{n}_invalid"))
             self.add(
                 f"_e_{n}_invalid",
                 "invalid_value",
@@ -398,13 +423,12 @@ class SheetValidator:
                 f"expected one of: {', '.join(col.values)}",
             )
             if col.required and not col.default:
-                exprs.append(s.is_null().alias(f"_e_{n}_missing"))
+                exprs.append(p.blank.alias(f"_e_{n}_missing"))
                 self.add(f"_e_{n}_missing", "missing_value", n, "必须填写", "a value is required")
         elif col.kind == "bool":
-            s = _norm_enum(t)
-            v = s.replace_strict(YES_NO, default=None, return_dtype=pl.Boolean)
-            exprs.append(v.alias(n))
-            exprs.append((s.is_not_null() & v.is_null()).alias(f"_e_{n}_invalid"))
+            p = self.stage(n, parse_enum(t, YES_NO, pl.Boolean))
+            exprs.append(p.value.alias(n))
+            exprs.append(p.invalid.alias(f"_e_{n}_invalid"))
             self.add(f"_e_{n}_invalid", "invalid_value", n, "应为“是”或“否”", "expected 是 (yes) or 否 (no)")
         elif col.kind == "year":
             p = self.stage(n, parse_year(t))
@@ -428,11 +452,10 @@ class SheetValidator:
                 f"expected a year not after the as-of year {self.as_of.year}",
             )
         elif col.kind == "indicator":
-            s = _norm_enum(t)
             mapping = dict(CAPABILITY_INDICATORS) | {c: c for c in CAPABILITY_INDICATORS.values()}
-            v = s.replace_strict(mapping, default=None, return_dtype=pl.String)
-            exprs.append(v.alias(n))
-            exprs.append((s.is_not_null() & v.is_null()).alias(f"_e_{n}_invalid"))
+            p = self.stage(n, parse_enum(t, mapping))
+            exprs.append(p.value.alias(n))
+            exprs.append(p.invalid.alias(f"_e_{n}_invalid"))
             self.add(
                 f"_e_{n}_invalid",
                 "unknown_indicator",
@@ -440,7 +463,7 @@ class SheetValidator:
                 "应为能力建设指标的中文名称或代码（见 indicators.md）",
                 "expected a capability indicator's Chinese name or code (see indicators.md)",
             )
-            exprs.append(s.is_null().alias(f"_e_{n}_missing"))
+            exprs.append(p.blank.alias(f"_e_{n}_missing"))
             self.add(f"_e_{n}_missing", "missing_value", n, "必须填写指标", "an indicator is required")
         elif col.kind in ("pct_number", "measure"):
             factor = self.colmap[n][1] if n in self.colmap else 1.0
@@ -549,19 +572,20 @@ class SheetValidator:
         flags = [c.flag for c in self.checks]
         rows = rows.with_columns(
             _bad=pl.any_horizontal(flags).fill_null(False) if flags else pl.lit(False),
-            _raw_record=self.raw_record(),
+            _cells=self.cells(),
             _deaths_in_row=self.deaths_in_row(),
             extra_columns=self.extra_columns(),
         )
         record_checks = list(self.checks)
-        bad = build_messages(rows.filter(pl.col("_bad")), record_checks, self.file_name)
+        bad = rows.filter(pl.col("_bad")).with_columns(_raw_record=pl.col("_cells").struct.json_encode())
+        bad = build_messages(bad, record_checks, self.file_name)
         keep = [c.name for c in self.spec.columns] + [
             "is_region_from_name",
             "extra_columns",
             "vintage_rank",
             "_sheet",
             "_row",
-            "_raw_record",
+            "_cells",
             "_deaths_in_row",
             "_file",
         ]

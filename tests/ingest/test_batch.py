@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 from polars.testing import assert_frame_equal
 
 import pipelines.ingest.loader as loader_module
@@ -93,3 +94,27 @@ def test_large_files_are_still_read_in_bounded_batches(con, data_dir, monkeypatc
     load(con, "accidents", data_dir)
     assert calls == ["a.csv", "b.csv"]
     assert rows(con, "select accident_id from raw.accidents order by 1") == [("A-1",), ("B-1",)]
+
+
+@pytest.mark.parametrize("batch", [True, False], ids=["batch", "one-file"])
+def test_a_conflict_across_two_sheets_of_different_layouts_is_found(con, data_dir, monkeypatch, batch):
+    """Sheets of one workbook with different header layouts are validated in different groups;
+    the same key with different values in both is still ambiguous within the file."""
+    if not batch:
+        monkeypatch.setattr(loader_module, "BATCH_FILE_BYTES", 10)
+    path = acc_dir(data_dir) / "w.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path))
+    reordered = list(reversed(ACC_HEADER))
+    for name, header, order in (("一月", ACC_HEADER, list), ("二月", reordered, lambda r: r[::-1])):
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, header)
+        ws.write_row(1, 0, order(acc_row("X-1", deaths=1 if name == "一月" else 2)))
+        ws.write_row(2, 0, order(acc_row("Y-" + name)))
+    wb.close()
+    load(con, "accidents", data_dir)
+    assert rows(con, "select accident_id from raw.accidents order by 1") == [("Y-一月",), ("Y-二月",)]
+    got = rows(con, "select sheet_name, row_number, reason_code, raw_record->>'死亡人数', "
+                    "raw_record->>'事故编号' from raw.quarantine order by 1")
+    assert got == [("一月", 2, "conflicting_duplicate", "1", "X-1"),
+                   ("二月", 2, "conflicting_duplicate", "2", "X-1")]

@@ -209,3 +209,32 @@ def test_property_ambiguous_names_never_resolve(i):
 def test_property_every_known_code_is_accepted(i):
     code = _IDX.codes.row(i)[0]
     assert regions([code], ["whatever"])[0]["_rcode"] == code
+
+
+_CANONICAL_EDGES = [
+    "2024-03-05 14:20", "2024-03-05 14:20:59", "2024-03-05", "2024-02-29 23:59", "2023-02-29 10:00",
+    "2024-03-05 24:00", "2024-03-05 23:60", "2024-03-05 14:20:60", "2024-13-01", "2024-00-10",
+    "2024-03-00 10:00", "1899-12-31 10:00", "0016-10-17 21:00", " 2024-03-05 14:20", "2024-03-05 14:20 ",
+    "2024-3-5 14:20", "2024-03-05T14:20", "２０２４-03-05 14:20", "", None,
+]
+
+
+@pytest.mark.parametrize("text", _CANONICAL_EDGES)
+def test_canonical_dates_take_a_shortcut_to_the_same_answer(text):
+    from pipelines.ingest.parsing import _datetime_frame, _datetime_frame_general
+
+    df = pl.DataFrame({"s": [text]}, schema={"s": pl.String})
+    assert _datetime_frame(df).to_dicts() == _datetime_frame_general(df).to_dicts()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1800, 2100), st.integers(0, 13), st.integers(0, 32), st.integers(0, 25),
+    st.integers(0, 61), st.one_of(st.none(), st.integers(0, 61)),
+)
+def test_canonical_shortcut_agrees_with_the_general_parser(y, mo, d, h, mi, sec):
+    from pipelines.ingest.parsing import _datetime_frame, _datetime_frame_general
+
+    text = f"{y:04d}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}" + ("" if sec is None else f":{sec:02d}")
+    df = pl.DataFrame({"s": [text, text[:10]]})
+    assert _datetime_frame(df).sort("s").to_dicts() == _datetime_frame_general(df).sort("s").to_dicts()
