@@ -479,8 +479,23 @@ def _index(spec: SourceSpec) -> tuple[dict[str, Col], dict[str, Col]]:
 _INDEX_CACHE: dict[str, tuple[dict[str, Col], dict[str, Col]]] = {}
 
 
+_MATCH_CACHE: dict[tuple[str, str | None], HeaderMatch | None] = {}
+
+
 def match_header(spec: SourceSpec, text: str | None) -> HeaderMatch | None:
     """The column a header names (with its unit conversion factor), or None."""
+    key = (spec.source, text)
+    try:
+        return _MATCH_CACHE[key]
+    except KeyError:
+        pass
+    if len(_MATCH_CACHE) > 100_000:  # cells of data rows pass through here too
+        _MATCH_CACHE.clear()
+    found = _MATCH_CACHE[key] = _match_header(spec, text)
+    return found
+
+
+def _match_header(spec: SourceSpec, text: str | None) -> HeaderMatch | None:
     if spec.source not in _INDEX_CACHE:
         _INDEX_CACHE[spec.source] = _index(spec)
     exact, base = _INDEX_CACHE[spec.source]

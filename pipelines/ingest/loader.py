@@ -256,99 +256,177 @@ def _layout_key(sheet: SheetData) -> tuple:
     )
 
 
-def _read_whole(spec: SourceSpec, f: SourceFile) -> list[tuple[SheetData, pl.DataFrame]]:
-    """Every sheet of a small file with all its data rows (raises FileRejected)."""
-    if f.refused_code:
-        raise FileRejected(f.refused_code, f.refused_zh or "", f.refused_en or "")
-    out = []
-    for sheet in read_file(f.path, f.name, spec):
-        frames = list(sheet.batches())
-        data = frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical_relaxed")
-        data = data.with_columns(_file=pl.lit(f.name), _sheet=pl.lit(sheet.sheet_name, pl.String))
-        out.append((sheet, data))
+def _read_small_files(spec: SourceSpec, files: list[SourceFile]) -> dict[str, object]:
+    """name -> every sheet of the file with all its data rows [(sheet, frame with _file, _sheet,
+    _row)], or the FileRejected. The CSV bodies of all files are parsed together."""
+    out: dict[str, object] = {}
+    for f in files:
+        try:
+            if f.refused_code:
+                raise FileRejected(f.refused_code, f.refused_zh or "", f.refused_en or "")
+            out[f.name] = read_file(f.path, f.name, spec)
+        except FileRejected as exc:
+            out[f.name] = exc
+    lazy = [(name, sheet) for name, sheets in out.items() if isinstance(sheets, list)
+            for sheet in sheets if sheet.data is None]
+    try:
+        frames = pl.collect_all([sheet.lazy for _, sheet in lazy])
+    except Exception:  # noqa: BLE001 - a malformed CSV body: find whose, file by file
+        frames = None
+    if frames is not None:
+        for (_, sheet), frame in zip(lazy, frames, strict=True):
+            sheet.data = frame.with_columns(pl.col("_row").cast(pl.Int32))
+            if sheet.cleanup is not None:  # a transcoded copy
+                sheet.cleanup.unlink(missing_ok=True)
+    for name, sheets in list(out.items()):
+        if not isinstance(sheets, list):
+            continue
+        read = []
+        try:
+            for sheet in sheets:
+                empty = None if sheet.data is not None else pl.DataFrame(schema=sheet.lazy.collect_schema())
+                parts = list(sheet.batches()) or [empty.with_columns(pl.col("_row").cast(pl.Int32))]
+                data = parts[0] if len(parts) == 1 else pl.concat(parts, how="vertical_relaxed")
+                data = data.with_columns(_file=pl.lit(name), _sheet=pl.lit(sheet.sheet_name, pl.String))
+                read.append((sheet, data))
+        except FileRejected as exc:
+            out[name] = exc
+            continue
+        out[name] = read
     return out
 
 
-def _split_by_file(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    return {k[0]: v.drop("_file") for k, v in df.partition_by("_file", as_dict=True).items()}
+@dataclass
+class ChunkResult:
+    """Several files read and validated together: what each file gave (its FileCounts, or the
+    FileRejected that refused it) and the rows of all of them, each with its ``_file``, in file
+    order and, within a file, in the order read."""
+
+    files: list[tuple[SourceFile, object]]
+    records: pl.DataFrame
+    zero: pl.DataFrame
+    quarantine: pl.DataFrame
 
 
-def process_files(spec: SourceSpec, files: list[SourceFile], as_of: date) -> list[tuple[SourceFile, object]]:
-    """Read and validate several files: [(file, FileResult | FileRejected)] in the given order.
+@dataclass
+class FileCounts:
+    rows_read: int
+    rows_loaded: int
+    rows_zero_reports: int
+    rows_rejected: int
 
-    The same result per file as :func:`process_file`, for less: the sheets of small files that
-    share a header layout are stacked and validated in one pass (batch mode of SheetValidator).
-    Large files go through :func:`process_file` (bounded memory)."""
-    results: dict[str, object] = {}
+
+def process_chunk(spec: SourceSpec, files: list[SourceFile], as_of: date) -> ChunkResult:
+    """Read and validate several files; per file the same rows as :func:`process_file`, for less:
+    the sheets of small files that share a header layout are stacked and validated in one pass
+    (batch mode of SheetValidator). Large files go through :func:`process_file` (bounded
+    memory)."""
+    rejected: dict[str, FileRejected] = {}
     rows_read: Counter[str] = Counter()
+    parts: dict[str, list[pl.DataFrame]] = {"records": [], "zero": [], "quarantine": []}
     groups: dict[tuple, list[tuple[str, SheetData, pl.DataFrame]]] = {}
-    order: dict[str, list[tuple]] = {}  # file -> its sheets' layout keys, in sheet order
+    ranks = []  # (file, layout, rank of the layout among the file's sheets)
+    small = []
     for f in files:
-        if f.size > BATCH_FILE_BYTES and not f.refused_code:
-            try:
-                results[f.name] = process_file(spec, f, as_of)
-            except FileRejected as exc:
-                results[f.name] = exc
+        if f.size <= BATCH_FILE_BYTES or f.refused_code:
+            small.append(f)
             continue
         try:
-            sheets = _read_whole(spec, f)
+            res = process_file(spec, f, as_of)
         except FileRejected as exc:
-            results[f.name] = exc
+            rejected[f.name] = exc
             continue
-        order[f.name] = []
+        rows_read[f.name] = res.rows_read
+        for kind in parts:
+            parts[kind].append(getattr(res, kind).with_columns(_file=pl.lit(f.name), _layout=pl.lit(-1)))
+    for name, sheets in _read_small_files(spec, small).items():
+        if isinstance(sheets, FileRejected):
+            rejected[name] = sheets
+            continue
         for sheet, data in sheets:
-            key = _layout_key(sheet)
-            groups.setdefault(key, []).append((f.name, sheet, data))
-            order[f.name].append(key)
+            groups.setdefault(_layout_key(sheet), []).append((name, sheet, data))
+        layouts = dict.fromkeys(list(groups).index(_layout_key(sheet)) for sheet, _ in sheets)
+        ranks += [(name, lay, i) for i, lay in enumerate(layouts)]
 
     # every layout validated in one pass; conflicts looked for across all layouts of a file
     validated = []
-    layout_index = {key: i for i, key in enumerate(groups)}
-    for members in groups.values():
+    for lay, members in enumerate(groups.values()):
         stacked = pl.concat([d for _, _, d in members], how="diagonal_relaxed")
         sheet = dataclasses.replace(members[0][1], sheet_name=None, data=stacked, lazy=None, cleanup=None)
         res = SheetValidator(spec, sheet, None, as_of).run()
         rows_read.update(res.rows_read_by_file or {})
-        validated.append(res)
-    if not validated:
-        return [(f, results[f.name]) for f in files]
-    layout = [pl.lit(layout_index[k], pl.Int32).alias("_layout") for k in groups]
-    records, conflicts = _split_conflicts(
-        [res.records.with_columns(lay) for res, lay in zip(validated, layout, strict=True)], spec, None
-    )
-    per_file_columns = QUARANTINE_COLUMNS + ["_file"]
-    zero = pl.concat(
-        [res.zero.with_columns(lay) for res, lay in zip(validated, layout, strict=True)],
-        how="vertical_relaxed",
-    )
-    rejects = pl.concat(
-        [res.rejects.select(per_file_columns) for res in validated]
-        + ([conflicts.select(per_file_columns)] if conflicts.height else []),
-        how="vertical_relaxed",
-    )
-    split = {kind: (df.head(0).drop("_file"), _split_by_file(df))
-             for kind, df in (("records", records), ("zero", zero), ("quarantine", rejects))}
-    for name, keys in order.items():
-        mine = {kind: by_file.get(name, empty) for kind, (empty, by_file) in split.items()}
-        sheet_order = list(dict.fromkeys(layout_index[k] for k in keys))
-        for kind in ("records", "zero"):  # a file's rows in its sheets' order, as read
-            df = mine[kind]
-            if len(sheet_order) > 1:
-                rank = {lay: i for i, lay in enumerate(sheet_order)}
-                by_rank = pl.col("_layout").replace_strict(rank, return_dtype=pl.Int32)
-                df = df.sort(by_rank, maintain_order=True)
-            mine[kind] = df.drop("_layout")
-        results[name] = FileResult(
-            records=mine["records"],
-            zero=mine["zero"],
-            quarantine=mine["quarantine"].sort("_sheet", "_row", nulls_last=False),
-            rows_read=rows_read.get(name, 0),
+        validated.append((res, pl.lit(lay).alias("_layout")))
+    if validated:
+        records, conflicts = _split_conflicts(
+            [r.records.with_columns(lay) for r, lay in validated], spec, None
         )
-    return [(f, results[f.name]) for f in files]
+        parts["records"].append(records)
+        parts["zero"] += [r.zero.with_columns(lay) for r, lay in validated]
+        per_file_columns = QUARANTINE_COLUMNS + ["_file"]
+        parts["quarantine"] += [r.rejects.select(per_file_columns).with_columns(lay) for r, lay in validated]
+        if conflicts.height:
+            parts["quarantine"].append(conflicts.select(per_file_columns).with_columns(_layout=pl.lit(-1)))
+
+    position = pl.DataFrame(
+        {"_file": [f.name for f in files], "_pos": list(range(len(files)))},
+        schema={"_file": pl.String, "_pos": pl.Int32},
+    )
+    rank = pl.DataFrame(
+        ranks, schema={"_file": pl.String, "_layout": pl.Int32, "_rank": pl.Int32}, orient="row"
+    )
+
+    def in_file_order(kind: str, by: list[str]) -> pl.DataFrame:
+        if not parts[kind]:
+            return pl.DataFrame(schema={"_file": pl.String, "_sheet": pl.String, "_row": pl.Int32})
+        df = pl.concat(parts[kind], how="diagonal_relaxed").with_columns(pl.col("_layout").cast(pl.Int32))
+        df = df.join(position, on="_file", how="left").join(rank, on=["_file", "_layout"], how="left")
+        return df.sort(["_pos", *by], maintain_order=True, nulls_last=False).drop("_pos", "_layout", "_rank")
+
+    records = in_file_order("records", ["_rank"])
+    zero = in_file_order("zero", ["_rank"])
+    quarantine = in_file_order("quarantine", ["_sheet", "_row"])
+    counts = {
+        kind: dict(df.group_by("_file").len().iter_rows()) if df.height else {}
+        for kind, df in (("records", records), ("zero", zero), ("quarantine", quarantine))
+    }
+    results: list[tuple[SourceFile, object]] = []
+    for f in files:
+        if f.name in rejected:
+            results.append((f, rejected[f.name]))
+            continue
+        results.append((f, FileCounts(
+            rows_read=rows_read.get(f.name, 0),
+            rows_loaded=counts["records"].get(f.name, 0),
+            rows_zero_reports=counts["zero"].get(f.name, 0),
+            rows_rejected=counts["quarantine"].get(f.name, 0),
+        )))
+    return ChunkResult(results, records, zero, quarantine)
+
+
+def process_files(spec: SourceSpec, files: list[SourceFile], as_of: date) -> list[tuple[SourceFile, object]]:
+    """:func:`process_chunk`, split per file: [(file, FileResult | FileRejected)] in the given order."""
+    chunk = process_chunk(spec, files, as_of)
+    split = {
+        kind: (df.head(0).drop("_file"), _split_by_file(df))
+        for kind, df in (("records", chunk.records), ("zero", chunk.zero), ("quarantine", chunk.quarantine))
+    }
+    out = []
+    for f, res in chunk.files:
+        if isinstance(res, FileCounts):
+            mine = {kind: by_file.get(f.name, empty) for kind, (empty, by_file) in split.items()}
+            res = FileResult(mine["records"], mine["zero"], mine["quarantine"], res.rows_read)
+        out.append((f, res))
+    return out
+
+
+def _split_by_file(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    if df.height == 0:
+        return {}
+    return {k[0]: v.drop("_file") for k, v in df.partition_by("_file", as_dict=True).items()}
 
 
 def _process_ahead(spec: SourceSpec, files: list[SourceFile], as_of: date, window: int = 2):
-    """Yield lists of (file, FileResult | FileRejected), chunk by chunk in file order, working
+    """Yield ChunkResults, chunk by chunk in file order, working
     on the next chunks on 2 threads meanwhile.
 
     Reading and validating is pure (files in, frames out) and mostly native polars work, so two
@@ -365,7 +443,7 @@ def _process_ahead(spec: SourceSpec, files: list[SourceFile], as_of: date, windo
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending: deque = deque()
         for chunk in chunks:
-            pending.append(pool.submit(process_files, spec, chunk, as_of))
+            pending.append(pool.submit(process_chunk, spec, chunk, as_of))
             if len(pending) >= window:
                 yield pending.popleft().result()
         while pending:
@@ -407,7 +485,8 @@ def _insert(con, table: str, df: pl.DataFrame, constants: dict | None = None) ->
     cols = [c for c in table_cols if c in df.columns and c not in constants]
     const_cols = [c for c in table_cols if c in constants]
     view = f"_ingest_{uuid.uuid4().hex}"
-    con.register(view, df.select(cols).to_arrow())
+    # one chunk per column, strings as Arrow string views: the cheapest hand-over to DuckDB
+    con.register(view, df.select(cols).rechunk().to_arrow(compat_level=pl.CompatLevel.newest()))
     try:
         select = ", ".join([f'"{c}"' for c in cols] + [f'?::{_TYPES[c]} as "{c}"' for c in const_cols])
         _run(
@@ -436,39 +515,33 @@ def _delete_file_rows(con, source: str, file_name: str) -> None:
     _run(con, "delete from raw.files where source = ? and file_name = ?", [source, file_name])
 
 
-def _lineage(df: pl.DataFrame) -> pl.DataFrame:
-    return df.rename({"_sheet": "sheet_name", "_row": "row_number"})
-
-
-def _with_lineage(df: pl.DataFrame, f: SourceFile, load_seq: int) -> pl.DataFrame:
-    return _lineage(df).with_columns(
-        source_file=pl.lit(f.name), file_sha256=pl.lit(f.sha256), load_seq=pl.lit(load_seq, pl.Int64)
+def _with_lineage(df: pl.DataFrame, lineage: pl.DataFrame) -> pl.DataFrame:
+    """Rows of a chunk (``_file``, ``_sheet``, ``_row``) with their file's lineage."""
+    return (
+        df.join(lineage, on="_file", how="left", maintain_order="left")
+        .rename({"_file": "source_file", "_sheet": "sheet_name", "_row": "row_number"})
     )
 
 
-def _write_files(con, spec: SourceSpec, done: list[tuple[SourceFile, FileResult, int]],
-                 loaded_at: datetime) -> None:
-    """Insert the rows of several validated files: one insert per table, each row with its
-    file's lineage (file name, SHA-256, load_seq)."""
-    if not done:
-        return
-    table_rows, zero_rows, quarantine_rows = [], [], []
-    for f, res, seq in done:
-        records = _statistics_long(res.records) if spec.source == "statistics" else res.records
-        table_rows.append(_with_lineage(records, f, seq))
-        if spec.event_register:
-            zero_rows.append(_with_lineage(res.zero, f, seq))
-        q = _with_lineage(res.quarantine, f, seq).rename(
+def _write_chunk(
+    con, spec: SourceSpec, chunk: ChunkResult, lineage: pl.DataFrame, loaded_at: datetime
+) -> None:
+    """Insert the rows of a chunk: one insert per table, each row with its file's lineage
+    (``lineage``: _file, file_sha256, load_seq)."""
+    constants = {"loaded_at": loaded_at}
+    if chunk.records.height:
+        records = _with_lineage(chunk.records, lineage)
+        if spec.source == "statistics":  # one row per measure; a file's rows together, in file order
+            long = _statistics_long(chunk.records, ["_file"])
+            records = _with_lineage(long, lineage).sort("load_seq", maintain_order=True)
+        _insert(con, spec.source, records, constants)
+    if spec.event_register and chunk.zero.height:
+        _insert(con, "zero_reports", _with_lineage(chunk.zero, lineage), constants | {"source": spec.source})
+    if chunk.quarantine.height:
+        q = _with_lineage(chunk.quarantine, lineage).rename(
             {"_raw_record": "raw_record", "_deaths_in_row": "deaths_in_row", "source_file": "file_name"}
         )
-        quarantine_rows.append(q)
-    constants = {"loaded_at": loaded_at}
-    _insert(con, spec.source, pl.concat(table_rows, how="diagonal_relaxed"), constants)
-    if zero_rows:
-        _insert(con, "zero_reports", pl.concat(zero_rows, how="diagonal_relaxed"),
-                constants | {"source": spec.source})
-    _insert(con, "quarantine", pl.concat(quarantine_rows, how="diagonal_relaxed"),
-            constants | {"source": spec.source})
+        _insert(con, "quarantine", q, constants | {"source": spec.source})
 
 
 def _record_files(con, source: str, done: list[tuple[SourceFile, FileLoadReport, int]],
@@ -549,9 +622,9 @@ def load_source(con, source: str, data_dir: Path, as_of: date, loaded_at: dateti
                 _delete_file_rows(con, source, f.name)
             to_process.append(f)
         for chunk in _process_ahead(spec, to_process, as_of):
-            written: list[tuple[SourceFile, FileResult, int]] = []
+            lineage: list[tuple[str, str, int]] = []
             recorded_now: list[tuple[SourceFile, FileLoadReport, int]] = []
-            for f, res in chunk:
+            for f, res in chunk.files:
                 old = recorded.get(f.name)
                 seq += 1
                 if isinstance(res, FileRejected):
@@ -566,14 +639,18 @@ def load_source(con, source: str, data_dir: Path, as_of: date, loaded_at: dateti
                         f.sha256,
                         "replaced" if old is not None else "loaded",
                         rows_read=res.rows_read,
-                        rows_loaded=res.records.height,
-                        rows_zero_reports=res.zero.height,
-                        rows_rejected=res.quarantine.height,
+                        rows_loaded=res.rows_loaded,
+                        rows_zero_reports=res.rows_zero_reports,
+                        rows_rejected=res.rows_rejected,
                     )
-                    written.append((f, res, seq))
+                    lineage.append((f.name, f.sha256, seq))
                 recorded_now.append((f, rep, seq))
                 reports[f.name] = rep
-            _write_files(con, spec, written, loaded_at)
+            lineage_frame = pl.DataFrame(
+                lineage, schema={"_file": pl.String, "file_sha256": pl.String, "load_seq": pl.Int64},
+                orient="row",
+            )
+            _write_chunk(con, spec, chunk, lineage_frame, loaded_at)
             _record_files(con, source, recorded_now, loaded_at)
         report.files = [reports[k] for k in sorted(reports)]
         _run(con, "commit")

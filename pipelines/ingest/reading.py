@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -95,33 +96,51 @@ def _satisfies(spec: SourceSpec, headers: list[str | None]) -> tuple[bool, int]:
     return need <= matched, len(matched)
 
 
-def find_header(spec: SourceSpec, rows: list[list[str | None]]) -> tuple[int, int, list[str | None]] | None:
+class _ScannedRows:
+    """The first rows of a sheet as read; each row's cells are normalised (:func:`_cell`) and
+    padded to the widest row when first looked at — the header is usually in the first rows."""
+
+    def __init__(self, raw: list) -> None:
+        self.raw = raw
+        self.width = max((len(r) for r in raw), default=0)
+        self._rows: dict[int, list[str | None]] = {}
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __getitem__(self, i: int) -> list[str | None]:
+        if i not in self._rows:
+            r = self.raw[i]
+            self._rows[i] = [_cell(v) for v in r] + [None] * (self.width - len(r))
+        return self._rows[i]
+
+
+def find_header(spec: SourceSpec, rows: list) -> tuple[int, int, list[str | None]] | None:
     """(index of the first header row, number of header rows, combined headers) or None."""
-    width = max((len(r) for r in rows), default=0)
-    rows = [list(r) + [None] * (width - len(r)) for r in rows]
-    for i, row in enumerate(rows):
+    rows = rows if isinstance(rows, _ScannedRows) else _ScannedRows(rows)
+    for i in range(len(rows)):
+        row = rows[i]
         ok, n = _satisfies(spec, row)
         if n == 0:
             continue
         nxt = rows[i + 1] if i + 1 < len(rows) else None
-        if nxt is not None and any(v is not None for v in nxt):
-            comb = _combine(spec, row, nxt)
+        if nxt is not None and any(match_header(spec, v) for v in nxt if v is not None):
+            comb = _combine(spec, row, nxt)  # the next row is a sub-header
             ok2, n2 = _satisfies(spec, comb)
-            sub_is_header = any(match_header(spec, v) for v in nxt if v is not None)
-            if ok2 and sub_is_header and (not ok or n2 > n):
+            if ok2 and (not ok or n2 > n):
                 return i, 2, comb
         if ok:
-            return i, 1, row
+            return i, 1, list(row)
     return None
 
 
-def best_partial_header(
-    spec: SourceSpec, rows: list[list[str | None]]
-) -> tuple[int, list[str | None]] | None:
+def best_partial_header(spec: SourceSpec, rows: list) -> tuple[int, list[str | None]] | None:
     """The row that looks most like a header (at least 3 of the source's columns) when no row has
     every header-detecting column: (index, headers), to say which columns are missing."""
+    rows = rows if isinstance(rows, _ScannedRows) else _ScannedRows(rows)
     best: tuple[int, int, list[str | None]] | None = None
-    for i, row in enumerate(rows):
+    for i in range(len(rows)):
+        row = rows[i]
         n = len({m.col.name for h in row if (m := match_header(spec, h))})
         if n >= 3 and (best is None or n > best[1]):
             best = (i, n, list(row))
@@ -216,7 +235,7 @@ def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
             continue
         df = sheet.to_polars()
         df = df.rename({c: f"c{i}" for i, c in enumerate(df.columns)})
-        scan = [[_cell(v) for v in row] for row in df.head(HEADER_SCAN_ROWS).iter_rows()]
+        scan = _ScannedRows(list(df.head(HEADER_SCAN_ROWS).iter_rows()))
         found = find_header(spec, scan)
         if found is None:
             if partial is None and (near := best_partial_header(spec, scan)) is not None:
@@ -310,27 +329,22 @@ def read_csv(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
             prefix = fh.read(256 * 1024)
     found = None
     for delim in (",", "\t", ";"):
-        records = []
-        for i, rec in enumerate(csv.reader(io.StringIO(prefix), delimiter=delim)):
-            if i >= HEADER_SCAN_ROWS:
-                break
-            records.append([_cell(v) for v in rec])
+        reader = csv.reader(io.StringIO(prefix), delimiter=delim)
+        records = _ScannedRows(list(itertools.islice(reader, HEADER_SCAN_ROWS)))
         found = find_header(spec, records)
         if found is not None:
             break
     if found is None:
         for delim in (",", "\t", ";"):  # a header row lacking a column used to find it: say which
             reader = csv.reader(io.StringIO(prefix), delimiter=delim)
-            records = [
-                [_cell(v) for v in rec] for _, rec in zip(range(HEADER_SCAN_ROWS), reader, strict=False)
-            ]
+            records = _ScannedRows(list(itertools.islice(reader, HEADER_SCAN_ROWS)))
             if (near := best_partial_header(spec, records)) is not None:
                 _check_mandatory(spec, file_name, None, near[0] + 1, _unique_matches(near[1], spec))
         raise _no_header(
             spec, file_name, f"（编码识别为 {enc_label}）", f" (encoding detected as {enc_label})"
         )
     idx, nhdr, headers = found
-    width = max(len(headers), max((len(r) for r in records), default=0))
+    width = max(len(headers), records.width)
     headers = list(headers) + [None] * (width - len(headers))
     matches = _unique_matches(headers, spec)
     _check_mandatory(spec, file_name, None, idx + nhdr, matches)

@@ -118,3 +118,20 @@ def test_a_conflict_across_two_sheets_of_different_layouts_is_found(con, data_di
                     "raw_record->>'事故编号' from raw.quarantine order by 1")
     assert got == [("一月", 2, "conflicting_duplicate", "1", "X-1"),
                    ("二月", 2, "conflicting_duplicate", "2", "X-1")]
+
+
+def test_a_header_only_file_and_an_unreadable_body_in_one_chunk(con, data_dir):
+    """The CSV bodies of a chunk are parsed together; one that cannot be parsed is found and
+    refused on its own, and a file with a header but no rows loads as empty (it used to stop
+    the whole load)."""
+    write_csv(acc_dir(data_dir) / "a.csv", ACC_HEADER, [])
+    write_csv(acc_dir(data_dir) / "b.csv", ACC_HEADER, [acc_row("B-1")])
+    (acc_dir(data_dir) / "c.csv").write_bytes(",".join(ACC_HEADER).encode() + b'\n"unterminated,1,2\nx,y\n')
+    report = load(con, "accidents", data_dir)
+    assert [(f.file_name, f.status, f.rows_read, f.rows_loaded) for f in report.files] == [
+        ("a.csv", "loaded", 0, 0), ("b.csv", "loaded", 1, 1), ("c.csv", "rejected", 0, 0)
+    ]
+    assert rows(con, "select accident_id, source_file from raw.accidents") == [("B-1", "b.csv")]
+    got = rows(con, "select file_name, reason_code, reason_zh from raw.quarantine")
+    assert [(f, c) for f, c, _ in got] == [("c.csv", "unreadable_csv")]
+    assert got[0][2].startswith("文件 c.csv 无法按 CSV 格式读取")
