@@ -25,6 +25,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
+
 from pipelines.settings import TIMEZONE
 
 if TYPE_CHECKING:  # the ingest assets import this module
@@ -86,15 +88,16 @@ def revised_counts(con, source: str, file_names: list[str]) -> dict[str, int]:
     same_key = " and ".join(f"e.{k} = f.{k}" for k in keys)
     cols = ", ".join(f"f.{k}" for k in keys)
     marks = ", ".join("?" for _ in file_names)
+    # a file's rows all carry its load_seq: an earlier file holds the key when the key's first
+    # load_seq is lower than this file's
     found = _rows(
         con,
         f"""
+        with e as (select {", ".join(keys)}, min(load_seq) as load_seq from raw.{source} group by all)
         select source_file, count(*) from (
             select distinct f.source_file, {cols}
-            from raw.{source} f
-            where f.source_file in ({marks})
-              and exists (select 1 from raw.{source} e
-                          where e.source_file <> f.source_file and e.load_seq < f.load_seq and {same_key})
+            from raw.{source} f join e on {same_key}
+            where f.source_file in ({marks}) and e.load_seq < f.load_seq
         ) group by source_file
         """,
         file_names,
@@ -110,13 +113,29 @@ def record_source_load(con, run_id: str, report: SourceLoadReport, logged_at: da
     con.execute("delete from raw.load_log where run_id = ? and source = ?", [run_id, report.source])
     if logged_at.tzinfo is not None:
         logged_at = logged_at.astimezone(TIMEZONE).replace(tzinfo=None)
-    for f in report.files:
+    files = report.files
+    rows = pa.table({  # one insert for all the files
+        "file_name": pa.array([f.file_name for f in files], pa.string()),
+        "file_sha256": pa.array([f.sha256 or None for f in files], pa.string()),
+        "status": pa.array([f.status for f in files], pa.string()),
+        "rows_read": pa.array([f.rows_read for f in files], pa.int32()),
+        "rows_loaded": pa.array([f.rows_loaded for f in files], pa.int32()),
+        "rows_zero_reports": pa.array([f.rows_zero_reports for f in files], pa.int32()),
+        "rows_rejected": pa.array([f.rows_rejected for f in files], pa.int32()),
+        "rows_revised": pa.array([revised.get(f.file_name, 0) for f in files], pa.int32()),
+        "reason_zh": pa.array([f.reason_zh for f in files], pa.string()),
+        "reason_en": pa.array([f.reason_en for f in files], pa.string()),
+    })
+    con.register("_load_log_rows", rows)
+    try:
         con.execute(
-            "insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [run_id, report.source, f.file_name, f.sha256 or None, f.status, f.rows_read, f.rows_loaded,
-             f.rows_zero_reports, f.rows_rejected, revised.get(f.file_name, 0), f.reason_zh, f.reason_en,
-             logged_at],
-        )
+            "insert into raw.load_log select ?, ?, file_name, file_sha256, status, rows_read, rows_loaded, "
+            "rows_zero_reports, rows_rejected, rows_revised, reason_zh, reason_en, ?::timestamp "
+            "from _load_log_rows",
+            [run_id, report.source, logged_at],
+        ).fetchall()
+    finally:
+        con.unregister("_load_log_rows")
     return revised
 
 
