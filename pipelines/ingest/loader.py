@@ -244,8 +244,8 @@ def process_file(spec: SourceSpec, f: SourceFile, as_of: date) -> FileResult:
 # --------------------------------------------------------------------------- many files at once
 
 BATCH_FILE_BYTES = 4 << 20  # files up to this size are validated together with others
-CHUNK_FILES = 48  # files per chunk: validated together, then written together
-CHUNK_BYTES = 16 << 20
+CHUNK_FILES = 96  # files per chunk: validated together, then written together
+CHUNK_BYTES = 32 << 20
 
 
 def _layout_key(sheet: SheetData) -> tuple:
@@ -270,12 +270,17 @@ def _read_small_files(spec: SourceSpec, files: list[SourceFile]) -> dict[str, ob
     lazy = [(name, sheet) for name, sheets in out.items() if isinstance(sheets, list)
             for sheet in sheets if sheet.data is None]
     try:
-        frames = pl.collect_all([sheet.lazy for _, sheet in lazy])
+        frames = pl.collect_all([
+            sheet.lazy.with_columns(
+                pl.col("_row").cast(pl.Int32), _file=pl.lit(name), _sheet=pl.lit(None, pl.String)
+            )
+            for name, sheet in lazy
+        ])
     except Exception:  # noqa: BLE001 - a malformed CSV body: find whose, file by file
         frames = None
     if frames is not None:
         for (_, sheet), frame in zip(lazy, frames, strict=True):
-            sheet.data = frame.with_columns(pl.col("_row").cast(pl.Int32))
+            sheet.data = frame
             if sheet.cleanup is not None:  # a transcoded copy
                 sheet.cleanup.unlink(missing_ok=True)
     for name, sheets in list(out.items()):
@@ -284,6 +289,9 @@ def _read_small_files(spec: SourceSpec, files: list[SourceFile]) -> dict[str, ob
         read = []
         try:
             for sheet in sheets:
+                if sheet.data is not None and "_file" in sheet.data.columns:
+                    read.append((sheet, sheet.data))
+                    continue
                 empty = None if sheet.data is not None else pl.DataFrame(schema=sheet.lazy.collect_schema())
                 parts = list(sheet.batches()) or [empty.with_columns(pl.col("_row").cast(pl.Int32))]
                 data = parts[0] if len(parts) == 1 else pl.concat(parts, how="vertical_relaxed")

@@ -262,9 +262,17 @@ def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
 GB18030_AFTER_BOM = "gb18030-after-utf8-bom"
 
 
+PREFIX_CHARS = 256 * 1024  # the text the header is looked for in
+
+
 def detect_encoding(path: Path, file_name: str) -> str:
     """'utf-8-sig', 'utf-8', 'gb18030', or GB18030_AFTER_BOM (GBK/GB18030 bytes behind a wrong UTF-8
     BOM, as some tools write); anything else rejects the file."""
+    return _detect_encoding(path, file_name)[0]
+
+
+def _detect_encoding(path: Path, file_name: str) -> tuple[str, str | None]:
+    """(encoding, the file's first PREFIX_CHARS characters when UTF-8, else None)."""
     with open(path, "rb") as fh:
         head = fh.read(4)
     if not head:
@@ -280,12 +288,15 @@ def detect_encoding(path: Path, file_name: str) -> str:
     bom = head.startswith(codecs.BOM_UTF8)
     for enc in ("utf-8", "gb18030"):
         dec = codecs.getincrementaldecoder(enc)(errors="strict")
+        prefix = None
         try:
             with open(path, "rb") as fh:
                 if bom and enc == "gb18030":
                     fh.seek(len(codecs.BOM_UTF8))  # a UTF-8 BOM in front of GBK bytes: a wrong BOM
                 while block := fh.read(1 << 20):
                     text = dec.decode(block)
+                    if prefix is None:
+                        prefix = text[1:] if bom else text
                     if "\x00" in text:
                         raise FileRejected(
                             "not_a_text_file",
@@ -295,9 +306,11 @@ def detect_encoding(path: Path, file_name: str) -> str:
                 dec.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-        if enc == "utf-8" and bom:
-            return "utf-8-sig"
-        return GB18030_AFTER_BOM if bom else enc
+        if enc == "gb18030":
+            return GB18030_AFTER_BOM if bom else enc, None
+        prefix = prefix or ""
+        whole = len(prefix) >= PREFIX_CHARS or os.path.getsize(path) <= 1 << 20  # else: read it again
+        return "utf-8-sig" if bom else "utf-8", prefix[:PREFIX_CHARS] if whole else None
     raise FileRejected(
         "unknown_encoding",
         f"文件 {file_name} 的编码无法识别：既不是有效的 UTF-8，也不是有效的 GB18030/GBK",
@@ -318,15 +331,17 @@ def _transcode(path: Path, enc: str) -> Path:
 
 
 def read_csv(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
-    enc = detect_encoding(path, file_name)
+    enc, prefix = _detect_encoding(path, file_name)
     enc_label = "GB18030（文件开头有多余的 UTF-8 BOM）" if enc == GB18030_AFTER_BOM else enc
-    if enc == GB18030_AFTER_BOM:
+    if prefix is not None:  # read while detecting the encoding
+        pass
+    elif enc == GB18030_AFTER_BOM:
         with open(path, "rb") as fh:
             fh.seek(len(codecs.BOM_UTF8))
-            prefix = codecs.getincrementaldecoder("gb18030")(errors="replace").decode(fh.read(256 * 1024))
+            prefix = codecs.getincrementaldecoder("gb18030")(errors="replace").decode(fh.read(PREFIX_CHARS))
     else:
         with open(path, encoding=enc, newline="") as fh:
-            prefix = fh.read(256 * 1024)
+            prefix = fh.read(PREFIX_CHARS)
     found = None
     for delim in (",", "\t", ";"):
         reader = csv.reader(io.StringIO(prefix), delimiter=delim)
