@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyarrow as pa
+import polars as pl
 
 from pipelines.settings import TIMEZONE
 
@@ -114,18 +114,21 @@ def record_source_load(con, run_id: str, report: SourceLoadReport, logged_at: da
     if logged_at.tzinfo is not None:
         logged_at = logged_at.astimezone(TIMEZONE).replace(tzinfo=None)
     files = report.files
-    rows = pa.table({  # one insert for all the files
-        "file_name": pa.array([f.file_name for f in files], pa.string()),
-        "file_sha256": pa.array([f.sha256 or None for f in files], pa.string()),
-        "status": pa.array([f.status for f in files], pa.string()),
-        "rows_read": pa.array([f.rows_read for f in files], pa.int32()),
-        "rows_loaded": pa.array([f.rows_loaded for f in files], pa.int32()),
-        "rows_zero_reports": pa.array([f.rows_zero_reports for f in files], pa.int32()),
-        "rows_rejected": pa.array([f.rows_rejected for f in files], pa.int32()),
-        "rows_revised": pa.array([revised.get(f.file_name, 0) for f in files], pa.int32()),
-        "reason_zh": pa.array([f.reason_zh for f in files], pa.string()),
-        "reason_en": pa.array([f.reason_en for f in files], pa.string()),
-    })
+    rows = pl.DataFrame(  # one insert for all the files
+        {
+            "file_name": [f.file_name for f in files],
+            "file_sha256": [f.sha256 or None for f in files],
+            "status": [f.status for f in files],
+            "rows_read": [f.rows_read for f in files],
+            "rows_loaded": [f.rows_loaded for f in files],
+            "rows_zero_reports": [f.rows_zero_reports for f in files],
+            "rows_rejected": [f.rows_rejected for f in files],
+            "rows_revised": [revised.get(f.file_name, 0) for f in files],
+            "reason_zh": [f.reason_zh for f in files],
+            "reason_en": [f.reason_en for f in files],
+        },
+        schema_overrides={"file_sha256": pl.String, "reason_zh": pl.String, "reason_en": pl.String},
+    ).to_arrow()
     con.register("_load_log_rows", rows)
     try:
         con.execute(

@@ -7,6 +7,7 @@ Public API: :func:`load_source`, :class:`SourceLoadReport`, :class:`FileLoadRepo
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import uuid
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
@@ -434,12 +435,12 @@ def _split_by_file(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
 
 
 def _process_ahead(spec: SourceSpec, files: list[SourceFile], as_of: date, window: int = 2):
-    """Yield ChunkResults, chunk by chunk in file order, working
-    on the next chunks on 2 threads meanwhile.
+    """Yield ChunkResults, chunk by chunk in file order, working on the next chunks on 2 threads
+    meanwhile.
 
     Reading and validating is pure (files in, frames out) and mostly native polars work, so two
-    threads overlap it; at most ``window`` chunks wait in memory for the (sequential) writes.
-    """
+    threads overlap it and the (sequential) writes of the chunk before; at most ``window``
+    chunks are in work plus the one being written."""
     chunks: list[list[SourceFile]] = []
     size = 0
     for f in files:
@@ -448,14 +449,14 @@ def _process_ahead(spec: SourceSpec, files: list[SourceFile], as_of: date, windo
             size = 0
         chunks[-1].append(f)
         size += f.size
+    todo = iter(chunks)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pending: deque = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(process_chunk, spec, chunk, as_of))
-            if len(pending) >= window:
-                yield pending.popleft().result()
+        pending = deque(pool.submit(process_chunk, spec, c, as_of) for c in itertools.islice(todo, window))
         while pending:
-            yield pending.popleft().result()
+            done = pending.popleft().result()
+            if (chunk := next(todo, None)) is not None:  # keep both threads busy during the write
+                pending.append(pool.submit(process_chunk, spec, chunk, as_of))
+            yield done
 
 
 # --------------------------------------------------------------------------- database

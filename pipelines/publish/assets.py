@@ -10,7 +10,6 @@ from pipelines.load_report import write_load_report
 from pipelines.publish.analyst_exports import export_marts_parquet, parquet_path, write_dbt_docs
 from pipelines.publish.publication import publish_reports, publish_warehouse
 from pipelines.publish.workspace import acquire_lock, prepare_build_file, release_lock
-from pipelines.quality.gx_project import warm_up as warm_up_gx
 from pipelines.quality.gx_project import write_data_docs
 from pipelines.quality.results import record_run, run_verdict
 from pipelines.settings import TIMEZONE, PipelineSettings
@@ -43,7 +42,6 @@ class WorkspaceConfig(dg.Config):
 def warehouse_workspace(context: dg.AssetExecutionContext, config: WorkspaceConfig,
                         settings: PipelineSettings) -> dg.MaterializeResult:
     acquire_lock(settings.warehouse_path)
-    warm_up_gx()  # the checks after the ingest need GX: import it meanwhile
     started_from = prepare_build_file(settings.warehouse_path, settings.build_path, rebuild=config.rebuild)
     if settings.reports_build_path.exists():
         shutil.rmtree(settings.reports_build_path)

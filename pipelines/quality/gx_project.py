@@ -333,8 +333,8 @@ def _cached_context(root: str):
 
 
 def _context_for(root: str):
-    # One thread at a time: GX parses its YAML with a shared, not thread-safe parser, and the
-    # warm-up thread may still be building the context when the first check asks for it.
+    # One thread at a time: GX parses its YAML with a shared, not thread-safe parser (two checks
+    # on a threaded executor may ask for the context at once).
     with _context_lock:
         return _cached_context(root)
 
@@ -342,23 +342,6 @@ def _context_for(root: str):
 def get_context(root: Path | None = None):
     """The GX file context rooted at ``root`` (default: the project's ``expectations/``)."""
     return _context_for(str((root or config.expectations_dir()).resolve()))
-
-
-def warm_up() -> threading.Thread:
-    """Import GX and open the file context on a background thread, so the first check of a run
-    does not wait ~4 s for them (the import overlaps the ingest, which is mostly native polars
-    work). Not a daemon: the process waits for it at exit rather than kill it mid-import.
-    Errors are left to the checks themselves, which call get_context() again."""
-
-    def run() -> None:
-        try:
-            get_context()
-        except Exception:  # noqa: BLE001 - the first check reports any real problem
-            pass
-
-    thread = threading.Thread(target=run, name="gx-warm-up")
-    thread.start()
-    return thread
 
 
 def build_project(root: Path | None = None) -> list[str]:

@@ -106,10 +106,10 @@ def test_checks_load_into_definitions():
     assert len(defs.resolve_asset_graph().asset_check_keys) == 25
 
 
-def test_the_warm_up_thread_and_the_first_check_may_ask_for_the_gx_context_at_once(tmp_path):
+def test_two_threads_may_ask_for_the_gx_context_at_once(tmp_path):
     """GX parses its YAML with a shared parser: two threads building a context at the same time
-    used to fail with 'expected a single document in the stream' (seen when a quick ingest let
-    the first check start while the run's warm-up thread was still opening the context)."""
+    used to fail with 'expected a single document in the stream' (seen when a background thread
+    warmed GX up while the first check started)."""
     from pipelines.quality import gx_project
 
     for attempt in range(10):
