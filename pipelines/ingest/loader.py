@@ -603,6 +603,10 @@ def load_source(con, source: str, data_dir: Path, as_of: date, loaded_at: dateti
         loaded_at = loaded_at.replace(tzinfo=None)  # wall-clock time, as the column has no zone
     create_raw_tables(con)
     report = SourceLoadReport(source)
+    # DuckDB on one thread while loading: the inserts are many and small, and its threads would
+    # only compete with the two threads reading and validating the next chunks
+    threads = con.execute("select current_setting('threads')").fetchall()[0][0]
+    _run(con, "set threads = 1")
     _run(con, "begin transaction")
     try:
         recorded = {
@@ -666,4 +670,6 @@ def load_source(con, source: str, data_dir: Path, as_of: date, loaded_at: dateti
     except BaseException:
         _run(con, "rollback")
         raise
+    finally:
+        _run(con, f"set threads = {int(threads)}")
     return report
