@@ -336,6 +336,7 @@ def process_chunk(spec: SourceSpec, files: list[SourceFile], as_of: date) -> Chu
     groups: dict[tuple, list[tuple[str, SheetData, pl.DataFrame]]] = {}
     ranks = []  # (file, layout, rank of the layout among the file's sheets)
     small = []
+    n_large = 0
     for f in files:
         if f.size <= BATCH_FILE_BYTES or f.refused_code:
             small.append(f)
@@ -346,6 +347,7 @@ def process_chunk(spec: SourceSpec, files: list[SourceFile], as_of: date) -> Chu
             rejected[f.name] = exc
             continue
         rows_read[f.name] = res.rows_read
+        n_large += 1
         for kind in parts:
             parts[kind].append(getattr(res, kind).with_columns(_file=pl.lit(f.name), _layout=pl.lit(-1)))
     for name, sheets in _read_small_files(spec, small).items():
@@ -387,6 +389,8 @@ def process_chunk(spec: SourceSpec, files: list[SourceFile], as_of: date) -> Chu
     def in_file_order(kind: str, by: list[str]) -> pl.DataFrame:
         if not parts[kind]:
             return pl.DataFrame(schema={"_file": pl.String, "_sheet": pl.String, "_row": pl.Int32})
+        if by == ["_rank"] and len(validated) + n_large <= 1:  # one layout group: already in file order
+            return parts[kind][0].drop("_layout")
         df = pl.concat(parts[kind], how="diagonal_relaxed").with_columns(pl.col("_layout").cast(pl.Int32))
         df = df.join(position, on="_file", how="left").join(rank, on=["_file", "_layout"], how="left")
         return df.sort(["_pos", *by], maintain_order=True, nulls_last=False).drop("_pos", "_layout", "_rank")
