@@ -417,6 +417,11 @@ def _stage_getter(stage: str):
     return lambda r: r["stages_s"][stage]
 
 
+def _range(result: dict, name: str) -> str:
+    spread = result["spread"][name]
+    return f"{spread['min']:g}–{spread['max']:g}"
+
+
 def _fmt_table(results: dict) -> str:
     cols = list(results)
     rows = [
@@ -430,6 +435,11 @@ def _fmt_table(results: dict) -> str:
         ("ingest rows/s", lambda r: r["ingest_rows_per_s"]),
         ("DuckDB read_csv rows/s", lambda r: r["duckdb_read_csv"]["rows_per_s"]),
         ("ingest / read_csv throughput", lambda r: r["ingest_vs_read_csv"]),
+        ("runs (--repeat)", lambda r: len(r["spread"]["wall_s"]["runs"]) if "spread" in r else 1),
+        ("wall s, min–max of the runs", lambda r: _range(r, "wall_s")),
+        ("ingest s, min–max of the runs", lambda r: _range(r, "ingest_s")),
+        ("ingest / read_csv, median of the runs", lambda r: r["spread"]["ingest_vs_read_csv"]["median"]),
+        ("ingest / read_csv, min–max of the runs", lambda r: _range(r, "ingest_vs_read_csv")),
         ("peak RSS, largest process MB", lambda r: r["max_rss_mb"]),
         ("peak RSS, process tree MB", lambda r: r["tree_peak_rss_mb"]),
         ("reports", lambda r: r["reports"].get("count")),
@@ -469,7 +479,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "docs" / "bench-latest.json")
     parser.add_argument("--work", type=Path, default=Path("/tmp/em_bench"),
                         help="where scale data, warehouses and logs go (never the repository)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per scale (and per incremental run); the figures are those of the "
+                             "run with the median wall time, the spread of every run is kept")
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     scales = [s.strip() for s in args.scales.split(",") if s.strip()]
     unknown = set(scales) - set(SCALES)
     if unknown:
@@ -482,43 +497,67 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict] = {}
     doc = {"started_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(),
            "as_of": AS_OF, "results": results}
+    doc["repeat"] = args.repeat
     for scale in scales:
         print(f"\n== {scale} ==", flush=True)
         data_dir, gen_s = ensure_scale_data(scale, work)
         out_dir = work / "runs" / scale
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        figs = run_pipeline("full", data_dir, out_dir, AS_OF, rebuild=True, dagster_home=dagster_home)
-        entry = asdict(figs)
-        entry["data_dir"] = str(data_dir)
-        entry["generation_s"] = gen_s
-        entry["input"] = data_files(data_dir)
-        entry["duckdb_read_csv"] = duckdb_read_csv(data_dir)
-        ours = figs.ingest_rows_per_s
-        theirs = entry["duckdb_read_csv"]["rows_per_s"]
-        entry["ingest_vs_read_csv"] = round(ours / theirs, 3) if theirs else None
-        print(f"  ingest {ours:,.0f} rows/s; DuckDB read_csv {theirs:,.0f} rows/s "
-              f"({entry['duckdb_read_csv']['seconds']} s for {entry['duckdb_read_csv']['files']} CSV files)",
-              flush=True)
+        runs = []
+        for i in range(args.repeat):
+            if out_dir.exists():
+                shutil.rmtree(out_dir)
+            figs = run_pipeline("full", data_dir, out_dir, AS_OF, rebuild=True, dagster_home=dagster_home)
+            entry = asdict(figs)
+            entry["data_dir"] = str(data_dir)
+            entry["generation_s"] = gen_s
+            entry["input"] = data_files(data_dir)
+            entry["duckdb_read_csv"] = duckdb_read_csv(data_dir)  # right after the run, every time
+            ours = figs.ingest_rows_per_s
+            theirs = entry["duckdb_read_csv"]["rows_per_s"]
+            entry["ingest_vs_read_csv"] = round(ours / theirs, 3) if theirs else None
+            print(f"  run {i + 1}/{args.repeat}: {figs.wall_s} s; ingest {ours:,.0f} rows/s; DuckDB "
+                  f"read_csv {theirs:,.0f} rows/s ({entry['duckdb_read_csv']['seconds']} s for "
+                  f"{entry['duckdb_read_csv']['files']} CSV files); ratio {entry['ingest_vs_read_csv']}",
+                  flush=True)
+            runs.append(entry)
+            if figs.exit_code != 0:
+                break
+            if args.repeat > 1 and i < args.repeat - 1:
+                keep = work / "runs" / f"{scale}.run{i + 1}"  # the median run's folder is restored below
+                if keep.exists():
+                    shutil.rmtree(keep)
+                shutil.move(out_dir, keep)
+        chosen, entry = _median_run(runs)
+        if len(runs) > 1:  # the median run's published state is what the incremental run starts from
+            if chosen < len(runs) - 1:
+                shutil.rmtree(out_dir)
+                shutil.move(work / "runs" / f"{scale}.run{chosen + 1}", out_dir)
+            for i in range(len(runs) - 1):
+                shutil.rmtree(work / "runs" / f"{scale}.run{i + 1}", ignore_errors=True)
         results[scale] = entry
-        if scale in incremental and figs.exit_code == 0:
+        if scale in incremental and entry["exit_code"] == 0:
             inc_data = work / f"{scale}-incremental"
             made = make_incremental_folder(data_dir, inc_data)
             inc_out = work / "runs" / f"{scale}-incremental"
-            if inc_out.exists():
-                shutil.rmtree(inc_out)
-            inc_out.mkdir(parents=True)
-            # the published state a monthly run starts from: warehouse, reports (with the dbt docs
-            # page it may reuse) and the Parquet export
-            shutil.copyfile(out_dir / "warehouse.duckdb", inc_out / "warehouse.duckdb")
-            for folder in ("reports", "parquet"):
-                if (out_dir / folder).is_dir():
-                    shutil.copytree(out_dir / folder, inc_out / folder)
             print(f"  incremental: {made['new_files']} new files, {made['new_rows']:,} rows "
                   f"({made['month']}, as of {made['as_of']})", flush=True)
-            inc = run_pipeline("incremental", inc_data, inc_out, INCREMENTAL_AS_OF, rebuild=False,
-                               dagster_home=dagster_home)
-            results[f"{scale}-incremental"] = {**asdict(inc), "input": made, "data_dir": str(inc_data)}
+            inc_runs = []
+            for _ in range(args.repeat):
+                if inc_out.exists():
+                    shutil.rmtree(inc_out)
+                inc_out.mkdir(parents=True)
+                # the published state a monthly run starts from: warehouse, reports (with the dbt
+                # docs page it may reuse) and the Parquet export
+                shutil.copyfile(out_dir / "warehouse.duckdb", inc_out / "warehouse.duckdb")
+                for folder in ("reports", "parquet"):
+                    if (out_dir / folder).is_dir():
+                        shutil.copytree(out_dir / folder, inc_out / folder)
+                inc = run_pipeline("incremental", inc_data, inc_out, INCREMENTAL_AS_OF, rebuild=False,
+                                   dagster_home=dagster_home)
+                inc_runs.append({**asdict(inc), "input": made, "data_dir": str(inc_data)})
+                if inc.exit_code != 0:
+                    break
+            results[f"{scale}-incremental"] = _median_run(inc_runs)[1]
         _write(doc, args.out)
     doc["growth"] = growth(results)
     doc["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -530,6 +569,34 @@ def main(argv: list[str] | None = None) -> int:
             f"{k} ×{v['ratio']}" for k, v in figs.items()))
     print(f"\nfigures written to {args.out}")
     return 0
+
+
+SPREAD = {  # figures whose spread over repeated runs is kept: name -> how to read it
+    "wall_s": lambda r: r["wall_s"],
+    "cpu_s": lambda r: r["cpu_s"],
+    "ingest_s": lambda r: r["stages_s"].get("ingest"),
+    "read_csv_s": lambda r: r.get("duckdb_read_csv", {}).get("seconds"),
+    "ingest_vs_read_csv": lambda r: r.get("ingest_vs_read_csv"),
+}
+
+
+def _median_run(runs: list[dict]) -> tuple[int, dict]:
+    """(index, figures) of the run with the median wall time (of an even number: the slower
+    middle one), with ``spread``: every run's value, min, median and max of the figures in
+    SPREAD."""
+    index = sorted(range(len(runs)), key=lambda i: runs[i]["wall_s"])[len(runs) // 2]
+    chosen = dict(runs[index])
+    if len(runs) > 1:
+        spread = {}
+        for name, get in SPREAD.items():
+            values = [v for v in (get(r) for r in runs) if v is not None]
+            if values:
+                srt = sorted(values)
+                mid = len(srt) // 2
+                median = srt[mid] if len(srt) % 2 else (srt[mid - 1] + srt[mid]) / 2
+                spread[name] = {"runs": values, "min": srt[0], "median": round(median, 3), "max": srt[-1]}
+        chosen["spread"] = spread
+    return index, chosen
 
 
 def _write(doc: dict, out: Path) -> None:
