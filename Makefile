@@ -26,7 +26,7 @@ lint: install
 	$(BIN)/ruff check pipelines tests bench
 
 bench: install  ## figures for docs/performance.md (not part of the tests)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --repeat 3
 
 dev: install  ## the Dagster UI, schedules and sensor on http://127.0.0.1:3000 (history in var/dagster_home)
 	export DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/var/dagster_home} VIRTUAL_ENV=$(CURDIR)/$(VENV) PATH=$(CURDIR)/$(BIN):$$PATH; \

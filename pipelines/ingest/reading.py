@@ -271,10 +271,18 @@ def detect_encoding(path: Path, file_name: str) -> str:
     return _detect_encoding(path, file_name)[0]
 
 
+def _binary(file_name: str) -> FileRejected:
+    return FileRejected(
+        "not_a_text_file",
+        f"文件 {file_name} 的扩展名为 .csv，但内容是二进制数据，不是文本",
+        f"file {file_name} has a .csv name but holds binary data, not text",
+    )
+
+
 def _detect_encoding(path: Path, file_name: str) -> tuple[str, str | None]:
     """(encoding, the file's first PREFIX_CHARS characters when UTF-8, else None)."""
     with open(path, "rb") as fh:
-        head = fh.read(4)
+        head = fh.read(1 << 20)  # most files: all of it
     if not head:
         raise FileRejected(
             "empty_file", f"文件 {file_name} 为空（0 字节）", f"file {file_name} is empty (0 bytes)"
@@ -286,6 +294,15 @@ def _detect_encoding(path: Path, file_name: str) -> tuple[str, str | None]:
             f"file {file_name} is UTF-16 encoded, which is not supported; save it as UTF-8 or GB18030 CSV",
         )
     bom = head.startswith(codecs.BOM_UTF8)
+    if len(head) < 1 << 20:  # the whole file is read: try UTF-8 in one go
+        try:
+            text = head.decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # GB18030 (or neither): below
+        else:
+            if "\x00" in text:
+                raise _binary(file_name)
+            return "utf-8-sig" if bom else "utf-8", (text[1:] if bom else text)[:PREFIX_CHARS]
     for enc in ("utf-8", "gb18030"):
         dec = codecs.getincrementaldecoder(enc)(errors="strict")
         prefix = None
@@ -298,11 +315,7 @@ def _detect_encoding(path: Path, file_name: str) -> tuple[str, str | None]:
                     if prefix is None:
                         prefix = text[1:] if bom else text
                     if "\x00" in text:
-                        raise FileRejected(
-                            "not_a_text_file",
-                            f"文件 {file_name} 的扩展名为 .csv，但内容是二进制数据，不是文本",
-                            f"file {file_name} has a .csv name but holds binary data, not text",
-                        )
+                        raise _binary(file_name)
                 dec.decode(b"", final=True)
         except UnicodeDecodeError:
             continue

@@ -550,8 +550,12 @@ class SheetValidator:
         by_file = None
         if self.file_name is None:
             by_file = dict(df.group_by("_file").len().iter_rows())
+        ids = (["_file"] if by_file is not None else []) + ["_sheet", "_row"]
         rows = df.filter(~pl.col("_is_zero"))
-        zeros = df.filter(pl.col("_is_zero"))
+        # zero reports need only their region, month and position (all cells only when rejected)
+        date_col = self.spec.zero_date_column
+        zero_cells = [self.colmap[n][0] for n in ("region_code", "region_name", date_col) if n in self.colmap]
+        zeros = df.select(*ids, *dict.fromkeys(zero_cells), "_is_zero").filter(pl.col("_is_zero"))
 
         # records
         self.checks = []
@@ -577,8 +581,11 @@ class SheetValidator:
             extra_columns=self.extra_columns(),
         )
         record_checks = list(self.checks)
-        bad = rows.filter(pl.col("_bad")).with_columns(_raw_record=pl.col("_cells").struct.json_encode())
-        bad = build_messages(bad, record_checks, self.file_name)
+        any_bad = bool(rows["_bad"].any())
+        bad = rows.filter(pl.col("_bad")) if any_bad else rows.head(0)
+        bad = build_messages(
+            bad.with_columns(_raw_record=pl.col("_cells").struct.json_encode()), record_checks, self.file_name
+        )
         keep = [c.name for c in self.spec.columns] + [
             "is_region_from_name",
             "extra_columns",
@@ -589,13 +596,13 @@ class SheetValidator:
             "_deaths_in_row",
             "_file",
         ]
-        good = rows.filter(~pl.col("_bad")).select([c for c in keep if c in rows.columns])
+        good = rows.filter(~pl.col("_bad")) if any_bad else rows
+        good = good.select([c for c in keep if c in rows.columns])
 
         # zero reports
         self.checks = []
         zbad = zgood = None
         zeros = self.regions(zeros)
-        date_col = self.spec.zero_date_column
         if zeros.height and date_col:
             zeros = zeros.with_columns(_p_zmonth=parse_month(self.text(date_col)).struct)
             p = Parsed.of("_p_zmonth")
@@ -621,11 +628,16 @@ class SheetValidator:
             )
             flags = [c.flag for c in self.checks]
             zeros = zeros.with_columns(_bad=pl.any_horizontal(flags).fill_null(False))
-            zb = zeros.filter(pl.col("_bad"))
-            if zb.height:
+            zany_bad = bool(zeros["_bad"].any())
+            zb = zeros.filter(pl.col("_bad")) if zany_bad else zeros.head(0)
+            if zb.height:  # the rejected rows' other cells, for their raw record
+                others = [c for _, c in self.record_fields if c not in zb.columns]
+                zb = zb.join(
+                    df.select(*ids, *others), on=ids, how="left", nulls_equal=True, maintain_order="left"
+                )
                 zb = zb.with_columns(_raw_record=self.raw_record(), _deaths_in_row=pl.lit(None, pl.Int32))
             zbad = build_messages(zb, list(self.checks), self.file_name)
-            zgood = zeros.filter(~pl.col("_bad")).select(
+            zgood = (zeros.filter(~pl.col("_bad")) if zany_bad else zeros).select(
                 "region_code", "month", "_sheet", "_row", *(["_file"] if by_file is not None else [])
             )
         if zgood is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,32 @@ def test_a_header_only_file_and_an_unreadable_body_in_one_chunk(con, data_dir):
     got = rows(con, "select file_name, reason_code, reason_zh from raw.quarantine")
     assert [(f, c) for f, c, _ in got] == [("c.csv", "unreadable_csv")]
     assert got[0][2].startswith("文件 c.csv 无法按 CSV 格式读取")
+
+
+@pytest.mark.parametrize("batch", [True, False], ids=["batch", "one-file"])
+def test_a_rejected_zero_report_keeps_all_its_cells(con, data_dir, monkeypatch, batch):
+    """Zero reports are validated on their region, month and position only; a rejected one still
+    goes to quarantine with every cell of its row, under its own file and row."""
+    if not batch:
+        monkeypatch.setattr(loader_module, "BATCH_FILE_BYTES", 10)
+    bad = zero_row(ACC_HEADER, "事故编号", "发生时间", "230506", "2024-13")
+    bad[ACC_HEADER.index("行政区划名称")] = "宝山区"
+    write_csv(acc_dir(data_dir) / "a.csv", ACC_HEADER,
+              [zero_row(ACC_HEADER, "事故编号", "发生时间", "230506", "2024-02"), bad])
+    write_csv(acc_dir(data_dir) / "b.csv", ACC_HEADER,
+              [acc_row("B-1"), zero_row(ACC_HEADER, "事故编号", "发生时间", "230502", "2027-01")])
+    report = load(con, "accidents", data_dir)
+    assert [(f.file_name, f.rows_loaded, f.rows_zero_reports, f.rows_rejected) for f in report.files] == [
+        ("a.csv", 0, 1, 1), ("b.csv", 1, 0, 1)
+    ]
+    got = rows(con, "select file_name, row_number, reason_code, raw_record->>'事故编号', "
+                    "raw_record->>'行政区划名称', raw_record->>'发生时间', reason_zh "
+                    "from raw.quarantine order by 1")
+    assert [g[:6] for g in got] == [
+        ("a.csv", 3, "invalid_date", "零报告", "宝山区", "2024-13"),
+        ("b.csv", 3, "future_date", "零报告", None, "2027-01"),
+    ]
+    assert got[0][6].startswith("文件 a.csv 第 3 行 “发生时间” 列：零报告应在此列填写所报告的月份")
+    assert rows(con, "select source_file, region_code, month from raw.zero_reports") == [
+        ("a.csv", "230506", date(2024, 2, 1))
+    ]
