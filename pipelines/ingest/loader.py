@@ -334,6 +334,7 @@ def process_chunk(spec: SourceSpec, files: list[SourceFile], as_of: date) -> Chu
     rows_read: Counter[str] = Counter()
     parts: dict[str, list[pl.DataFrame]] = {"records": [], "zero": [], "quarantine": []}
     groups: dict[tuple, list[tuple[str, SheetData, pl.DataFrame]]] = {}
+    layout_of: dict[tuple, int] = {}  # layout key -> its group's number (the order of groups)
     ranks = []  # (file, layout, rank of the layout among the file's sheets)
     small = []
     n_large = 0
@@ -354,10 +355,13 @@ def process_chunk(spec: SourceSpec, files: list[SourceFile], as_of: date) -> Chu
         if isinstance(sheets, FileRejected):
             rejected[name] = sheets
             continue
+        layouts = []
         for sheet, data in sheets:
-            groups.setdefault(_layout_key(sheet), []).append((name, sheet, data))
-        layouts = dict.fromkeys(list(groups).index(_layout_key(sheet)) for sheet, _ in sheets)
-        ranks += [(name, lay, i) for i, lay in enumerate(layouts)]
+            key = _layout_key(sheet)
+            groups.setdefault(key, []).append((name, sheet, data))
+            layout_of.setdefault(key, len(layout_of))
+            layouts.append(layout_of[key])
+        ranks += [(name, lay, i) for i, lay in enumerate(dict.fromkeys(layouts))]
 
     # every layout validated in one pass; conflicts looked for across all layouts of a file
     validated = []
@@ -414,28 +418,6 @@ def process_chunk(spec: SourceSpec, files: list[SourceFile], as_of: date) -> Chu
             rows_rejected=counts["quarantine"].get(f.name, 0),
         )))
     return ChunkResult(results, records, zero, quarantine)
-
-
-def process_files(spec: SourceSpec, files: list[SourceFile], as_of: date) -> list[tuple[SourceFile, object]]:
-    """:func:`process_chunk`, split per file: [(file, FileResult | FileRejected)] in the given order."""
-    chunk = process_chunk(spec, files, as_of)
-    split = {
-        kind: (df.head(0).drop("_file"), _split_by_file(df))
-        for kind, df in (("records", chunk.records), ("zero", chunk.zero), ("quarantine", chunk.quarantine))
-    }
-    out = []
-    for f, res in chunk.files:
-        if isinstance(res, FileCounts):
-            mine = {kind: by_file.get(f.name, empty) for kind, (empty, by_file) in split.items()}
-            res = FileResult(mine["records"], mine["zero"], mine["quarantine"], res.rows_read)
-        out.append((f, res))
-    return out
-
-
-def _split_by_file(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    if df.height == 0:
-        return {}
-    return {k[0]: v.drop("_file") for k, v in df.partition_by("_file", as_dict=True).items()}
 
 
 def _process_ahead(spec: SourceSpec, files: list[SourceFile], as_of: date, window: int = 2):

@@ -280,7 +280,8 @@ def _binary(file_name: str) -> FileRejected:
 
 
 def _detect_encoding(path: Path, file_name: str) -> tuple[str, str | None]:
-    """(encoding, the file's first PREFIX_CHARS characters when UTF-8, else None)."""
+    """(encoding, the file's first PREFIX_CHARS characters when the whole file was read in one
+    go, else None)."""
     with open(path, "rb") as fh:
         head = fh.read(1 << 20)  # most files: all of it
     if not head:
@@ -305,25 +306,19 @@ def _detect_encoding(path: Path, file_name: str) -> tuple[str, str | None]:
             return "utf-8-sig" if bom else "utf-8", (text[1:] if bom else text)[:PREFIX_CHARS]
     for enc in ("utf-8", "gb18030"):
         dec = codecs.getincrementaldecoder(enc)(errors="strict")
-        prefix = None
         try:
             with open(path, "rb") as fh:
                 if bom and enc == "gb18030":
                     fh.seek(len(codecs.BOM_UTF8))  # a UTF-8 BOM in front of GBK bytes: a wrong BOM
                 while block := fh.read(1 << 20):
-                    text = dec.decode(block)
-                    if prefix is None:
-                        prefix = text[1:] if bom else text
-                    if "\x00" in text:
+                    if "\x00" in dec.decode(block):
                         raise _binary(file_name)
                 dec.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-        if enc == "gb18030":
-            return GB18030_AFTER_BOM if bom else enc, None
-        prefix = prefix or ""
-        whole = len(prefix) >= PREFIX_CHARS or os.path.getsize(path) <= 1 << 20  # else: read it again
-        return "utf-8-sig" if bom else "utf-8", prefix[:PREFIX_CHARS] if whole else None
+        if enc == "utf-8":
+            return "utf-8-sig" if bom else "utf-8", None
+        return GB18030_AFTER_BOM if bom else enc, None
     raise FileRejected(
         "unknown_encoding",
         f"文件 {file_name} 的编码无法识别：既不是有效的 UTF-8，也不是有效的 GB18030/GBK",
@@ -343,18 +338,21 @@ def _transcode(path: Path, enc: str) -> Path:
     return Path(tmp)
 
 
+def _read_prefix(path: Path, enc: str) -> str:
+    """The file's first PREFIX_CHARS characters, in which the header is looked for."""
+    if enc == GB18030_AFTER_BOM:
+        with open(path, "rb") as fh:
+            fh.seek(len(codecs.BOM_UTF8))
+            return codecs.getincrementaldecoder("gb18030")(errors="replace").decode(fh.read(PREFIX_CHARS))
+    with open(path, encoding=enc, newline="") as fh:
+        return fh.read(PREFIX_CHARS)
+
+
 def read_csv(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
     enc, prefix = _detect_encoding(path, file_name)
     enc_label = "GB18030（文件开头有多余的 UTF-8 BOM）" if enc == GB18030_AFTER_BOM else enc
-    if prefix is not None:  # read while detecting the encoding
-        pass
-    elif enc == GB18030_AFTER_BOM:
-        with open(path, "rb") as fh:
-            fh.seek(len(codecs.BOM_UTF8))
-            prefix = codecs.getincrementaldecoder("gb18030")(errors="replace").decode(fh.read(PREFIX_CHARS))
-    else:
-        with open(path, encoding=enc, newline="") as fh:
-            prefix = fh.read(PREFIX_CHARS)
+    if prefix is None:  # not read while detecting the encoding
+        prefix = _read_prefix(path, enc)
     found = None
     for delim in (",", "\t", ";"):
         reader = csv.reader(io.StringIO(prefix), delimiter=delim)

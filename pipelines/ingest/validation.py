@@ -110,6 +110,13 @@ def _scale(e: pl.Expr, factor: float) -> pl.Expr:
     return (e * factor).round(9)
 
 
+def _rejected_and_kept(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows with ``_bad``, the others); no copy when nothing is rejected, the usual case."""
+    if not df["_bad"].any():
+        return df.head(0), df
+    return df.filter(pl.col("_bad")), df.filter(~pl.col("_bad"))
+
+
 def build_messages(df: pl.DataFrame, checks: list[Check], file_name: str | None) -> pl.DataFrame:
     """Quarantine reason columns for rows with at least one failed check.
 
@@ -550,7 +557,8 @@ class SheetValidator:
         by_file = None
         if self.file_name is None:
             by_file = dict(df.group_by("_file").len().iter_rows())
-        ids = (["_file"] if by_file is not None else []) + ["_sheet", "_row"]
+        per_file = ["_file"] if by_file is not None else []
+        ids = per_file + ["_sheet", "_row"]
         rows = df.filter(~pl.col("_is_zero"))
         # zero reports need only their region, month and position (all cells only when rejected)
         date_col = self.spec.zero_date_column
@@ -581,8 +589,7 @@ class SheetValidator:
             extra_columns=self.extra_columns(),
         )
         record_checks = list(self.checks)
-        any_bad = bool(rows["_bad"].any())
-        bad = rows.filter(pl.col("_bad")) if any_bad else rows.head(0)
+        bad, good = _rejected_and_kept(rows)
         bad = build_messages(
             bad.with_columns(_raw_record=pl.col("_cells").struct.json_encode()), record_checks, self.file_name
         )
@@ -596,7 +603,6 @@ class SheetValidator:
             "_deaths_in_row",
             "_file",
         ]
-        good = rows.filter(~pl.col("_bad")) if any_bad else rows
         good = good.select([c for c in keep if c in rows.columns])
 
         # zero reports
@@ -628,8 +634,7 @@ class SheetValidator:
             )
             flags = [c.flag for c in self.checks]
             zeros = zeros.with_columns(_bad=pl.any_horizontal(flags).fill_null(False))
-            zany_bad = bool(zeros["_bad"].any())
-            zb = zeros.filter(pl.col("_bad")) if zany_bad else zeros.head(0)
+            zb, zgood = _rejected_and_kept(zeros)
             if zb.height:  # the rejected rows' other cells, for their raw record
                 others = [c for _, c in self.record_fields if c not in zb.columns]
                 zb = zb.join(
@@ -637,15 +642,13 @@ class SheetValidator:
                 )
                 zb = zb.with_columns(_raw_record=self.raw_record(), _deaths_in_row=pl.lit(None, pl.Int32))
             zbad = build_messages(zb, list(self.checks), self.file_name)
-            zgood = (zeros.filter(~pl.col("_bad")) if zany_bad else zeros).select(
-                "region_code", "month", "_sheet", "_row", *(["_file"] if by_file is not None else [])
-            )
+            zgood = zgood.select("region_code", "month", "_sheet", "_row", *per_file)
         if zgood is None:
             zgood = pl.DataFrame(
                 schema={"region_code": pl.String, "month": pl.Date, "_sheet": pl.String, "_row": pl.Int32}
-                | ({"_file": pl.String} if by_file is not None else {})
+                | dict.fromkeys(per_file, pl.String)
             )
-        qcols = QUARANTINE_COLUMNS + (["_file"] if by_file is not None else [])
+        qcols = QUARANTINE_COLUMNS + per_file
         rejects = [bad.select(qcols)] + ([zbad.select(qcols)] if zbad is not None and zbad.height else [])
         self.checks = record_checks
         return SheetResult(
