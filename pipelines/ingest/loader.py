@@ -1,7 +1,7 @@
-"""Loading one source's folder into DuckDB schema ``raw``, file by file, incrementally.
+"""Loading the sources' folders into DuckDB schema ``raw``, file by file, incrementally.
 
-Public API: :func:`load_source`, :class:`SourceLoadReport`, :class:`FileLoadReport`,
-:class:`InputError`.
+Public API: :func:`load_source`, :func:`load_sources` (several sources at once),
+:class:`SourceOutcome`, :class:`SourceLoadReport`, :class:`FileLoadReport`, :class:`InputError`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ import dataclasses
 import itertools
 import uuid
 from collections import Counter, deque
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +26,10 @@ from pipelines.ingest.raw_tables import RAW_TABLES, SOURCES, create_raw_tables
 from pipelines.ingest.reading import SheetData, read_file
 from pipelines.ingest.validation import QUARANTINE_COLUMNS, SheetValidator, build_messages
 
-__all__ = ["FileLoadReport", "SourceLoadReport", "InputError", "load_source", "process_file"]
+__all__ = [
+    "FileLoadReport", "InputError", "SourceLoadReport", "SourceOutcome", "load_source", "load_sources",
+    "process_file",
+]
 
 
 @dataclass
@@ -574,6 +579,112 @@ def _reject_file(con, source: str, f: SourceFile, exc: FileRejected, load_seq: i
     )
 
 
+@dataclass
+class _SourcePlan:
+    """What one load of a source will do, decided from ``raw.files`` inside its transaction."""
+
+    spec: SourceSpec
+    recorded: dict[str, tuple]  # file name -> its raw.files row
+    reports: dict[str, FileLoadReport]  # removed and skipped files
+    to_delete: list[str]  # files whose rows go: removed from the folder, or changed
+    to_process: list[SourceFile]  # new and changed files, in name order
+
+
+def _plan(con, source: str, data_dir: Path) -> _SourcePlan:
+    files = list_source_files(Path(data_dir), source)
+    recorded = {
+        r[0]: r
+        for r in con.execute(
+            "select file_name, file_sha256, status, rows_read, rows_loaded, rows_zero_reports, "
+            "rows_rejected, reason_zh, reason_en from raw.files where source = ?",
+            [source],
+        ).fetchall()
+    }
+    present = {f.name for f in files}
+    plan = _SourcePlan(SPECS[source], recorded, {}, [], [])
+    for name in sorted(set(recorded) - present):
+        plan.to_delete.append(name)
+        plan.reports[name] = FileLoadReport(name, recorded[name][1], "removed")
+    for f in files:
+        old = recorded.get(f.name)
+        if old is not None and old[1] == f.sha256:
+            plan.reports[f.name] = FileLoadReport(
+                f.name, f.sha256, "skipped", old[3], old[4], old[5], old[6], old[7], old[8]
+            )
+            continue
+        if old is not None:
+            plan.to_delete.append(f.name)
+        plan.to_process.append(f)
+    return plan
+
+
+def _apply(con, plan: _SourcePlan, seq: int, as_of: date, loaded_at: datetime) -> SourceLoadReport:
+    """Carry out a plan in the open transaction; the files processed get load_seq seq+1, seq+2, …"""
+    spec, source = plan.spec, plan.spec.source
+    for name in plan.to_delete:
+        _delete_file_rows(con, source, name)
+    reports = dict(plan.reports)
+    for chunk in _process_ahead(spec, plan.to_process, as_of):
+        lineage: list[tuple[str, str, int]] = []
+        recorded_now: list[tuple[SourceFile, FileLoadReport, int]] = []
+        for f, res in chunk.files:
+            old = plan.recorded.get(f.name)
+            seq += 1
+            if isinstance(res, FileRejected):
+                rep = FileLoadReport(
+                    f.name, f.sha256, "rejected",
+                    reason_zh=res.reason_zh, reason_en=res.reason_en, rows_rejected=0,
+                )
+                _reject_file(con, source, f, res, seq, loaded_at)
+            else:
+                rep = FileLoadReport(
+                    f.name,
+                    f.sha256,
+                    "replaced" if old is not None else "loaded",
+                    rows_read=res.rows_read,
+                    rows_loaded=res.rows_loaded,
+                    rows_zero_reports=res.rows_zero_reports,
+                    rows_rejected=res.rows_rejected,
+                )
+                lineage.append((f.name, f.sha256, seq))
+            recorded_now.append((f, rep, seq))
+            reports[f.name] = rep
+        lineage_frame = pl.DataFrame(
+            lineage, schema={"_file": pl.String, "file_sha256": pl.String, "load_seq": pl.Int64},
+            orient="row",
+        )
+        _write_chunk(con, spec, chunk, lineage_frame, loaded_at)
+        _record_files(con, source, recorded_now, loaded_at)
+    return SourceLoadReport(source, [reports[k] for k in sorted(reports)])
+
+
+def _last_load_seq(con) -> int:
+    return con.execute("select coalesce(max(load_seq), 0) from raw.files").fetchall()[0][0]
+
+
+@contextmanager
+def _one_duckdb_thread(con):
+    """DuckDB on one thread while loading: the inserts are many and small, and its threads would
+    only compete with the threads reading and validating the next chunks."""
+    threads = con.execute("select current_setting('threads')").fetchall()[0][0]
+    _run(con, "set threads = 1")
+    try:
+        yield
+    finally:
+        _run(con, f"set threads = {int(threads)}")
+
+
+def _check_sources(sources) -> None:
+    for source in sources:
+        if source not in SOURCES:
+            raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SOURCES)}")
+
+
+def _naive(loaded_at: datetime) -> datetime:
+    """Wall-clock time, as the raw tables' timestamp columns have no zone."""
+    return loaded_at.replace(tzinfo=None) if loaded_at.tzinfo is not None else loaded_at
+
+
 def load_source(con, source: str, data_dir: Path, as_of: date, loaded_at: datetime) -> SourceLoadReport:
     """Load ``<data_dir>/<source>/`` into ``raw`` incrementally, in one transaction.
 
@@ -581,81 +692,87 @@ def load_source(con, source: str, data_dir: Path, as_of: date, loaded_at: dateti
     before; a file gone from the folder has its rows removed. Raises InputError when the data
     folder does not exist.
     """
-    if source not in SOURCES:
-        raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SOURCES)}")
-    spec = SPECS[source]
-    files = list_source_files(Path(data_dir), source)
-    if loaded_at.tzinfo is not None:
-        loaded_at = loaded_at.replace(tzinfo=None)  # wall-clock time, as the column has no zone
+    _check_sources([source])
     create_raw_tables(con)
-    report = SourceLoadReport(source)
-    # DuckDB on one thread while loading: the inserts are many and small, and its threads would
-    # only compete with the two threads reading and validating the next chunks
-    threads = con.execute("select current_setting('threads')").fetchall()[0][0]
-    _run(con, "set threads = 1")
-    _run(con, "begin transaction")
-    try:
-        recorded = {
-            r[0]: r
-            for r in con.execute(
-                "select file_name, file_sha256, status, rows_read, rows_loaded, rows_zero_reports, "
-                "rows_rejected, reason_zh, reason_en from raw.files where source = ?",
-                [source],
-            ).fetchall()
-        }
-        seq = con.execute("select coalesce(max(load_seq), 0) from raw.files").fetchall()[0][0]
-        present = {f.name for f in files}
-        reports: dict[str, FileLoadReport] = {}
-        for name in sorted(set(recorded) - present):
-            _delete_file_rows(con, source, name)
-            reports[name] = FileLoadReport(name, recorded[name][1], "removed")
-        to_process = []
-        for f in files:
-            old = recorded.get(f.name)
-            if old is not None and old[1] == f.sha256:
-                reports[f.name] = FileLoadReport(
-                    f.name, f.sha256, "skipped", old[3], old[4], old[5], old[6], old[7], old[8]
-                )
-                continue
-            if old is not None:
-                _delete_file_rows(con, source, f.name)
-            to_process.append(f)
-        for chunk in _process_ahead(spec, to_process, as_of):
-            lineage: list[tuple[str, str, int]] = []
-            recorded_now: list[tuple[SourceFile, FileLoadReport, int]] = []
-            for f, res in chunk.files:
-                old = recorded.get(f.name)
-                seq += 1
-                if isinstance(res, FileRejected):
-                    rep = FileLoadReport(
-                        f.name, f.sha256, "rejected",
-                        reason_zh=res.reason_zh, reason_en=res.reason_en, rows_rejected=0,
-                    )
-                    _reject_file(con, source, f, res, seq, loaded_at)
-                else:
-                    rep = FileLoadReport(
-                        f.name,
-                        f.sha256,
-                        "replaced" if old is not None else "loaded",
-                        rows_read=res.rows_read,
-                        rows_loaded=res.rows_loaded,
-                        rows_zero_reports=res.rows_zero_reports,
-                        rows_rejected=res.rows_rejected,
-                    )
-                    lineage.append((f.name, f.sha256, seq))
-                recorded_now.append((f, rep, seq))
-                reports[f.name] = rep
-            lineage_frame = pl.DataFrame(
-                lineage, schema={"_file": pl.String, "file_sha256": pl.String, "load_seq": pl.Int64},
-                orient="row",
-            )
-            _write_chunk(con, spec, chunk, lineage_frame, loaded_at)
-            _record_files(con, source, recorded_now, loaded_at)
-        report.files = [reports[k] for k in sorted(reports)]
-        _run(con, "commit")
-    except BaseException:
-        _run(con, "rollback")
-        raise
-    finally:
-        _run(con, f"set threads = {int(threads)}")
+    with _one_duckdb_thread(con):
+        _run(con, "begin transaction")
+        try:
+            report = _apply(con, _plan(con, source, data_dir), _last_load_seq(con), as_of, _naive(loaded_at))
+            _run(con, "commit")
+        except BaseException:
+            _run(con, "rollback")
+            raise
     return report
+
+
+@dataclass
+class SourceOutcome:
+    """One source's part of :func:`load_sources`: its report, or the error that rolled it back
+    (``report`` is set and ``error`` too when only ``after_commit`` failed)."""
+
+    source: str
+    report: SourceLoadReport | None = None
+    after: object = None  # what after_commit returned
+    error: Exception | None = None
+
+
+def load_sources(
+    con, sources: list[str], data_dir: Path, as_of: date, loaded_at: datetime,
+    after_commit: Callable[[object, SourceLoadReport], object] | None = None, workers: int = 2,
+) -> Iterator[SourceOutcome]:
+    """Load several sources at once, yielding each one's outcome as it finishes.
+
+    Each source is loaded as :func:`load_source` would, in its own transaction on its own
+    connection (a cursor of ``con``), so one source's commit overlaps the others' reading. The
+    transactions all start before any source writes, and ``load_seq`` numbers are those of
+    loading the sources one after the other in the given order. A source that fails is rolled
+    back and yielded with its error; the others still load. ``after_commit(cursor, report)``
+    runs on the source's connection after its commit.
+    """
+    _check_sources(sources)
+    loaded_at = _naive(loaded_at)
+    create_raw_tables(con)
+    cursors = {s: con.cursor() for s in sources}
+    try:
+        with _one_duckdb_thread(con):
+            seq = _last_load_seq(con)
+            planned: dict[str, tuple[_SourcePlan, int]] = {}
+            failed: list[SourceOutcome] = []
+            for source in sources:
+                cur = cursors[source]
+                _run(cur, "begin transaction")
+                try:
+                    plan = _plan(cur, source, data_dir)
+                except Exception as exc:
+                    _run(cur, "rollback")
+                    failed.append(SourceOutcome(source, error=exc))
+                    continue
+                planned[source] = (plan, seq)
+                seq += len(plan.to_process)
+            yield from failed
+
+            def load_one(source: str) -> SourceOutcome:
+                cur = cursors[source]
+                plan, first_seq = planned[source]
+                try:
+                    report = _apply(cur, plan, first_seq, as_of, loaded_at)
+                    _run(cur, "commit")
+                except BaseException as exc:
+                    _run(cur, "rollback")
+                    if not isinstance(exc, Exception):
+                        raise
+                    return SourceOutcome(source, error=exc)
+                try:
+                    after = after_commit(cur, report) if after_commit else None
+                except Exception as exc:
+                    return SourceOutcome(source, report, error=exc)
+                return SourceOutcome(source, report, after)
+
+            # the largest first, so that the small ones fill in beside it
+            order = sorted(planned, key=lambda s: -sum(f.size for f in planned[s][0].to_process))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for done in as_completed([pool.submit(load_one, s) for s in order]):
+                    yield done.result()
+    finally:
+        for cur in cursors.values():
+            cur.close()
