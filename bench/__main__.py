@@ -125,7 +125,7 @@ def _stage_of(step: str) -> str:
     step = step.strip()
     if step == "warehouse_workspace":
         return "prepare"
-    if step in {f"raw__{s}" for s in SOURCES}:
+    if step == "raw_sources":  # the multi-asset raw/<source>: all five sources in one step
         return "ingest"
     if step.startswith("warehouse_dbt_models"):
         return "dbt"
@@ -180,7 +180,7 @@ def run_pipeline(label: str, data_dir: Path, out_dir: Path, as_of: str, *, rebui
                 steps[step] = steps.get(step, 0.0) + took
                 stages[_stage_of(step)] += took
             r = READ_RE.match(message)
-            if r and step == f"raw__{r.group(1)}":
+            if r and step == "raw_sources":
                 rows[r.group(1)] = int(r.group(2))
                 loaded += int(r.group(3)) + int(r.group(4))
         proc.stdout.close()

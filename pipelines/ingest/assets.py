@@ -1,4 +1,8 @@
-"""Dagster assets: one per source, each loading ``<data_dir>/<source>/`` into ``raw``."""
+"""Dagster assets ``raw/<source>``: the five sources' folders loaded into ``raw``, all in one step.
+
+One multi-asset materializes the five asset keys: the sources load at once (each in its own
+transaction, see :func:`load_sources`), so one source's commit overlaps another's reading.
+"""
 
 import html
 from datetime import datetime
@@ -6,9 +10,9 @@ from datetime import datetime
 import dagster as dg
 
 from pipelines.ingest.contracts import SPECS
-from pipelines.ingest.loader import SourceLoadReport, load_source
-from pipelines.ingest.raw_tables import SOURCES
-from pipelines.load_report import record_source_load, rejection_summary
+from pipelines.ingest.loader import SourceLoadReport, load_sources
+from pipelines.ingest.raw_tables import SOURCES, create_raw_tables
+from pipelines.load_report import LOAD_LOG_DDL, record_source_load, rejection_summary
 from pipelines.settings import TIMEZONE, PipelineSettings
 
 STATUS_ZH = {
@@ -74,56 +78,95 @@ def report_metadata(report: SourceLoadReport, revised: dict[str, int] | None = N
     return metadata
 
 
-def _make_asset(source: str) -> dg.AssetsDefinition:
-    title = SPECS[source].title_zh
-
-    @dg.asset(
-        key=dg.AssetKey(["raw", source]),
-        group_name="ingest",
-        deps=[dg.AssetKey("warehouse_workspace")],
-        description=f"原始层：{title}（数据文件夹 {source}/ 下的 .xlsx/.csv），逐文件增量载入 raw.{source}、"
-        f"raw.zero_reports、raw.quarantine、raw.files。 Raw layer: the {source} files of the data folder, "
-        "loaded file by file (unchanged files skipped, changed files replaced).",
+def _description(source: str) -> str:
+    return (
+        f"原始层：{SPECS[source].title_zh}（数据文件夹 {source}/ 下的 .xlsx/.csv），"
+        f"逐文件增量载入 raw.{source}、raw.zero_reports、raw.quarantine、raw.files。 "
+        f"Raw layer: the {source} files of the data folder, loaded file by file "
+        "(unchanged files skipped, changed files replaced)."
     )
-    def _asset(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-        loaded_at = datetime.now(TIMEZONE).replace(tzinfo=None, microsecond=0)
-        with settings.connect() as con:
-            report = load_source(con, source, settings.data_path, settings.as_of_date, loaded_at)
-            revised = record_source_load(con, context.run.run_id, report, loaded_at)
-            changed = [f.file_name for f in report.files if f.status in ("loaded", "replaced", "rejected")]
-            rejections = rejection_summary(con, source, changed)
-        # One log event for all the files' lines: Dagster stores each event (~3 ms apiece).
-        lines = []
-        for f in report.files:
-            if f.status == "rejected":
-                context.log.warning(
-                    f"{source}/{f.file_name}: 整体拒收 rejected — {f.reason_zh} / {f.reason_en}"
-                )
-            elif f.status == "skipped":
-                continue  # counted in one line below
-            elif f.status == "removed":
-                lines.append(f"{source}/{f.file_name}: 文件已不在文件夹中，已删除其数据 gone, rows removed")
-            else:
-                lines.append(
-                    f"{source}/{f.file_name}: {STATUS_ZH[f.status]} {f.status} — 读取 read {f.rows_read}, "
-                    f"入库 loaded {f.rows_loaded}, 零报告 zero reports {f.rows_zero_reports}, "
-                    f"修订 revised {revised.get(f.file_name, 0)}, 拒收 rejected {f.rows_rejected}"
-                )
-        if lines:
-            context.log.info("\n".join(lines))
-        if skipped := report.count("skipped"):
-            context.log.info(
-                f"{source}: {skipped} 个文件未变化，跳过 {skipped} files unchanged, skipped"
-                " (逐个文件见加载报告 each file is listed in the load report)"
+
+
+def _log_source(context: dg.AssetExecutionContext, source: str, report: SourceLoadReport,
+                revised: dict[str, int]) -> None:
+    # One log event for all the files' lines: Dagster stores each event (~3 ms apiece).
+    lines = []
+    for f in report.files:
+        if f.status == "rejected":
+            context.log.warning(
+                f"{source}/{f.file_name}: 整体拒收 rejected — {f.reason_zh} / {f.reason_en}"
             )
+        elif f.status == "skipped":
+            continue  # counted in one line below
+        elif f.status == "removed":
+            lines.append(f"{source}/{f.file_name}: 文件已不在文件夹中，已删除其数据 gone, rows removed")
+        else:
+            lines.append(
+                f"{source}/{f.file_name}: {STATUS_ZH[f.status]} {f.status} — 读取 read {f.rows_read}, "
+                f"入库 loaded {f.rows_loaded}, 零报告 zero reports {f.rows_zero_reports}, "
+                f"修订 revised {revised.get(f.file_name, 0)}, 拒收 rejected {f.rows_rejected}"
+            )
+    if lines:
+        context.log.info("\n".join(lines))
+    if skipped := report.count("skipped"):
         context.log.info(
-            f"{source}: 读取 read {report.rows_read}, 入库 loaded {report.rows_loaded}, "
-            f"零报告 zero reports {report.rows_zero_reports}, 拒收 rejected {report.rows_rejected}"
+            f"{source}: {skipped} 个文件未变化，跳过 {skipped} files unchanged, skipped"
+            " (逐个文件见加载报告 each file is listed in the load report)"
         )
-        return dg.MaterializeResult(metadata=report_metadata(report, revised, rejections))
+    context.log.info(
+        f"{source}: 读取 read {report.rows_read}, 入库 loaded {report.rows_loaded}, "
+        f"零报告 zero reports {report.rows_zero_reports}, 拒收 rejected {report.rows_rejected}"
+    )
 
-    _asset.__name__ = f"raw_{source}"
-    return _asset
+
+@dg.multi_asset(
+    name="raw_sources",
+    specs=[
+        dg.AssetSpec(
+            dg.AssetKey(["raw", source]), group_name="ingest", deps=[dg.AssetKey("warehouse_workspace")],
+            description=_description(source), skippable=True,
+        )
+        for source in SOURCES
+    ],
+    can_subset=True,
+)
+def raw_sources(context: dg.AssetExecutionContext, settings: PipelineSettings):
+    """Load the selected sources at once; yield each one's materialization as it finishes.
+
+    A source that fails is rolled back alone (its tables stay as they were) and the step fails
+    after the others finished, so nothing downstream runs on a partial load."""
+    selected = [s for s in SOURCES if dg.AssetKey(["raw", s]) in context.selected_asset_keys]
+    loaded_at = datetime.now(TIMEZONE).replace(tzinfo=None, microsecond=0)
+    run_id = context.run.run_id
+
+    def record(cur, report: SourceLoadReport) -> tuple[dict[str, int], list[dict]]:
+        revised = record_source_load(cur, run_id, report, loaded_at)
+        changed = [f.file_name for f in report.files if f.status in ("loaded", "replaced", "rejected")]
+        return revised, rejection_summary(cur, report.source, changed)
+
+    failures = []
+    with settings.connect() as con:
+        create_raw_tables(con)  # before the sources' connections write to them at once
+        con.execute(LOAD_LOG_DDL)
+        outcomes = load_sources(con, selected, settings.data_path, settings.as_of_date, loaded_at, record)
+        for outcome in outcomes:
+            source = outcome.source
+            if outcome.error is not None:
+                if outcome.report is None:
+                    what = "载入失败，该来源已回滚、保持原样 load failed, rolled back: as it was"
+                else:
+                    what = "数据已载入，加载日志未写入 rows loaded, the load log not written"
+                context.log.error(f"{source}: {what} — {outcome.error}")
+                failures.append(outcome.error)
+                continue
+            revised, rejections = outcome.after
+            _log_source(context, source, outcome.report, revised)
+            yield dg.MaterializeResult(
+                asset_key=dg.AssetKey(["raw", source]),
+                metadata=report_metadata(outcome.report, revised, rejections),
+            )
+    if failures:
+        raise failures[0]
 
 
-ingest_assets: list[dg.AssetsDefinition] = [_make_asset(s) for s in SOURCES]
+ingest_assets: list[dg.AssetsDefinition] = [raw_sources]

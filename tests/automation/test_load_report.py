@@ -175,10 +175,11 @@ def test_ingest_asset_metadata_shows_revised_and_reasons(tmp_path):
         data_dir=str(data), warehouse=str(tmp_path / "wh" / "w.duckdb"), as_of="2026-11-26"
     )
     settings.build_path.parent.mkdir(parents=True)
-    accidents = next(a for a in ingest_assets if a.key.path == ["raw", "accidents"])
-    result = dg.materialize([accidents], resources={"settings": settings})
+    [raw_sources] = ingest_assets
+    accidents = dg.AssetKey(["raw", "accidents"])
+    result = dg.materialize([raw_sources], selection=[accidents], resources={"settings": settings})
     assert result.success
-    md = result.asset_materializations_for_node(accidents.op.name)[0].metadata
+    md = result.asset_materializations_for_node(raw_sources.op.name)[0].metadata
     # accidents_2025_revisions.csv: 2 revised; accidents_2026.csv (loaded after 2020_2025): 1
     assert md["rows_revised"].value == 3
     assert "修订 revised" in md["files"].value
