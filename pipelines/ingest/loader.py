@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from pipelines.ingest.contracts import MEASURE_COLUMNS, SPECS, SourceSpec
@@ -658,6 +659,16 @@ def _apply(con, plan: _SourcePlan, seq: int, as_of: date, loaded_at: datetime) -
     return SourceLoadReport(source, [reports[k] for k in sorted(reports)])
 
 
+def _roll_back(con) -> None:
+    """Roll back after an error. If DuckDB has already invalidated the database (a fatal error,
+    e.g. the disk filled during the commit), the rollback fails too, but nothing was committed:
+    the error worth reporting is the first one, so this one is not raised."""
+    try:
+        _run(con, "rollback")
+    except duckdb.Error:
+        pass
+
+
 def _last_load_seq(con) -> int:
     return con.execute("select coalesce(max(load_seq), 0) from raw.files").fetchall()[0][0]
 
@@ -700,7 +711,7 @@ def load_source(con, source: str, data_dir: Path, as_of: date, loaded_at: dateti
             report = _apply(con, _plan(con, source, data_dir), _last_load_seq(con), as_of, _naive(loaded_at))
             _run(con, "commit")
         except BaseException:
-            _run(con, "rollback")
+            _roll_back(con)
             raise
     return report
 
@@ -744,7 +755,7 @@ def load_sources(
                 try:
                     plan = _plan(cur, source, data_dir)
                 except Exception as exc:
-                    _run(cur, "rollback")
+                    _roll_back(cur)
                     failed.append(SourceOutcome(source, error=exc))
                     continue
                 planned[source] = (plan, seq)
@@ -758,7 +769,7 @@ def load_sources(
                     report = _apply(cur, plan, first_seq, as_of, loaded_at)
                     _run(cur, "commit")
                 except BaseException as exc:
-                    _run(cur, "rollback")
+                    _roll_back(cur)
                     if not isinstance(exc, Exception):
                         raise
                     return SourceOutcome(source, error=exc)

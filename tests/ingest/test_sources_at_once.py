@@ -132,3 +132,31 @@ def test_unknown_source_is_refused_before_anything_is_written(tmp_path, two_ware
     with pytest.raises(ValueError, match="unknown source"):
         list(load_sources(con, ["accidents", "weather"], tmp_path, AS_OF, LOADED_AT))
     assert con.execute("select count(*) from duckdb_tables()").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("at_once_mode", [False, True], ids=["load_source", "load_sources"])
+def test_the_first_error_is_reported_when_the_rollback_fails_too(tmp_path, monkeypatch, at_once_mode):
+    """After a fatal DuckDB error the rollback fails as well; the user must see the cause."""
+    data = write_handmade_folder(tmp_path / "data")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    real_run = loader_module._run
+
+    def disk_full(*_args):
+        raise OSError(28, "No space left on device")
+
+    def invalidated_on_rollback(c, sql, params=None):
+        if sql == "rollback":
+            raise duckdb.FatalException("database has been invalidated")
+        return real_run(c, sql, params)
+
+    monkeypatch.setattr(loader_module, "_write_chunk", disk_full)
+    monkeypatch.setattr(loader_module, "_run", invalidated_on_rollback)
+    try:
+        if at_once_mode:
+            [outcome] = load_sources(con, ["accidents"], data, AS_OF, LOADED_AT)
+            assert isinstance(outcome.error, OSError)
+        else:
+            with pytest.raises(OSError, match="No space left"):
+                load_source(con, "accidents", data, AS_OF, LOADED_AT)
+    finally:
+        con.close()
