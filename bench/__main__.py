@@ -191,6 +191,9 @@ def run_pipeline(label: str, data_dir: Path, out_dir: Path, as_of: str, *, rebui
     stages["startup"] = offset + (first_start or 0.0)
     stages["teardown"] = max(0.0, wall - offset - (last_elapsed or 0.0))
     ingest_s = stages["ingest"]
+    if proc.returncode == 0 and (not ingest_s or not rows):
+        # a renamed step or log line would otherwise show up as a silent zero
+        raise SystemExit(f"{label}: no ingest step or no rows-read line found in {log_path}")
     figures = RunFigures(
         label=label, exit_code=proc.returncode, wall_s=round(wall, 2),
         cpu_s=round(usage.ru_utime + usage.ru_stime, 2), max_rss_mb=round(usage.ru_maxrss / 1024, 1),
