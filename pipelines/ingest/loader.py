@@ -459,11 +459,6 @@ def _run(con, sql: str, params=None) -> None:
     con.execute(sql, params or []).fetchall()
 
 
-def _columns(con, table: str) -> list[str]:
-    """Column names of a raw table, from its definition in raw_tables.py (no catalog query)."""
-    return _TABLE_COLUMNS[table]
-
-
 def _parse_columns(definition: str) -> list[str]:
     names = []
     for line in definition.splitlines():
@@ -482,7 +477,7 @@ def _insert(con, table: str, df: pl.DataFrame, constants: dict | None = None) ->
     if df.height == 0:
         return
     constants = constants or {}
-    table_cols = _columns(con, table)
+    table_cols = _TABLE_COLUMNS[table]  # from raw_tables.py, no catalog query
     cols = [c for c in table_cols if c in df.columns and c not in constants]
     const_cols = [c for c in table_cols if c in constants]
     view = f"_ingest_{uuid.uuid4().hex}"
@@ -701,19 +696,12 @@ def load_source(con, source: str, data_dir: Path, as_of: date, loaded_at: dateti
 
     Unchanged files (same name and SHA-256) are skipped; a changed file replaces what it loaded
     before; a file gone from the folder has its rows removed. Raises InputError when the data
-    folder does not exist.
+    folder does not exist, and any error that rolled the load back.
     """
-    _check_sources([source])
-    create_raw_tables(con)
-    with _one_duckdb_thread(con):
-        _run(con, "begin transaction")
-        try:
-            report = _apply(con, _plan(con, source, data_dir), _last_load_seq(con), as_of, _naive(loaded_at))
-            _run(con, "commit")
-        except BaseException:
-            _roll_back(con)
-            raise
-    return report
+    [outcome] = load_sources(con, [source], data_dir, as_of, loaded_at)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.report
 
 
 @dataclass
