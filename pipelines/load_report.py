@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from pipelines.settings import TIMEZONE
+from pipelines.visible import printable
 
 if TYPE_CHECKING:  # the ingest assets import this module
     from pipelines.ingest.loader import SourceLoadReport
@@ -44,11 +45,15 @@ create table if not exists raw.load_log (
     rows_zero_reports  integer   not null,
     rows_rejected      integer   not null,
     rows_revised       integer   not null,  -- keys an earlier-loaded file already held
-    reason_zh          varchar,             -- why the file was rejected whole
+    reason_zh          varchar,             -- why the file was rejected whole (or not read)
     reason_en          varchar,
-    logged_at          timestamp not null   -- Asia/Shanghai wall-clock time
+    logged_at          timestamp not null,  -- Asia/Shanghai wall-clock time
+    note_zh            varchar,             -- e.g. hidden sheets not read; why it was judged again
+    note_en            varchar
 )
 """
+# columns added after the first release, for load logs of warehouses published before
+LOAD_LOG_ADDED = ("note_zh", "note_en")
 
 # Record keys per source, as columns of the raw table.
 REVISION_KEYS: dict[str, tuple[str, ...]] = {
@@ -60,8 +65,8 @@ REVISION_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 STATUS_ZH = {"loaded": "新载入", "replaced": "替换", "skipped": "未变化", "removed": "已删除",
-             "rejected": "整体拒收"}
-CHANGED = ("loaded", "replaced", "rejected")
+             "rejected": "整体拒收", "revalidated": "重新校验", "ignored": "未读取"}
+CHANGED = ("loaded", "replaced", "revalidated", "rejected")
 
 REPORT_HTML = "load_report.html"
 REPORT_JSON = "load_report.json"
@@ -71,6 +76,15 @@ def _rows(con, sql: str, params=None) -> list[tuple]:
     return con.execute(sql, params or []).fetchall()
 
 
+def _columns(con, schema: str, table: str) -> set[str]:
+    return {r[0] for r in _rows(
+        con,
+        "select column_name from duckdb_columns() where database_name = current_database() "
+        "and schema_name = ? and table_name = ?",
+        [schema, table],
+    )}
+
+
 def _has_table(con, schema: str, table: str) -> bool:
     return bool(_rows(
         con,
@@ -78,6 +92,13 @@ def _has_table(con, schema: str, table: str) -> bool:
         "and schema_name = ? and table_name = ?",
         [schema, table],
     ))
+
+
+def create_load_log(con) -> None:
+    """raw.load_log, with the columns added since the first release (idempotent)."""
+    con.execute(LOAD_LOG_DDL)
+    for column in LOAD_LOG_ADDED:
+        con.execute(f"alter table raw.load_log add column if not exists {column} varchar")
 
 
 def revised_counts(con, source: str, file_names: list[str]) -> dict[str, int]:
@@ -107,8 +128,8 @@ def revised_counts(con, source: str, file_names: list[str]) -> dict[str, int]:
 
 def record_source_load(con, run_id: str, report: SourceLoadReport, logged_at: datetime) -> dict[str, int]:
     """Write this run's outcome for every file of one source to ``raw.load_log``; return revisions."""
-    con.execute(LOAD_LOG_DDL)
-    loaded = [f.file_name for f in report.files if f.status in ("loaded", "replaced")]
+    create_load_log(con)
+    loaded = [f.file_name for f in report.files if f.status in ("loaded", "replaced", "revalidated")]
     revised = revised_counts(con, report.source, loaded)
     con.execute("delete from raw.load_log where run_id = ? and source = ?", [run_id, report.source])
     if logged_at.tzinfo is not None:
@@ -126,15 +147,18 @@ def record_source_load(con, run_id: str, report: SourceLoadReport, logged_at: da
             "rows_revised": [revised.get(f.file_name, 0) for f in files],
             "reason_zh": [f.reason_zh for f in files],
             "reason_en": [f.reason_en for f in files],
+            "note_zh": [f.note_zh for f in files],
+            "note_en": [f.note_en for f in files],
         },
-        schema_overrides={"file_sha256": pl.String, "reason_zh": pl.String, "reason_en": pl.String},
+        schema_overrides={"file_sha256": pl.String, "reason_zh": pl.String, "reason_en": pl.String,
+                          "note_zh": pl.String, "note_en": pl.String},
     ).to_arrow()
     con.register("_load_log_rows", rows)
     try:
         con.execute(
-            "insert into raw.load_log select ?, ?, file_name, file_sha256, status, rows_read, rows_loaded, "
-            "rows_zero_reports, rows_rejected, rows_revised, reason_zh, reason_en, ?::timestamp "
-            "from _load_log_rows",
+            "insert into raw.load_log by name select ? as run_id, ? as source, file_name, file_sha256, "
+            "status, rows_read, rows_loaded, rows_zero_reports, rows_rejected, rows_revised, reason_zh, "
+            "reason_en, ?::timestamp as logged_at, note_zh, note_en from _load_log_rows",
             [run_id, report.source, logged_at],
         ).fetchall()
     finally:
@@ -176,6 +200,8 @@ def load_report_data(con, run_id: str) -> dict:
         columns = ["source", "file_name", "file_sha256", "status", "rows_read", "rows_loaded",
                    "rows_zero_reports", "rows_rejected", "rows_revised", "reason_zh", "reason_en",
                    "logged_at"]
+        if {"note_zh", "note_en"} <= _columns(con, "raw", "load_log"):
+            columns += ["note_zh", "note_en"]
         for row in _rows(
             con,
             f"select {', '.join(columns)} from raw.load_log where run_id = ? order by source, file_name",
@@ -183,6 +209,8 @@ def load_report_data(con, run_id: str) -> dict:
         ):
             entry = dict(zip(columns, row, strict=True))
             entry["logged_at"] = entry["logged_at"].isoformat(sep=" ") if entry["logged_at"] else None
+            entry.setdefault("note_zh", None)
+            entry.setdefault("note_en", None)
             files.append(entry)
     by_source: dict[str, list[str]] = {}
     for f in files:
@@ -202,6 +230,8 @@ def load_report_data(con, run_id: str) -> dict:
         "files_rejected": sum(f["status"] == "rejected" for f in files),
         "files_skipped": sum(f["status"] == "skipped" for f in files),
         "files_removed": sum(f["status"] == "removed" for f in files),
+        "files_revalidated": sum(f["status"] == "revalidated" for f in files),
+        "files_ignored": sum(f["status"] == "ignored" for f in files),
         **{k: sum(f[k] for f in changed)
            for k in ("rows_read", "rows_loaded", "rows_zero_reports", "rows_rejected", "rows_revised")},
     }
@@ -226,7 +256,8 @@ tr.rejected td { background: #fdecea; }
 
 
 def _e(value) -> str:
-    return html.escape("" if value is None else str(value))
+    """Escaped for HTML; invisible and control characters of names shown, not obeyed."""
+    return html.escape(printable("" if value is None else str(value)))
 
 
 def render_html(data: dict) -> str:
@@ -245,6 +276,11 @@ def render_html(data: dict) -> str:
             fl=t["files_loaded"], fr=t["files_rejected"], fs=t["files_skipped"], fd=t["files_removed"],
             rr=t["rows_read"], rl=t["rows_loaded"], rz=t["rows_zero_reports"], rv=t["rows_revised"],
             rj=t["rows_rejected"]),
+        "<p>重新校验 {fv} 个未变化的文件（数据截止日期、行政区划代码表或校验规则变了），"
+        "未读取 {fi} 项（子文件夹、非表格文件）。<br><span class='en'>{fv} unchanged files judged again "
+        "(the as-of date, the region list or the rules changed); {fi} entries not read "
+        "(sub-folders, files that are not spreadsheets)."
+        "</span></p>".format(fv=t.get("files_revalidated", 0), fi=t.get("files_ignored", 0)),
         "<p class='en'>修订：文件中的记录编号此前已由更早载入的文件报送过（以最新填报为准）。"
         " Revised: keys an earlier-loaded file already held (the latest filing wins).</p>",
         "<table><thead><tr><th>来源 source</th><th>文件 file</th><th>状态 status</th><th>读取 read</th>"
@@ -257,6 +293,9 @@ def render_html(data: dict) -> str:
         cls = " class='rejected'" if f["status"] == "rejected" or f["rows_rejected"] else ""
         reason = (f"{_e(f['reason_zh'])}<br><span class='en'>{_e(f['reason_en'])}</span>"
                   if f["reason_zh"] else "")
+        if f.get("note_zh"):
+            reason += ("<br>" if reason else "") + (
+                f"{_e(f['note_zh'])}<br><span class='en'>{_e(f['note_en'])}</span>")
         out.append(
             f"<tr{cls}><td>{_e(f['source'])}</td><td>{_e(f['file_name'])}</td>"
             f"<td>{_e(f['status_zh'])} <span class='en'>{_e(f['status'])}</span></td>"

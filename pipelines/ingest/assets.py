@@ -11,8 +11,9 @@ import dagster as dg
 
 from pipelines.ingest.contracts import SPECS
 from pipelines.ingest.loader import SourceLoadReport, load_sources
+from pipelines.ingest.normalise import printable
 from pipelines.ingest.raw_tables import SOURCES, create_raw_tables
-from pipelines.load_report import LOAD_LOG_DDL, record_source_load, rejection_summary
+from pipelines.load_report import create_load_log, record_source_load, rejection_summary
 from pipelines.settings import TIMEZONE, PipelineSettings
 
 STATUS_ZH = {
@@ -21,12 +22,15 @@ STATUS_ZH = {
     "skipped": "未变化",
     "removed": "已删除",
     "rejected": "整体拒收",
+    "revalidated": "重新校验",
+    "ignored": "未读取",
 }
 
 
 def _cell(text) -> str:
-    """Markdown table cell: data (file names, reasons) is escaped, never rendered as markup."""
-    return html.escape(str(text or "")).replace("|", "\\|")
+    """Markdown table cell: data (file names, reasons) is escaped, never rendered as markup, and its
+    invisible and control characters are shown, never obeyed."""
+    return html.escape(printable(str(text or ""))).replace("|", "\\|")
 
 
 def report_markdown(report: SourceLoadReport, revised: dict[str, int] | None = None) -> str:
@@ -37,7 +41,7 @@ def report_markdown(report: SourceLoadReport, revised: dict[str, int] | None = N
         "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for f in report.files:
-        reason = _cell(f.reason_zh)
+        reason = _cell("；".join(t for t in (f.reason_zh, f.note_zh) if t))
         lines.append(
             f"| {_cell(f.file_name)} | {STATUS_ZH.get(f.status, f.status)} {f.status} | {f.rows_read} "
             f"| {f.rows_loaded} "
@@ -71,6 +75,8 @@ def report_metadata(report: SourceLoadReport, revised: dict[str, int] | None = N
         "files_skipped": dg.MetadataValue.int(report.count("skipped")),
         "files_removed": dg.MetadataValue.int(report.count("removed")),
         "files_rejected": dg.MetadataValue.int(report.files_rejected),
+        "files_revalidated": dg.MetadataValue.int(report.count("revalidated")),
+        "files_ignored": dg.MetadataValue.int(report.count("ignored")),
         "files": dg.MetadataValue.md(report_markdown(report, revised)),
     }
     if rejections:
@@ -100,12 +106,16 @@ def _log_source(context: dg.AssetExecutionContext, source: str, report: SourceLo
             continue  # counted in one line below
         elif f.status == "removed":
             lines.append(f"{source}/{f.file_name}: 文件已不在文件夹中，已删除其数据 gone, rows removed")
+        elif f.status == "ignored":
+            lines.append(f"{source}/{f.file_name}: 未读取 not read — {f.reason_zh} / {f.reason_en}")
         else:
             lines.append(
                 f"{source}/{f.file_name}: {STATUS_ZH[f.status]} {f.status} — 读取 read {f.rows_read}, "
                 f"入库 loaded {f.rows_loaded}, 零报告 zero reports {f.rows_zero_reports}, "
                 f"修订 revised {revised.get(f.file_name, 0)}, 拒收 rejected {f.rows_rejected}"
             )
+        if f.note_zh and f.status != "skipped":
+            lines.append(f"    {f.note_zh} / {f.note_en}")
     if lines:
         context.log.info("\n".join(lines))
     if skipped := report.count("skipped"):
@@ -141,13 +151,14 @@ def raw_sources(context: dg.AssetExecutionContext, settings: PipelineSettings):
 
     def record(cur, report: SourceLoadReport) -> tuple[dict[str, int], list[dict]]:
         revised = record_source_load(cur, run_id, report, loaded_at)
-        changed = [f.file_name for f in report.files if f.status in ("loaded", "replaced", "rejected")]
+        changed = [f.file_name for f in report.files
+                   if f.status in ("loaded", "replaced", "revalidated", "rejected")]
         return revised, rejection_summary(cur, report.source, changed)
 
     failures = []
     with settings.connect() as con:
         create_raw_tables(con)  # before the sources' connections write to them at once
-        con.execute(LOAD_LOG_DDL)
+        create_load_log(con)
         outcomes = load_sources(con, selected, settings.data_path, settings.as_of_date, loaded_at, record)
         for outcome in outcomes:
             source = outcome.source

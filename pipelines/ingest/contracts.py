@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipelines.ingest.normalise import fold_str
+
 # Units per family: factor that converts a value given in that unit into the raw unit.
 UNIT_FACTORS: dict[str, dict[str, float]] = {
     "money_10k": {"万元": 1.0, "元": 1e-4, "千元": 0.1, "百万元": 100.0, "亿元": 1e4},
@@ -147,6 +149,9 @@ class SourceSpec:
     key_column: str | None = None  # column holding 零报告
     zero_date_column: str | None = None
     event_register: bool = True
+    # reference inputs (pipelines/ingest/judgment.py) the rows are judged against besides the as-of
+    # date: a change to any of them re-validates the source's unchanged files
+    judged_against: tuple[str, ...] = ("rules", "regions")
 
     def col(self, name: str) -> Col:
         return next(c for c in self.columns if c.name == name)
@@ -450,10 +455,11 @@ _UNIT = re.compile(r"^(.*?)\(([^()]*)\)$")
 
 
 def normalize_header(text: str | None) -> str:
-    """Header text for matching: no spaces or line breaks, half-width brackets, lower-case."""
+    """Header text for matching: the cells' normalisation (full-width → half-width, invisible
+    characters removed), no spaces or line breaks, half-width brackets, lower-case."""
     if text is None:
         return ""
-    return _WS.sub("", str(text)).translate(_BRACKETS).lower()
+    return _WS.sub("", fold_str(str(text))).translate(_BRACKETS).lower()
 
 
 @dataclass(frozen=True)

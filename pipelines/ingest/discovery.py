@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.ingest.errors import InputError
+from pipelines.ingest.normalise import printable
 
 LOADABLE_SUFFIXES = (".xlsx", ".csv")
 REJECTED_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".et", ".ods")
@@ -52,6 +53,7 @@ def list_source_files(data_dir: Path, source: str) -> list[SourceFile]:
     out: list[SourceFile] = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         name = entry.name
+        shown = printable(name)
         if name.startswith(("~$", ".")):
             continue
         suffix = entry.suffix.lower()
@@ -61,16 +63,17 @@ def list_source_files(data_dir: Path, source: str) -> list[SourceFile]:
         target = entry.resolve()
         if not target.is_relative_to(root):
             if entry.is_symlink():
-                zh = f"文件 {name} 是指向数据文件夹之外（{target}）的符号链接，已拒绝读取"
-                en = f"file {name} is a symbolic link pointing outside the data folder ({target}); refused"
+                zh = f"文件 {shown} 是指向数据文件夹之外（{printable(str(target))}）的符号链接，已拒绝读取"
+                en = (f"file {shown} is a symbolic link pointing outside the data folder "
+                      f"({printable(str(target))}); refused")
             else:
                 zh = (
-                    f"文件 {name} 所在的 {source}/ 文件夹是指向数据文件夹之外（{target.parent}）的符号链接，"
-                    "已拒绝读取"
+                    f"文件 {shown} 所在的 {source}/ 文件夹是指向数据文件夹之外"
+                    f"（{printable(str(target.parent))}）的符号链接，已拒绝读取"
                 )
                 en = (
-                    f"file {name}: its folder {source}/ is a symbolic link pointing outside the data folder "
-                    f"({target.parent}); refused"
+                    f"file {shown}: its folder {source}/ is a symbolic link pointing outside the data folder "
+                    f"({printable(str(target.parent))}); refused"
                 )
             out.append(SourceFile(name, entry, "", 0, "symlink_outside_data_dir", zh, en))
             continue
@@ -87,10 +90,45 @@ def list_source_files(data_dir: Path, source: str) -> list[SourceFile]:
                     sha,
                     size,
                     "unsupported_format",
-                    f"文件 {name}：不支持的文件格式 {suffix}，请另存为 .xlsx 或 .csv",
-                    f"file {name}: unsupported format {suffix}; save it as .xlsx or .csv",
+                    f"文件 {shown}：不支持的文件格式 {printable(suffix)}，请另存为 .xlsx 或 .csv",
+                    f"file {shown}: unsupported format {printable(suffix)}; save it as .xlsx or .csv",
                 )
             )
             continue
         out.append(SourceFile(name, path, sha, size))
+    return out
+
+
+@dataclass(frozen=True)
+class IgnoredEntry:
+    """Something in a source folder that is not read, listed in the load report so nobody wonders
+    why its rows are missing: a sub-folder (``name`` ends with ``/``) or a file that is not a
+    spreadsheet. Excel lock files (``~$…``) and hidden files (``.…``) are not listed."""
+
+    name: str
+    reason_zh: str
+    reason_en: str
+
+
+def ignored_entries(data_dir: Path, source: str) -> list[IgnoredEntry]:
+    folder = check_data_dir(data_dir) / source
+    if not folder.is_dir():
+        return []
+    out = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        name, shown = entry.name, printable(entry.name)
+        if name.startswith(("~$", ".")):
+            continue
+        if entry.is_dir():
+            out.append(IgnoredEntry(
+                name + "/",
+                f"子文件夹 {shown}/ 中的文件不会被读取：请把要载入的文件直接放在 {source}/ 文件夹中",
+                f"files in the sub-folder {shown}/ are not read: put the files to load directly in {source}/",
+            ))
+        elif entry.suffix.lower() not in LOADABLE_SUFFIXES + REJECTED_SUFFIXES:
+            out.append(IgnoredEntry(
+                name,
+                f"{shown} 不是 .xlsx 或 .csv 表格文件，不会被读取",
+                f"{shown} is not an .xlsx or .csv spreadsheet and is not read",
+            ))
     return out

@@ -21,9 +21,11 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.contracts import MEASURE_COLUMNS, SPECS, SourceSpec
-from pipelines.ingest.discovery import SourceFile, list_source_files
-from pipelines.ingest.errors import FileRejected, InputError
-from pipelines.ingest.raw_tables import RAW_TABLES, SOURCES, create_raw_tables
+from pipelines.ingest.discovery import SourceFile, ignored_entries, list_source_files
+from pipelines.ingest.errors import FileRejected, InputError, is_environment_fault, unexpected_file_error
+from pipelines.ingest.judgment import Judgment
+from pipelines.ingest.normalise import printable, printable_expr
+from pipelines.ingest.raw_tables import RAW_TABLES, SOURCES, column_types, create_raw_tables
 from pipelines.ingest.reading import SheetData, read_file
 from pipelines.ingest.validation import QUARANTINE_COLUMNS, SheetValidator, build_messages
 
@@ -37,13 +39,15 @@ __all__ = [
 class FileLoadReport:
     file_name: str
     sha256: str
-    status: str  # loaded / skipped / replaced / removed / rejected
+    status: str  # loaded / skipped / replaced / revalidated / removed / rejected / ignored
     rows_read: int = 0
     rows_loaded: int = 0
     rows_zero_reports: int = 0
     rows_rejected: int = 0
-    reason_zh: str | None = None
+    reason_zh: str | None = None  # why the file was rejected whole (or ignored)
     reason_en: str | None = None
+    note_zh: str | None = None  # e.g. hidden sheets not read; why an unchanged file was judged again
+    note_en: str | None = None
 
 
 @dataclass
@@ -51,7 +55,7 @@ class SourceLoadReport:
     source: str
     files: list[FileLoadReport] = field(default_factory=list)
 
-    def _sum(self, attr: str, statuses=("loaded", "replaced", "rejected")) -> int:
+    def _sum(self, attr: str, statuses=("loaded", "replaced", "revalidated", "rejected")) -> int:
         return sum(getattr(f, attr) for f in self.files if f.status in statuses)
 
     @property
@@ -84,6 +88,9 @@ class FileResult:
     zero: pl.DataFrame
     quarantine: pl.DataFrame
     rows_read: int
+    latest_date: date | None = None  # the latest date compared with the as-of date (judgment.py)
+    notes_zh: list[str] = field(default_factory=list)
+    notes_en: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- conflicts
@@ -94,31 +101,34 @@ def _value_columns(spec: SourceSpec) -> list[str]:
 
 
 def _conflict_messages(rows: pl.DataFrame, spec: SourceSpec, file_name: str | None) -> pl.DataFrame:
-    """rows: _sheet, _row, _key (display), _others (list of row numbers) + _raw_record, _deaths_in_row."""
+    """rows: _sheet, _row, _key (display), _others (list of row numbers), _others_zh / _others_en
+    (the same rows with their sheet, when they lie in several sheets) + _raw_record, _deaths_in_row."""
     key_label = "、".join(spec.col(k).header for k in spec.key if k != "region_code") or "行政区划代码"
     if "region_code" in spec.key and spec.key != ("region_code",):
         key_label += "、行政区划代码"
     rows = rows.with_columns(
-        _others_txt=pl.col("_others").cast(pl.List(pl.String)).list.join("、"),
-        _others_en=pl.col("_others").cast(pl.List(pl.String)).list.join(", "),
+        _where_zh=pl.when(pl.col("_others_zh").is_not_null()).then(pl.col("_others_zh")).otherwise(
+            pl.lit("第 ") + pl.col("_others").cast(pl.List(pl.String)).list.join("、") + pl.lit(" 行")
+        ),
+        _where_en=pl.when(pl.col("_others_en").is_not_null()).then(pl.col("_others_en")).otherwise(
+            pl.lit("rows ") + pl.col("_others").cast(pl.List(pl.String)).list.join(", ")
+        ),
     )
     checks_zh = pl.concat_str(
         [
             pl.lit(f"同一文件中{key_label}（"),
             pl.col("_key"),
-            pl.lit("）与填报日期都相同的记录出现多次且数值不同（第 "),
-            pl.col("_others_txt"),
-            pl.lit(" 行），无法判断哪一条正确，均不入库"),
+            pl.lit("）与填报日期都相同的记录出现多次且数值不同（"),
+            pl.col("_where_zh"),
+            pl.lit("），无法判断哪一条正确，均不入库"),
         ]
     )
     checks_en = pl.concat_str(
         [
             pl.lit(f"the same key {key_label} ("),
             pl.col("_key"),
-            pl.lit(
-                ") with the same 填报日期 appears more than once in this file with different values (rows "
-            ),
-            pl.col("_others_en"),
+            pl.lit(") with the same 填报日期 appears more than once in this file with different values ("),
+            pl.col("_where_en"),
             pl.lit("); ambiguous, none of them is loaded"),
         ]
     )
@@ -136,25 +146,46 @@ def _find_conflicts(
     rows_id: list[str],
 ) -> pl.DataFrame:
     """Rows (rows_id: [_file,] _sheet, _row) whose key + 填报日期 repeats with different values;
-    with _others."""
-    none = records.select(rows_id).head(0).with_columns(_others=pl.lit(None, pl.List(pl.Int32)))
+    with _others (the rows of the group) and, when they lie in more than one sheet, _others_zh /
+    _others_en naming each row's sheet."""
+    none = records.select(rows_id).head(0).with_columns(
+        _others=pl.lit(None, pl.List(pl.Int32)), _others_zh=pl.lit(None, pl.String),
+        _others_en=pl.lit(None, pl.String),
+    )
     if records.height == 0:
         return none
     # only a repeated key can conflict: compare values on those rows alone
     repeated = records.filter(pl.struct(group_cols).is_duplicated())
     if repeated.height == 0:
         return none
-    h = repeated.with_columns(_h=pl.struct(value_cols).hash())
+    sheet = printable_expr(pl.col("_sheet"))
+    h = repeated.with_columns(
+        _h=pl.struct(value_cols).hash(),
+        _at_zh=pl.concat_str([pl.lit("工作表 "), sheet, pl.lit(" 第 "), pl.col("_row").cast(pl.String),
+                              pl.lit(" 行")]),
+        _at_en=pl.concat_str([pl.lit("sheet "), sheet, pl.lit(" row "), pl.col("_row").cast(pl.String)]),
+    )
     groups = (
-        h.group_by(group_cols)
-        .agg(_n=pl.col("_h").n_unique(), _others=pl.col("_row").unique().sort())
+        h.sort("_sheet", "_row", nulls_last=False)
+        .group_by(group_cols)
+        .agg(
+            _n=pl.col("_h").n_unique(), _others=pl.col("_row").unique().sort(),
+            _sheets=pl.col("_sheet").n_unique(), _at_zh=pl.col("_at_zh").unique(maintain_order=True),
+            _at_en=pl.col("_at_en").unique(maintain_order=True),
+        )
         .filter(pl.col("_n") > 1)
     )
     if groups.height == 0:
         return none
+    several = pl.col("_sheets") > 1
+    groups = groups.with_columns(
+        _others_zh=pl.when(several).then(pl.col("_at_zh").list.join("、")),
+        _others_en=pl.when(several).then(pl.col("_at_en").list.join(", ")),
+    )
     return (
-        h.join(groups, on=group_cols, how="inner", nulls_equal=True)
-        .select(*rows_id, "_others")
+        h.drop("_at_zh", "_at_en")
+        .join(groups, on=group_cols, how="inner", nulls_equal=True)
+        .select(*rows_id, "_others", "_others_zh", "_others_en")
         .unique(rows_id)
     )
 
@@ -225,10 +256,11 @@ def process_file(spec: SourceSpec, f: SourceFile, as_of: date) -> FileResult:
     """Read and validate one file (raises FileRejected when it cannot be read at all)."""
     if f.refused_code:
         raise FileRejected(f.refused_code, f.refused_zh or "", f.refused_en or "")
-    sheets = read_file(f.path, f.name, spec)
+    content = read_file(f.path, printable(f.name), spec)
     recs, zeros, rejects = [], [], []
     rows_read = 0
-    for sheet in sheets:
+    latest: list[date] = []
+    for sheet in content.sheets:
         after_footer = False
         for batch in sheet.batches():
             if after_footer:
@@ -238,6 +270,7 @@ def process_file(spec: SourceSpec, f: SourceFile, as_of: date) -> FileResult:
             res = validator.run()
             after_footer = validator.footer_seen
             rows_read += res.rows_read
+            latest += [d for d in res.latest_dates.values() if d is not None]
             recs.append(res.records)
             zeros.append(res.zero)
             rejects.append(res.rejects.select(QUARANTINE_COLUMNS))
@@ -245,7 +278,8 @@ def process_file(spec: SourceSpec, f: SourceFile, as_of: date) -> FileResult:
     if conflicts.height:
         rejects.append(conflicts.select(QUARANTINE_COLUMNS))
     quarantine = pl.concat(rejects, how="vertical_relaxed").sort("_sheet", "_row", nulls_last=False)
-    return FileResult(records, pl.concat(zeros, how="vertical_relaxed"), quarantine, rows_read)
+    return FileResult(records, pl.concat(zeros, how="vertical_relaxed"), quarantine, rows_read,
+                      max(latest, default=None), content.notes_zh, content.notes_en)
 
 
 # --------------------------------------------------------------------------- many files at once
@@ -263,17 +297,34 @@ def _layout_key(sheet: SheetData) -> tuple:
     )
 
 
-def _read_small_files(spec: SourceSpec, files: list[SourceFile]) -> dict[str, object]:
-    """name -> every sheet of the file with all its data rows [(sheet, frame with _file, _sheet,
-    _row)], or the FileRejected. The CSV bodies of all files are parsed together."""
+def _guarded(f: SourceFile, exc: BaseException) -> FileRejected:
+    """The error a file caused, as its rejection; faults of the machine are raised on."""
+    if isinstance(exc, FileRejected):
+        return exc
+    panic = type(exc).__name__ == "PanicException"  # a reader library's panic (a BaseException)
+    if is_environment_fault(exc) or not (isinstance(exc, Exception) or panic):
+        raise exc
+    return unexpected_file_error(printable(f.name), exc)
+
+
+def _read_small_files(
+    spec: SourceSpec, files: list[SourceFile]
+) -> tuple[dict[str, object], dict[str, tuple[list[str], list[str]]]]:
+    """(name -> every sheet of the file with all its data rows [(sheet, frame with _file, _sheet,
+    _row)], or the FileRejected; name -> the file's notes (zh, en)). The CSV bodies of all files
+    are parsed together."""
     out: dict[str, object] = {}
+    notes: dict[str, tuple[list[str], list[str]]] = {}
     for f in files:
         try:
             if f.refused_code:
                 raise FileRejected(f.refused_code, f.refused_zh or "", f.refused_en or "")
-            out[f.name] = read_file(f.path, f.name, spec)
-        except FileRejected as exc:
-            out[f.name] = exc
+            content = read_file(f.path, printable(f.name), spec)
+            out[f.name] = content.sheets
+            notes[f.name] = (content.notes_zh, content.notes_en)
+        except BaseException as exc:  # noqa: BLE001 - stops at the file's boundary (_guarded)
+            out[f.name] = _guarded(f, exc)
+    by_name = {f.name: f for f in files}
     lazy = [(name, sheet) for name, sheets in out.items() if isinstance(sheets, list)
             for sheet in sheets if sheet.data is None]
     try:
@@ -287,6 +338,8 @@ def _read_small_files(spec: SourceSpec, files: list[SourceFile]) -> dict[str, ob
         frames = None
     if frames is not None:
         for (_, sheet), frame in zip(lazy, frames, strict=True):
+            if frame.height == 0 and sheet.expects_rows:
+                continue  # read on its own below, which says why no row could be parsed
             sheet.data = frame
             if sheet.cleanup is not None:  # a transcoded copy
                 sheet.cleanup.unlink(missing_ok=True)
@@ -304,11 +357,11 @@ def _read_small_files(spec: SourceSpec, files: list[SourceFile]) -> dict[str, ob
                 data = parts[0] if len(parts) == 1 else pl.concat(parts, how="vertical_relaxed")
                 data = data.with_columns(_file=pl.lit(name), _sheet=pl.lit(sheet.sheet_name, pl.String))
                 read.append((sheet, data))
-        except FileRejected as exc:
-            out[name] = exc
+        except BaseException as exc:  # noqa: BLE001 - stops at the file's boundary (_guarded)
+            out[name] = _guarded(by_name[name], exc)
             continue
         out[name] = read
-    return out
+    return out, notes
 
 
 @dataclass
@@ -329,13 +382,48 @@ class FileCounts:
     rows_loaded: int
     rows_zero_reports: int
     rows_rejected: int
+    latest_date: date | None = None
+    notes_zh: list[str] = field(default_factory=list)
+    notes_en: list[str] = field(default_factory=list)
 
 
 def process_chunk(spec: SourceSpec, files: list[SourceFile], as_of: date) -> ChunkResult:
     """Read and validate several files; per file the same rows as :func:`process_file`, for less:
     the sheets of small files that share a header layout are stacked and validated in one pass
     (batch mode of SheetValidator). Large files go through :func:`process_file` (bounded
-    memory)."""
+    memory).
+
+    An error no rule foresaw stops at the boundary of the file that caused it: that file is
+    rejected whole with what happened, the others load. (Validated together, the files are then
+    validated one by one to find whose it was.)"""
+    try:
+        return _process_chunk(spec, files, as_of)
+    except BaseException as exc:  # noqa: BLE001 - narrowed by _guarded
+        if len(files) == 1:
+            rejection = _guarded(files[0], exc)
+            return _chunk_of_rejections([(files[0], rejection)])
+        if is_environment_fault(exc):
+            raise
+    return _merge_chunks([process_chunk(spec, [f], as_of) for f in files])
+
+
+def _chunk_of_rejections(rejected: list[tuple[SourceFile, FileRejected]]) -> ChunkResult:
+    empty = pl.DataFrame(schema={"_file": pl.String, "_sheet": pl.String, "_row": pl.Int32})
+    return ChunkResult(list(rejected), empty, empty, empty)
+
+
+def _merge_chunks(chunks: list[ChunkResult]) -> ChunkResult:
+    def stack(kind: str) -> pl.DataFrame:
+        frames = [getattr(c, kind) for c in chunks if getattr(c, kind).height]
+        if not frames:
+            return getattr(chunks[0], kind)
+        return pl.concat(frames, how="diagonal_relaxed")
+
+    return ChunkResult([f for c in chunks for f in c.files], stack("records"), stack("zero"),
+                       stack("quarantine"))
+
+
+def _process_chunk(spec: SourceSpec, files: list[SourceFile], as_of: date) -> ChunkResult:
     rejected: dict[str, FileRejected] = {}
     rows_read: Counter[str] = Counter()
     parts: dict[str, list[pl.DataFrame]] = {"records": [], "zero": [], "quarantine": []}
@@ -344,20 +432,27 @@ def process_chunk(spec: SourceSpec, files: list[SourceFile], as_of: date) -> Chu
     ranks = []  # (file, layout, rank of the layout among the file's sheets)
     small = []
     n_large = 0
+    latest: dict[str, date] = {}
+    notes: dict[str, tuple[list[str], list[str]]] = {}
     for f in files:
         if f.size <= BATCH_FILE_BYTES or f.refused_code:
             small.append(f)
             continue
         try:
             res = process_file(spec, f, as_of)
-        except FileRejected as exc:
-            rejected[f.name] = exc
+        except BaseException as exc:  # noqa: BLE001 - stops at the file's boundary (_guarded)
+            rejected[f.name] = _guarded(f, exc)
             continue
         rows_read[f.name] = res.rows_read
+        if res.latest_date is not None:
+            latest[f.name] = res.latest_date
+        notes[f.name] = (res.notes_zh, res.notes_en)
         n_large += 1
         for kind in parts:
             parts[kind].append(getattr(res, kind).with_columns(_file=pl.lit(f.name), _layout=pl.lit(-1)))
-    for name, sheets in _read_small_files(spec, small).items():
+    read_small, small_notes = _read_small_files(spec, small)
+    notes.update(small_notes)
+    for name, sheets in read_small.items():
         if isinstance(sheets, FileRejected):
             rejected[name] = sheets
             continue
@@ -376,6 +471,9 @@ def process_chunk(spec: SourceSpec, files: list[SourceFile], as_of: date) -> Chu
         sheet = dataclasses.replace(members[0][1], sheet_name=None, data=stacked, lazy=None, cleanup=None)
         res = SheetValidator(spec, sheet, None, as_of).run()
         rows_read.update(res.rows_read_by_file or {})
+        for name, day in res.latest_dates.items():
+            if day is not None and (name not in latest or day > latest[name]):
+                latest[name] = day
         validated.append((res, pl.lit(lay).alias("_layout")))
     if validated:
         records, conflicts = _split_conflicts(
@@ -422,6 +520,9 @@ def process_chunk(spec: SourceSpec, files: list[SourceFile], as_of: date) -> Chu
             rows_loaded=counts["records"].get(f.name, 0),
             rows_zero_reports=counts["zero"].get(f.name, 0),
             rows_rejected=counts["quarantine"].get(f.name, 0),
+            latest_date=latest.get(f.name),
+            notes_zh=notes.get(f.name, ([], []))[0],
+            notes_en=notes.get(f.name, ([], []))[1],
         )))
     return ChunkResult(results, records, zero, quarantine)
 
@@ -459,16 +560,7 @@ def _run(con, sql: str, params=None) -> None:
     con.execute(sql, params or []).fetchall()
 
 
-def _parse_columns(definition: str) -> list[str]:
-    names = []
-    for line in definition.splitlines():
-        line = line.split("--", 1)[0].strip()
-        if line and not line.startswith("{"):
-            names.append(line.split()[0])
-    return names
-
-
-_TABLE_COLUMNS = {t: _parse_columns(d) for t, d in RAW_TABLES.items()}
+_TABLE_COLUMNS = {t: list(column_types(t)) for t in RAW_TABLES}
 
 
 def _insert(con, table: str, df: pl.DataFrame, constants: dict | None = None) -> None:
@@ -501,6 +593,7 @@ _TYPES = {
     "file_sha256": "varchar",
     "load_seq": "bigint",
     "loaded_at": "timestamp",
+    "judged_against": "varchar",
 }
 
 
@@ -540,29 +633,45 @@ def _write_chunk(
         _insert(con, "quarantine", q, constants | {"source": spec.source})
 
 
-def _record_files(con, source: str, done: list[tuple[SourceFile, FileLoadReport, int]],
-                  loaded_at: datetime) -> None:
-    """One raw.files row per file, in one insert."""
+@dataclass
+class _Recorded:
+    """A file's raw.files row to be: its report, load_seq, latest date and its own notes."""
+
+    file: SourceFile
+    report: FileLoadReport
+    load_seq: int
+    latest_date: date | None = None
+    note_zh: str | None = None  # what the file gave (hidden sheets …), not why it was read again
+    note_en: str | None = None
+
+
+def _record_files(con, source: str, done: list[_Recorded], loaded_at: datetime, judged_against: str) -> None:
+    """One raw.files row per file, in one insert; ``judged_against``: what the rows were judged
+    against (judgment.py), the same for every file of the load."""
     if not done:
         return
     rows = pl.DataFrame(
         {
-            "file_name": [f.name for f, _, _ in done],
-            "file_sha256": [f.sha256 for f, _, _ in done],
-            "file_size_bytes": [f.size for f, _, _ in done],
-            "status": ["rejected" if r.status == "rejected" else "loaded" for _, r, _ in done],
-            "rows_read": [r.rows_read for _, r, _ in done],
-            "rows_loaded": [r.rows_loaded for _, r, _ in done],
-            "rows_zero_reports": [r.rows_zero_reports for _, r, _ in done],
-            "rows_rejected": [r.rows_rejected for _, r, _ in done],
-            "reason_zh": [r.reason_zh for _, r, _ in done],
-            "reason_en": [r.reason_en for _, r, _ in done],
-            "load_seq": [seq for _, _, seq in done],
+            "file_name": [d.file.name for d in done],
+            "file_sha256": [d.file.sha256 for d in done],
+            "file_size_bytes": [d.file.size for d in done],
+            "status": ["rejected" if d.report.status == "rejected" else "loaded" for d in done],
+            "rows_read": [d.report.rows_read for d in done],
+            "rows_loaded": [d.report.rows_loaded for d in done],
+            "rows_zero_reports": [d.report.rows_zero_reports for d in done],
+            "rows_rejected": [d.report.rows_rejected for d in done],
+            "reason_zh": [d.report.reason_zh for d in done],
+            "reason_en": [d.report.reason_en for d in done],
+            "load_seq": [d.load_seq for d in done],
+            "latest_date": [d.latest_date for d in done],
+            "note_zh": [d.note_zh for d in done],
+            "note_en": [d.note_en for d in done],
         },
         schema_overrides={"reason_zh": pl.String, "reason_en": pl.String, "load_seq": pl.Int64,
-                          "file_size_bytes": pl.Int64},
+                          "file_size_bytes": pl.Int64, "latest_date": pl.Date, "note_zh": pl.String,
+                          "note_en": pl.String},
     )
-    _insert(con, "files", rows, {"source": source, "loaded_at": loaded_at})
+    _insert(con, "files", rows, {"source": source, "loaded_at": loaded_at, "judged_against": judged_against})
 
 
 def _reject_file(con, source: str, f: SourceFile, exc: FileRejected, load_seq: int, loaded_at: datetime):
@@ -580,78 +689,125 @@ class _SourcePlan:
     """What one load of a source will do, decided from ``raw.files`` inside its transaction."""
 
     spec: SourceSpec
+    judgment: Judgment
     recorded: dict[str, tuple]  # file name -> its raw.files row
-    reports: dict[str, FileLoadReport]  # removed and skipped files
-    to_delete: list[str]  # files whose rows go: removed from the folder, or changed
-    to_process: list[SourceFile]  # new and changed files, in name order
+    reports: dict[str, FileLoadReport]  # removed, skipped and ignored entries
+    to_delete: list[str]  # files whose rows go: removed from the folder, changed, or judged again
+    to_process: list[SourceFile]  # new, changed and re-judged files, in name order
+    # unchanged files judged again: name -> (their load_seq, kept; why, as (zh, en) reasons)
+    revalidate: dict[str, tuple[int, list[tuple[str, str]]]] = field(default_factory=dict)
+
+    @property
+    def new_seqs(self) -> int:
+        """How many load_seq numbers the plan takes (re-judged files keep theirs)."""
+        return sum(1 for f in self.to_process if f.name not in self.revalidate)
 
 
-def _plan(con, source: str, data_dir: Path) -> _SourcePlan:
+_RECORDED = ("file_name, file_sha256, status, rows_read, rows_loaded, rows_zero_reports, rows_rejected, "
+             "reason_zh, reason_en, load_seq, judged_against, latest_date, note_zh, note_en")
+
+
+def _plan(con, source: str, data_dir: Path, judgment: Judgment) -> _SourcePlan:
     files = list_source_files(Path(data_dir), source)
     recorded = {
         r[0]: r
-        for r in con.execute(
-            "select file_name, file_sha256, status, rows_read, rows_loaded, rows_zero_reports, "
-            "rows_rejected, reason_zh, reason_en from raw.files where source = ?",
-            [source],
-        ).fetchall()
+        for r in con.execute(f"select {_RECORDED} from raw.files where source = ?", [source]).fetchall()
     }
     present = {f.name for f in files}
-    plan = _SourcePlan(SPECS[source], recorded, {}, [], [])
+    spec = SPECS[source]
+    plan = _SourcePlan(spec, judgment, recorded, {}, [], [])
+    for entry in ignored_entries(Path(data_dir), source):
+        plan.reports[entry.name] = FileLoadReport(entry.name, "", "ignored", reason_zh=entry.reason_zh,
+                                                  reason_en=entry.reason_en)
     for name in sorted(set(recorded) - present):
         plan.to_delete.append(name)
         plan.reports[name] = FileLoadReport(name, recorded[name][1], "removed")
     for f in files:
         old = recorded.get(f.name)
         if old is not None and old[1] == f.sha256:
-            plan.reports[f.name] = FileLoadReport(
-                f.name, f.sha256, "skipped", old[3], old[4], old[5], old[6], old[7], old[8]
-            )
-            continue
+            why = judgment.changes(old[10], old[11], spec.judged_against)
+            if not why:
+                plan.reports[f.name] = FileLoadReport(
+                    f.name, f.sha256, "skipped", old[3], old[4], old[5], old[6], old[7], old[8],
+                    old[12], old[13],
+                )
+                continue
+            plan.revalidate[f.name] = (old[9], why)
         if old is not None:
             plan.to_delete.append(f.name)
         plan.to_process.append(f)
     return plan
 
 
+def _notes(*parts: str | list[str] | None, sep: str) -> str | None:
+    flat = [p for part in parts for p in ([part] if isinstance(part, str) else part or []) if p]
+    return sep.join(flat) or None
+
+
 def _apply(con, plan: _SourcePlan, seq: int, as_of: date, loaded_at: datetime) -> SourceLoadReport:
-    """Carry out a plan in the open transaction; the files processed get load_seq seq+1, seq+2, …"""
+    """Carry out a plan in the open transaction; the new and changed files get load_seq seq+1,
+    seq+2, …; files judged again keep theirs (revisions resolve as before)."""
     spec, source = plan.spec, plan.spec.source
+    judged_against = plan.judgment.record(spec.judged_against)
     for name in plan.to_delete:
         _delete_file_rows(con, source, name)
     reports = dict(plan.reports)
     for chunk in _process_ahead(spec, plan.to_process, as_of):
         lineage: list[tuple[str, str, int]] = []
-        recorded_now: list[tuple[SourceFile, FileLoadReport, int]] = []
+        recorded_now: list[_Recorded] = []
         for f, res in chunk.files:
             old = plan.recorded.get(f.name)
-            seq += 1
+            kept_seq, why = plan.revalidate.get(f.name, (None, []))
+            if kept_seq is None:
+                seq += 1
+            file_seq = seq if kept_seq is None else kept_seq
+            again_zh = "重新校验：" + "、".join(zh for zh, _ in why) if why else None
+            again_en = "judged again: " + ", ".join(en for _, en in why) if why else None
             if isinstance(res, FileRejected):
                 rep = FileLoadReport(
                     f.name, f.sha256, "rejected",
                     reason_zh=res.reason_zh, reason_en=res.reason_en, rows_rejected=0,
+                    note_zh=again_zh, note_en=again_en,
                 )
-                _reject_file(con, source, f, res, seq, loaded_at)
+                _reject_file(con, source, f, res, file_seq, loaded_at)
+                recorded_now.append(_Recorded(f, rep, file_seq))
             else:
                 rep = FileLoadReport(
                     f.name,
                     f.sha256,
-                    "replaced" if old is not None else "loaded",
+                    "revalidated" if why else "replaced" if old is not None else "loaded",
                     rows_read=res.rows_read,
                     rows_loaded=res.rows_loaded,
                     rows_zero_reports=res.rows_zero_reports,
                     rows_rejected=res.rows_rejected,
+                    note_zh=_notes(res.notes_zh, again_zh, sep="；"),
+                    note_en=_notes(res.notes_en, again_en, sep="; "),
                 )
-                lineage.append((f.name, f.sha256, seq))
-            recorded_now.append((f, rep, seq))
+                lineage.append((f.name, f.sha256, file_seq))
+                recorded_now.append(_Recorded(f, rep, file_seq, res.latest_date,
+                                              _notes(res.notes_zh, sep="；"), _notes(res.notes_en, sep="; ")))
             reports[f.name] = rep
         lineage_frame = pl.DataFrame(
             lineage, schema={"_file": pl.String, "file_sha256": pl.String, "load_seq": pl.Int64},
             orient="row",
         )
-        _write_chunk(con, spec, chunk, lineage_frame, loaded_at)
-        _record_files(con, source, recorded_now, loaded_at)
+        try:
+            _write_chunk(con, spec, chunk, lineage_frame, loaded_at)
+        except duckdb.Error as exc:
+            raise _write_error(source, [f.name for f, _ in chunk.files], exc) from exc
+        _record_files(con, source, recorded_now, loaded_at, judged_against)
     return SourceLoadReport(source, [reports[k] for k in sorted(reports)])
+
+
+def _write_error(source: str, names: list[str], exc: Exception) -> InputError:
+    """A write DuckDB refused (it should never happen: values are range-checked first) names the
+    files being written; the source is rolled back."""
+    shown = [printable(n) for n in names[:10]] + (["…"] if len(names) > 10 else [])
+    return InputError(
+        f"写入 raw.{source} 时出错，该来源已回滚、保持原样（本批文件：{'、'.join(shown)}）：{exc}",
+        f"writing raw.{source} failed; the source was rolled back and is as it was (files of this "
+        f"batch: {', '.join(shown)}): {exc}",
+    )
 
 
 def _roll_back(con) -> None:
@@ -730,6 +886,7 @@ def load_sources(
     """
     _check_sources(sources)
     loaded_at = _naive(loaded_at)
+    judgment = Judgment.current(as_of, Path(data_dir))
     create_raw_tables(con)
     cursors = {s: con.cursor() for s in sources}
     try:
@@ -741,13 +898,13 @@ def load_sources(
                 cur = cursors[source]
                 _run(cur, "begin transaction")
                 try:
-                    plan = _plan(cur, source, data_dir)
+                    plan = _plan(cur, source, data_dir, judgment)
                 except Exception as exc:
                     _roll_back(cur)
                     failed.append(SourceOutcome(source, error=exc))
                     continue
                 planned[source] = (plan, seq)
-                seq += len(plan.to_process)
+                seq += plan.new_seqs
             yield from failed
 
             def load_one(source: str) -> SourceOutcome:

@@ -1,8 +1,9 @@
 """Vectorised parsers (polars expressions) for numbers, dates and region codes/names.
 
 Every parser takes an expression of text cells and returns expressions; nothing loops over rows
-in Python. Cells are first cleaned by :func:`clean_text` (full-width → half-width, spaces
-trimmed).
+in Python. Cells are first cleaned by :func:`~pipelines.ingest.normalise.clean_text` (the one
+normalisation shared with keys and codes: full-width → half-width, invisible characters removed,
+spaces trimmed).
 """
 
 from __future__ import annotations
@@ -13,45 +14,11 @@ from functools import lru_cache
 
 import polars as pl
 
+from pipelines.ingest.normalise import clean_text
 from pipelines.settings import REGIONS_CSV
-
-_FW_FROM = [chr(0xFF10 + i) for i in range(10)] + [
-    "，",
-    "．",
-    "－",
-    "＋",
-    "％",
-    "：",
-    "／",
-    "　",
-    "\u00a0",
-    "\ufeff",
-    "\r",
-    "\n",
-    "\t",
-]
-_FW_TO = [str(i) for i in range(10)] + [",", ".", "-", "+", "%", ":", "/", " ", " ", "", " ", " ", " "]
 
 # In count and amount columns these mean 0.
 ZERO_TOKENS = ["", "—", "——", "-", "--", "–", "/", "无", "―"]
-
-
-_FW_FROM_EXPR = pl.lit(pl.Series(_FW_FROM, dtype=pl.String)).implode()
-_FW_TO_EXPR = pl.lit(pl.Series(_FW_TO, dtype=pl.String)).implode()
-
-
-def clean_text(e: pl.Expr) -> pl.Expr:
-    """Full-width digits and punctuation to half-width, whitespace runs collapsed, trimmed.
-
-    Empty results become null.
-    """
-    s = (
-        e.cast(pl.String)
-        .str.replace_many(_FW_FROM_EXPR, _FW_TO_EXPR)
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
-    )
-    return pl.when(s.str.len_chars() > 0).then(s).otherwise(None)
 
 
 _NUMBER_RE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?$|^[+-]?\.\d+$"

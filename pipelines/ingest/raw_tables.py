@@ -148,15 +148,40 @@ RAW_TABLES: dict[str, str] = {
         reason_zh             varchar,           -- why the file was rejected whole
         reason_en             varchar,
         load_seq              bigint not null,
-        loaded_at             timestamp not null
+        loaded_at             timestamp not null,
+        judged_against        varchar,           -- JSON: as-of date and reference inputs' fingerprints
+        latest_date           date,              -- latest date compared with the as-of date (null: none)
+        note_zh               varchar,           -- e.g. hidden sheets not read
+        note_en               varchar
     """,
+}
+
+# Columns added after the first release: created on existing warehouses by create_raw_tables.
+_ADDED_COLUMNS = {
+    "files": ("judged_against", "latest_date", "note_zh", "note_en"),
 }
 
 SOURCES: tuple[str, ...] = ("accidents", "disasters", "forest_fires", "statistics", "capabilities")
 
 
+def column_types(table: str) -> dict[str, str]:
+    """Column name → DuckDB type (lower case) of a raw table, in table order, from its definition."""
+    out: dict[str, str] = {}
+    for line in RAW_TABLES[table].splitlines():
+        line = line.split("--", 1)[0].strip()
+        if line and not line.startswith("{"):
+            name, kind = line.split()[:2]
+            out[name] = kind.rstrip(",").lower()
+    return out
+
+
 def create_raw_tables(con) -> None:
-    """Create schema ``raw`` and every raw table if missing (idempotent)."""
+    """Create schema ``raw`` and every raw table if missing, and add the columns added since
+    (idempotent: a warehouse published by an earlier version is brought up to date)."""
     con.execute("create schema if not exists raw")
     for name, columns in RAW_TABLES.items():
         con.execute(f"create table if not exists raw.{name} ({columns})")
+    for name, added in _ADDED_COLUMNS.items():
+        types = column_types(name)
+        for column in added:
+            con.execute(f"alter table raw.{name} add column if not exists {column} {types[column]}")

@@ -13,7 +13,7 @@ import itertools
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import fastexcel
@@ -21,6 +21,7 @@ import polars as pl
 
 from pipelines.ingest.contracts import HeaderMatch, SourceSpec, match_header, normalize_header
 from pipelines.ingest.errors import FileRejected
+from pipelines.ingest.xlsx_cells import ProblemCell, workbook_facts
 
 HEADER_SCAN_ROWS = 60
 BATCH_ROWS = 100_000
@@ -39,6 +40,9 @@ class SheetData:
     lazy: pl.LazyFrame | None = None  # CSV: scanned in batches of BATCH_ROWS rows
     cleanup: Path | None = None  # temporary transcoded copy, removed after reading
     file_name: str = ""
+    # CSV: the first lines after the header hold cells, so reading no row at all means polars
+    # failed quietly (it does, on a malformed first data row) and the file must not load as empty
+    expects_rows: bool = False
 
     def batches(self, size: int | None = None) -> Iterator[pl.DataFrame]:
         """The data rows in batches (bounded memory for large CSV files)."""
@@ -58,6 +62,8 @@ class SheetData:
                 yield batch.with_columns(pl.col("_row").cast(pl.Int32))
                 if batch.height < size:
                     break
+            if offset == 0 and self.expects_rows:
+                raise ValueError("the lines after the header hold cells, but no row could be parsed")
         except FileRejected:
             raise
         except Exception as exc:  # noqa: BLE001 - a malformed CSV body
@@ -69,6 +75,15 @@ class SheetData:
         finally:
             if self.cleanup is not None:
                 self.cleanup.unlink(missing_ok=True)
+
+
+@dataclass
+class FileContent:
+    """What a file gave: its data sheets, and notes for the load report (sheets skipped …)."""
+
+    sheets: list[SheetData]
+    notes_zh: list[str] = field(default_factory=list)
+    notes_en: list[str] = field(default_factory=list)
 
 
 def _cell(v) -> str | None:
@@ -174,7 +189,8 @@ def _no_header(spec: SourceSpec, file_name: str, extra_zh: str = "", extra_en: s
 
 
 def _unique_matches(headers: list[str | None], spec: SourceSpec) -> list[HeaderMatch | None]:
-    """Match headers; a column named twice keeps its first occurrence (later ones are extras)."""
+    """Match headers; a column named twice keeps its first occurrence (used only to say which
+    columns are missing: a header row that names a column twice is refused by _check_duplicates)."""
     seen: set[str] = set()
     out: list[HeaderMatch | None] = []
     for h in headers:
@@ -187,10 +203,75 @@ def _unique_matches(headers: list[str | None], spec: SourceSpec) -> list[HeaderM
     return out
 
 
+def _check_duplicates(
+    spec: SourceSpec, file_name: str, sheet: str | None, row_no: int, headers: list[str | None]
+) -> None:
+    """A header row naming one column twice (死亡人数 twice, or 死亡人数 and its alias 死亡) is
+    ambiguous: which cells are the deaths? The file is refused rather than one column guessed."""
+    positions: dict[str, list[int]] = {}
+    for i, h in enumerate(headers):
+        if (m := match_header(spec, h)) is not None:
+            positions.setdefault(m.col.name, []).append(i)
+    twice = {name: at for name, at in positions.items() if len(at) > 1}
+    if not twice:
+        return
+    where_zh = f"文件 {file_name}" + (f" 工作表 {sheet}" if sheet else "") + f" 第 {row_no} 行的表头中"
+    where_en = f"file {file_name}" + (f", sheet {sheet}" if sheet else "") + f", header row {row_no}"
+    zh = "；".join(
+        f"“{spec.col(n).header}”出现 {len(at)} 次（"
+        + "、".join(f"第 {i + 1} 列“{headers[i]}”" for i in at) + "）"
+        for n, at in twice.items()
+    )
+    en = "; ".join(
+        f"{spec.col(n).header} appears {len(at)} times ("
+        + ", ".join(f"column {i + 1} '{headers[i]}'" for i in at) + ")"
+        for n, at in twice.items()
+    )
+    raise FileRejected(
+        "duplicate_columns",
+        f"{where_zh}{zh}，无法确定使用哪一列；请删除或改名多余的列",
+        f"{where_en}: {en}; cannot tell which one to use. Remove or rename the extra column",
+    )
+
+
+def _check_header(
+    spec: SourceSpec, file_name: str, sheet: str | None, row_no: int, headers: list[str | None]
+) -> list[HeaderMatch | None]:
+    matches = _unique_matches(headers, spec)
+    _check_mandatory(spec, file_name, sheet, row_no, matches)
+    _check_duplicates(spec, file_name, sheet, row_no, headers)
+    return matches
+
+
 # --------------------------------------------------------------------------- xlsx
 
 
-def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
+_VISIBILITY = {"hidden": ("隐藏", "hidden"), "veryHidden": ("深度隐藏", "very hidden")}
+
+
+def _skipped_sheets_note(hidden: list[tuple[str, str]]) -> tuple[str, str]:
+    zh = "、".join(f"{name}（{_VISIBILITY.get(state, (state,))[0]}）" for name, state in hidden)
+    en = ", ".join(f"{name} ({_VISIBILITY.get(state, ('', state))[1]})" for name, state in hidden)
+    return f"未读取隐藏的工作表：{zh}", f"hidden sheets not read: {en}"
+
+
+def _with_problem_cells(data: pl.DataFrame, problems: tuple[ProblemCell, ...], width: int) -> pl.DataFrame:
+    """Columns ``_fx<i>``: the formula (``=…``, no saved result) or error value (``#…``) of the cells
+    of column i that have no usable value; null elsewhere. The validator rejects those cells."""
+    by_column: dict[int, dict[int, str]] = {}
+    for p in problems:
+        if 0 <= p.column < width:
+            by_column.setdefault(p.column, {})[p.row] = p.text
+    for col, cells in sorted(by_column.items()):
+        marks = pl.DataFrame(
+            {"_row": list(cells), f"_fx{col}": list(cells.values())},
+            schema={"_row": pl.Int32, f"_fx{col}": pl.String},
+        )
+        data = data.join(marks, on="_row", how="left", maintain_order="left")
+    return data
+
+
+def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> FileContent:
     with open(path, "rb") as fh:
         head = fh.read(8)
     if not head:
@@ -214,6 +295,7 @@ def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
     try:
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names
+        facts = {f.name: f for f in workbook_facts(path)}
     except Exception as exc:  # noqa: BLE001 - any reader failure means an unreadable workbook
         raise FileRejected(
             "not_a_workbook",
@@ -221,8 +303,13 @@ def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
             f"file {file_name} cannot be read as an Excel workbook (corrupt?): {exc}",
         ) from exc
     out: list[SheetData] = []
-    partial: tuple[str, int, list[str | None]] | None = None  # sheet, header row index, headers
+    hidden: list[tuple[str, str]] = []
+    partial: tuple[str, int, list[str | None]] | None = None  # sheet, header row number, headers
     for name in names:
+        fact = facts.get(name)
+        if fact is not None and fact.visibility != "visible":
+            hidden.append((name, fact.visibility))  # examples, old copies, lookup lists: not data
+            continue
         try:
             sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
         except Exception as exc:  # noqa: BLE001
@@ -233,27 +320,39 @@ def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
             ) from exc
         if sheet.width == 0 or sheet.height == 0:
             continue
-        df = sheet.to_polars()
+        df = sheet.to_polars()  # skip_rows=0: from row 1 of the sheet, as Excel numbers rows
         df = df.rename({c: f"c{i}" for i, c in enumerate(df.columns)})
         scan = _ScannedRows(list(df.head(HEADER_SCAN_ROWS).iter_rows()))
         found = find_header(spec, scan)
         if found is None:
             if partial is None and (near := best_partial_header(spec, scan)) is not None:
-                partial = (name, near[0], near[1])
+                partial = (name, near[0] + 1, near[1])
             continue
         idx, nhdr, headers = found
-        matches = _unique_matches(headers, spec)
-        _check_mandatory(spec, file_name, name, idx + nhdr, matches)
+        header_row = idx + nhdr
+        matches = _check_header(spec, file_name, name, header_row, headers)
         data = df.slice(idx + nhdr).with_columns(
-            _row=pl.int_range(idx + nhdr + 1, idx + nhdr + 1 + df.height - idx - nhdr, dtype=pl.Int32)
+            _row=pl.int_range(header_row + 1, header_row + 1 + df.height - idx - nhdr, dtype=pl.Int32)
         )
-        out.append(SheetData(name, headers, matches, idx + nhdr, data))
+        if fact is not None and fact.problems:
+            data = _with_problem_cells(data, fact.problems, df.width)
+        out.append(SheetData(name, headers, matches, header_row, data))
     if not out:
         if partial is not None:  # a header row lacking a column used to find it: say which
-            sheet_name, idx, headers = partial
-            _check_mandatory(spec, file_name, sheet_name, idx + 1, _unique_matches(headers, spec))
+            sheet_name, row_no, headers = partial
+            _check_mandatory(spec, file_name, sheet_name, row_no, _unique_matches(headers, spec))
+        if hidden:
+            zh, en = _skipped_sheets_note(hidden)
+            raise _no_header(
+                spec, file_name, f"（只查找了可见的工作表；{zh}）", f" (only visible sheets are read; {en})"
+            )
         raise _no_header(spec, file_name)
-    return out
+    content = FileContent(out)
+    if hidden:
+        zh, en = _skipped_sheets_note(hidden)
+        content.notes_zh.append(zh)
+        content.notes_en.append(en)
+    return content
 
 
 # --------------------------------------------------------------------------- csv
@@ -348,22 +447,59 @@ def _read_prefix(path: Path, enc: str) -> str:
         return fh.read(PREFIX_CHARS)
 
 
-def read_csv(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
+# A cell longer than the csv module's default limit (131,072 characters) is data, not an error:
+# the header scan reads at most PREFIX_CHARS characters, so no field can be longer than that.
+csv.field_size_limit(max(csv.field_size_limit(), PREFIX_CHARS + 1))
+
+
+def _refuse_workbook_named_csv(path: Path, file_name: str) -> None:
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(ZIP_MAGIC):
+        raise FileRejected(
+            "workbook_named_csv",
+            f"文件 {file_name} 的扩展名为 .csv，但内容是 Excel 工作簿（.xlsx）：请把扩展名改为 .xlsx，"
+            "或在 Excel 中另存为 CSV",
+            f"file {file_name} has a .csv name but is an Excel workbook (.xlsx): rename it to .xlsx, or "
+            "save it as CSV from Excel",
+        )
+    if head.startswith(OLE2_MAGIC):
+        raise FileRejected(
+            "workbook_named_csv",
+            f"文件 {file_name} 的扩展名为 .csv，但内容是旧版 .xls 或加密的 Excel 工作簿：请在 Excel 中"
+            "另存为 .xlsx 或 CSV",
+            f"file {file_name} has a .csv name but is a legacy .xls or encrypted Excel workbook: save it "
+            "as .xlsx or CSV from Excel",
+        )
+
+
+def _line_end(prefix: str) -> str:
+    """'\r' for a file whose lines end with a bare carriage return (classic Mac OS exports), else
+    '\n' (which covers \r\n too)."""
+    return "\r" if "\r" in prefix and "\n" not in prefix else "\n"
+
+
+def _records(prefix: str, delim: str) -> _ScannedRows:
+    # newline="": records split on \n, \r\n and a bare \r alike, quoted line breaks kept
+    reader = csv.reader(io.StringIO(prefix, newline=""), delimiter=delim)
+    return _ScannedRows(list(itertools.islice(reader, HEADER_SCAN_ROWS)))
+
+
+def read_csv(path: Path, file_name: str, spec: SourceSpec) -> FileContent:
+    _refuse_workbook_named_csv(path, file_name)
     enc, prefix = _detect_encoding(path, file_name)
     enc_label = "GB18030（文件开头有多余的 UTF-8 BOM）" if enc == GB18030_AFTER_BOM else enc
     if prefix is None:  # not read while detecting the encoding
         prefix = _read_prefix(path, enc)
     found = None
     for delim in (",", "\t", ";"):
-        reader = csv.reader(io.StringIO(prefix), delimiter=delim)
-        records = _ScannedRows(list(itertools.islice(reader, HEADER_SCAN_ROWS)))
+        records = _records(prefix, delim)
         found = find_header(spec, records)
         if found is not None:
             break
     if found is None:
         for delim in (",", "\t", ";"):  # a header row lacking a column used to find it: say which
-            reader = csv.reader(io.StringIO(prefix), delimiter=delim)
-            records = _ScannedRows(list(itertools.islice(reader, HEADER_SCAN_ROWS)))
+            records = _records(prefix, delim)
             if (near := best_partial_header(spec, records)) is not None:
                 _check_mandatory(spec, file_name, None, near[0] + 1, _unique_matches(near[1], spec))
         raise _no_header(
@@ -372,8 +508,8 @@ def read_csv(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
     idx, nhdr, headers = found
     width = max(len(headers), records.width)
     headers = list(headers) + [None] * (width - len(headers))
-    matches = _unique_matches(headers, spec)
-    _check_mandatory(spec, file_name, None, idx + nhdr, matches)
+    matches = _check_header(spec, file_name, None, idx + nhdr, headers)
+    expects_rows = any(any(cell is not None for cell in records[i]) for i in range(idx + nhdr, len(records)))
     src = path if enc in ("utf-8", "utf-8-sig") else _transcode(path, enc)
     start = idx + nhdr + 1
     lazy = pl.scan_csv(
@@ -383,13 +519,17 @@ def read_csv(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
         skip_rows=idx + nhdr,
         schema={f"c{i}": pl.String for i in range(width)},
         truncate_ragged_lines=True,
+        missing_columns="insert",  # a first data row without its trailing empty cells
+        extra_columns="ignore",
+        eol_char=_line_end(prefix),
         encoding="utf8",
         quote_char='"',
         raise_if_empty=False,
         row_index_name="_row",
         row_index_offset=start,
+        glob=False,  # a file name is never a pattern: 2024Q1[终版].csv is that file
     )
-    return [
+    return FileContent([
         SheetData(
             None,
             headers,
@@ -400,14 +540,17 @@ def read_csv(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
             lazy=lazy,
             cleanup=None if src == path else src,
             file_name=file_name,
+            expects_rows=expects_rows,
         )
-    ]
+    ])
 
 
-def read_file(path: Path, file_name: str, spec: SourceSpec) -> list[SheetData]:
+def read_file(path: Path, file_name: str, spec: SourceSpec) -> FileContent:
+    """Every data sheet of a file (one for CSV) with its header located; ``file_name`` is the name
+    shown in messages."""
     if path.suffix.lower() == ".csv":
         return read_csv(path, file_name, spec)
     return read_xlsx(path, file_name, spec)
 
 
-__all__ = ["SheetData", "read_file", "find_header", "detect_encoding", "normalize_header"]
+__all__ = ["FileContent", "SheetData", "read_file", "find_header", "detect_encoding", "normalize_header"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import polars as pl
 
@@ -25,9 +26,9 @@ from pipelines.ingest.contracts import (
     Col,
     SourceSpec,
 )
+from pipelines.ingest.normalise import clean_free_text, clean_text, printable, printable_expr
 from pipelines.ingest.parsing import (
     Parsed,
-    clean_text,
     parse_date,
     parse_datetime,
     parse_enum,
@@ -36,6 +37,7 @@ from pipelines.ingest.parsing import (
     parse_year,
     resolve_regions,
 )
+from pipelines.ingest.raw_tables import RAW_TABLES, column_types
 from pipelines.ingest.reading import SheetData
 
 TOTAL_WORDS = r"^(合计|总计|小计|总合计)[:：]?$"
@@ -87,12 +89,14 @@ class SheetResult:
     rows_read: int
     checks: list[Check] = field(default_factory=list)
     rows_read_by_file: dict[str, int] | None = None  # batch mode: rows_read per _file
+    # the latest date compared with the as-of date, per _file (key None for a single file)
+    latest_dates: dict[str | None, date] = field(default_factory=dict)
 
 
 def _header_label(text: str | None, fallback: str) -> str:
     if not text:
         return fallback
-    return "".join(str(text).split())
+    return printable("".join(str(text).split()))
 
 
 def _enum_map(col: Col) -> dict[str, str]:
@@ -100,6 +104,41 @@ def _enum_map(col: Col) -> dict[str, str]:
     m.update(col.value_aliases)
     # half-width brackets
     return m | {k.replace("（", "(").replace("）", ")"): v for k, v in m.items()}
+
+
+def _is_identifier(spec: SourceSpec, name: str) -> bool:
+    """Text columns that identify something (事故编号, 国民经济行业代码) get the normalisation of
+    keys and codes; the others (事故简况, 单位名称) are prose and keep their characters."""
+    return name in spec.key or name == spec.key_column or name.endswith(("_id", "_code"))
+
+
+# the largest float64 values below 2**63 and 2**31 … are exact; a value above them overflows
+_INTEGER_LIMITS = {"tinyint": 2**7 - 1, "smallint": 2**15 - 1, "integer": 2**31 - 1, "int": 2**31 - 1,
+                   "bigint": 2**63 - 1024, "hugeint": 2**127}
+
+
+@lru_cache(maxsize=32)
+def _target_type(source: str, column: str) -> str:
+    """The DuckDB type a parsed number is stored as (statistics' measures are rows of ``value``)."""
+    types = column_types(source) if source in RAW_TABLES else {}
+    return types.get(column) or types.get("value") or "double"
+
+
+def _range_check(v: pl.Expr, dtype: str) -> tuple[pl.Expr, str, str]:
+    """(out-of-range flag, expected zh, expected en) for a number stored as ``dtype``."""
+    if dtype in _INTEGER_LIMITS:
+        hi = _INTEGER_LIMITS[dtype]
+        shown = 2**31 - 1 if dtype in ("integer", "int") else hi
+        return (
+            (~v.is_finite() | (v.abs() > hi)).fill_null(False),
+            f"数值超出该列能保存的范围（整数，最大 {shown:,}）",
+            f"expected a number this column can store (whole numbers up to {shown:,})",
+        )
+    return (
+        (~v.is_finite()).fill_null(False),
+        "数值过大，超出能保存的范围（不是有限的数）",
+        "expected a number this column can store (this one is not finite: too large)",
+    )
 
 
 def _scale(e: pl.Expr, factor: float) -> pl.Expr:
@@ -129,10 +168,11 @@ def build_messages(df: pl.DataFrame, checks: list[Check], file_name: str | None)
             reason_zh=pl.lit(None, pl.String),
             reason_en=pl.lit(None, pl.String),
         )
-    sheet = pl.col("_sheet")
+    sheet = printable_expr(pl.col("_sheet"))
     row = pl.col("_row").cast(pl.String)
-    file_zh = pl.lit(f"文件 {file_name}") if file_name is not None else pl.lit("文件 ") + pl.col("_file")
-    file_en = pl.lit(f"file {file_name}") if file_name is not None else pl.lit("file ") + pl.col("_file")
+    shown = pl.lit(printable(file_name)) if file_name is not None else printable_expr(pl.col("_file"))
+    file_zh = pl.lit("文件 ") + shown
+    file_en = pl.lit("file ") + shown
     loc_zh = pl.concat_str(
         [
             file_zh,
@@ -152,7 +192,7 @@ def build_messages(df: pl.DataFrame, checks: list[Check], file_name: str | None)
     )
     structs = []
     for ch in checks:
-        v = pl.col(ch.value) if ch.value else pl.lit(None, pl.String)
+        v = printable_expr(pl.col(ch.value)) if ch.value else pl.lit(None, pl.String)
         exp_zh = ch.expected_zh if isinstance(ch.expected_zh, pl.Expr) else pl.lit(ch.expected_zh)
         exp_en = ch.expected_en if isinstance(ch.expected_en, pl.Expr) else pl.lit(ch.expected_en)
         col_zh = pl.lit(f" “{ch.column}” 列：" if ch.column else "：")
@@ -195,6 +235,7 @@ class SheetValidator:
         self.checks: list[Check] = []
         self.stage1: dict[str, pl.Expr] = {}
         self.footer_seen = False
+        self.as_of_dates: list[pl.Expr] = []  # dates the rules compare with the as-of date
         self.colmap: dict[str, tuple[str, float, str]] = {}  # name -> (cell column, factor, header label)
         self.extras: list[tuple[str, str]] = []  # (header label, cell column)
         labels_seen: set[str] = set()
@@ -265,6 +306,10 @@ class SheetValidator:
             blank = blank.scatter(at, exact["blank"])
             footer = footer.scatter(at, exact["footer"])
             total = total.scatter(at, exact["total"])
+        problem_cells = [c for c in df.columns if c.startswith("_fx")]
+        if problem_cells:  # a row of formulas without saved results is not blank: it is rejected
+            empty = pl.all_horizontal([pl.col(c).is_null() for c in problem_cells])
+            blank = blank & df.select(empty).to_series()
         df = df.with_columns(_footer=footer)
         after = pl.col("_footer").cast(pl.Int32).cum_sum()
         if self.file_name is None:  # batch mode: a footer ends its own file's sheet only
@@ -274,9 +319,9 @@ class SheetValidator:
         df = df.filter(~blank & ~df["_after_footer"] & ~total)
         is_zero = pl.lit(False)
         if self.spec.key_column and self.has(self.spec.key_column):
-            is_zero = (self.text(self.spec.key_column).str.strip_chars() == ZERO_REPORT_TOKEN).fill_null(
-                False
-            )
+            # the key cleaned once, here: it says 零报告 or is the record's key (parse_column)
+            df = df.with_columns(_key=clean_text(self.text(self.spec.key_column)))
+            is_zero = (pl.col("_key") == ZERO_REPORT_TOKEN).fill_null(False)
         if self.file_name is not None:
             df = df.with_columns(_sheet=pl.lit(self.sheet.sheet_name, pl.String))
         return df.with_columns(_is_zero=is_zero).drop("_footer", "_after_footer")
@@ -353,8 +398,10 @@ class SheetValidator:
         t = self.text(n)
         exprs: list[pl.Expr] = []
         if col.kind == "text":
-            v = t.str.strip_chars()
-            v = pl.when(v.str.len_chars() > 0).then(v)
+            if n == self.spec.key_column and self.has(n):
+                v = pl.col("_key")  # cleaned in classify()
+            else:
+                v = clean_text(t) if _is_identifier(self.spec, n) else clean_free_text(t)
             exprs.append(v.alias(n))
             if col.required:
                 exprs.append(v.is_null().alias(f"_e_{n}_missing"))
@@ -375,6 +422,7 @@ class SheetValidator:
                 exprs.append(p.blank.alias(f"_e_{n}_missing"))
                 self.add(f"_e_{n}_missing", "missing_value", n, "必须填写日期", "a date is required")
             day = p.value.dt.date() if col.kind == "datetime" else p.value
+            self.as_of_dates.append(day)
             exprs.append((day > pl.lit(self.as_of)).fill_null(False).alias(f"_e_{n}_future"))
             self.add(
                 f"_e_{n}_future",
@@ -406,6 +454,7 @@ class SheetValidator:
                 f"应为{what_zh}，不能为负数",
                 f"expected {what_en}, not a negative one",
             )
+            self._add_range_check(n, v, exprs)
             if col.kind == "count":
                 exprs.append(((v >= 0) & (v != v.floor())).fill_null(False).alias(f"_e_{n}_frac"))
                 self.add(
@@ -450,6 +499,7 @@ class SheetValidator:
             )
             exprs.append(p.blank.alias(f"_e_{n}_missing"))
             self.add(f"_e_{n}_missing", "missing_value", n, "必须填写年份", "a year is required")
+            self.as_of_dates.append(pl.date(p.value, 1, 1))
             exprs.append((p.value > self.as_of.year).fill_null(False).alias(f"_e_{n}_future"))
             self.add(
                 f"_e_{n}_future",
@@ -489,6 +539,7 @@ class SheetValidator:
                 "应为非负数，不能为负数",
                 "expected a non-negative number, not a negative one",
             )
+            self._add_range_check(n, v, exprs)
             if col.kind == "pct_number":
                 exprs.append(p.blank.alias(f"_e_{n}_missing"))
                 self.add(f"_e_{n}_missing", "missing_value", n, "必须填写数值", "a value is required")
@@ -497,6 +548,37 @@ class SheetValidator:
         else:  # pragma: no cover - contract error
             raise ValueError(f"unknown column kind {col.kind}")
         return exprs
+
+    def _add_range_check(self, n: str, v: pl.Expr, exprs: list[pl.Expr]) -> None:
+        """A number must fit the column it is stored in: 1e400 is not a loss, 3,000,000,000 not a
+        count of deaths (INTEGER). Checked here, so that DuckDB never sees it."""
+        flag, zh, en = _range_check(v, _target_type(self.spec.source, n))
+        exprs.append(flag.alias(f"_e_{n}_range"))
+        self.add(f"_e_{n}_range", "out_of_range", n, zh, en)
+
+    def problem_cell_checks(self, df: pl.DataFrame) -> None:
+        """Checks for the cells the reader marked (``_fx<i>``): a formula without a saved result, or
+        an error value such as #DIV/0! — fastexcel reads both as empty, which would be 0."""
+        for c in sorted(c for c in df.columns if c.startswith("_fx")):
+            i = int(c[3:])
+            label = self.record_fields[i][0] if i < len(self.record_fields) else f"第{i + 1}列"
+            formula = pl.col(c).str.starts_with("=").fill_null(False)
+            self.checks.append(Check(
+                f"_e_formula{i}", "formula_without_value", label, None,
+                pl.concat_str([pl.lit("公式单元格（"), pl.col(c),
+                               pl.lit("）没有保存计算结果：请在 Excel 中打开并保存，或把公式粘贴为数值")]),
+                pl.concat_str([pl.lit("a formula cell ("), pl.col(c),
+                               pl.lit(") without a saved result: open and save the file in Excel, or paste "
+                                      "the formulas as values")]),
+            ))
+            self.checks.append(Check(
+                f"_e_error{i}", "error_value", label, None,
+                pl.concat_str([pl.lit("单元格是错误值 "), pl.col(c), pl.lit("，不是数据：请改正公式后保存")]),
+                pl.concat_str([pl.lit("the cell holds the error value "), pl.col(c),
+                               pl.lit(", not data: correct the formula and save")]),
+            ))
+            self.stage1[f"_e_formula{i}"] = formula
+            self.stage1[f"_e_error{i}"] = pl.col(c).is_not_null() & ~formula
 
     def cross_checks(self) -> list[pl.Expr]:
         s = self.spec.source
@@ -572,6 +654,7 @@ class SheetValidator:
         self.stage1 = {}
         for col in self.spec.columns:
             exprs.extend(self.parse_column(col))
+        self.problem_cell_checks(rows)
         rows = rows.with_columns(**self.stage1)  # each parser runs once per column
         rows = rows.with_columns(exprs)
         rows = rows.with_columns(self.cross_checks())
@@ -582,6 +665,9 @@ class SheetValidator:
                 )
             )
         flags = [c.flag for c in self.checks]
+        latest = []
+        if self.as_of_dates:
+            latest.append(self._latest_dates(rows, pl.max_horizontal(self.as_of_dates), per_file))
         rows = rows.with_columns(
             _bad=pl.any_horizontal(flags).fill_null(False) if flags else pl.lit(False),
             _cells=self.cells(),
@@ -633,6 +719,7 @@ class SheetValidator:
                 f"expected a month not after the as-of date {self.as_of.isoformat()}",
             )
             flags = [c.flag for c in self.checks]
+            latest.append(self._latest_dates(zeros, pl.col("month"), per_file))
             zeros = zeros.with_columns(_bad=pl.any_horizontal(flags).fill_null(False))
             zb, zgood = _rejected_and_kept(zeros)
             if zb.height:  # the rejected rows' other cells, for their raw record
@@ -651,7 +738,21 @@ class SheetValidator:
         qcols = QUARANTINE_COLUMNS + per_file
         rejects = [bad.select(qcols)] + ([zbad.select(qcols)] if zbad is not None and zbad.height else [])
         self.checks = record_checks
+        latest_dates: dict[str | None, date] = {}
+        for part in latest:
+            for key, day in part.items():
+                if day is not None and (key not in latest_dates or day > latest_dates[key]):
+                    latest_dates[key] = day
         return SheetResult(
             records=good, zero=zgood, rejects=pl.concat(rejects, how="vertical_relaxed"), rows_read=rows_read,
-            rows_read_by_file=by_file,
+            rows_read_by_file=by_file, latest_dates=latest_dates,
         )
+
+    @staticmethod
+    def _latest_dates(df: pl.DataFrame, day: pl.Expr, per_file: list[str]) -> dict[str | None, date]:
+        """The latest of ``day`` over the rows, per file (judgment.py: when the as-of date matters)."""
+        if df.height == 0:
+            return {}
+        if not per_file:
+            return {None: df.select(day.max()).item()}
+        return dict(df.group_by("_file").agg(day.max()).iter_rows())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from datetime import datetime
@@ -88,12 +89,18 @@ def test_missing_required_column_rejects_the_whole_file(con, data_dir):
 
 
 def test_lock_and_hidden_files_and_other_files_are_ignored(con, data_dir):
+    """Lock and hidden files are ignored silently; a file that is not a spreadsheet is not read
+    either, but listed in the load report as ignored (it is not a file of raw.files)."""
     good_file(data_dir)
     (acc_dir(data_dir) / "~$2024-03.xlsx").write_bytes(b"lock")
     (acc_dir(data_dir) / ".hidden.csv").write_bytes(b"x")
     (acc_dir(data_dir) / "README.md").write_text("说明")
     rep = load(con, "accidents", data_dir)
-    assert [f.file_name for f in rep.files] == ["2024-03.xlsx"]
+    assert [(f.file_name, f.status) for f in rep.files] == [
+        ("2024-03.xlsx", "loaded"), ("README.md", "ignored")
+    ]
+    assert "不是 .xlsx 或 .csv" in rep.files[1].reason_zh
+    assert rows(con, "select file_name from raw.files") == [("2024-03.xlsx",)]
 
 
 def test_symlink_outside_the_data_folder_is_refused(con, data_dir, tmp_path):
@@ -181,6 +188,9 @@ def test_file_gone_from_the_folder_is_removed(con, data_dir):
 
 
 def test_failure_rolls_back_the_whole_source(con, data_dir, monkeypatch):
+    """A fault of the machine (here the disk filling up while a file is read) stops the load and
+    rolls the whole source back. (An error caused by a file's content stops at that file instead:
+    see test_an_unforeseen_error_stops_at_the_file_that_caused_it.)"""
     good_file(data_dir, "2024-03.xlsx")
     load(con, "accidents", data_dir)
     before = dump(con)
@@ -190,13 +200,32 @@ def test_failure_rolls_back_the_whole_source(con, data_dir, monkeypatch):
 
     def boom(path, file_name, spec):
         if file_name == "2024-04.xlsx":
-            raise RuntimeError("disk full")
+            raise OSError(errno.ENOSPC, "No space left on device")
         return real(path, file_name, spec)
 
     monkeypatch.setattr(loader_module, "read_file", boom)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(OSError, match="No space left"):
         load(con, "accidents", data_dir)
     assert dump(con) == before
+
+
+def test_an_unforeseen_error_stops_at_the_file_that_caused_it(con, data_dir, monkeypatch):
+    good_file(data_dir, "2024-03.xlsx")
+    good_file(data_dir, "2024-04.xlsx")
+    real = loader_module.read_file
+
+    def boom(path, file_name, spec):
+        if file_name == "2024-04.xlsx":
+            raise RuntimeError("a reader library failed")
+        return real(path, file_name, spec)
+
+    monkeypatch.setattr(loader_module, "read_file", boom)
+    rep = load(con, "accidents", data_dir)
+    assert [(f.file_name, f.status) for f in rep.files] == [
+        ("2024-03.xlsx", "loaded"), ("2024-04.xlsx", "rejected")
+    ]
+    assert "文件 2024-04.xlsx 读取或校验时出错" in rep.files[1].reason_zh
+    assert "RuntimeError: a reader library failed" in rep.files[1].reason_en
 
 
 def test_csv_file_and_workbook_of_the_same_folder_load_in_name_order(con, data_dir):
