@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.publish.publication import publication_state, wal_path
 from pipelines.publish.workspace import lock_path
 from pipelines.settings import PROJECT_DIR, TIMEZONE, PipelineSettings
 
@@ -137,9 +138,12 @@ def status_lines(warehouse: Path | None = None, reports_dir: Path | None = None,
     published = settings.warehouse_path
     lines = [f"数据仓库 warehouse: {published}"]
     holder = lock_holder(published)
+    interrupted = publication_state(published)  # a publication killed half-way: say what is what
     if holder is not None:
         lines.append(f"正在加载 a load is running now (pid {holder}); "
                      "完成前不会发布 nothing changes until it publishes")
+    elif interrupted:
+        lines += [f"{zh} {en}" for zh, en in interrupted]
     elif settings.build_path.exists():
         lines.append("上次运行被中断，其私有构建文件将由下次运行丢弃 "
                      f"an interrupted run left {settings.build_path}; "
@@ -162,6 +166,13 @@ def status_lines(warehouse: Path | None = None, reports_dir: Path | None = None,
         con = duckdb.connect(str(published), read_only=True)
     except duckdb.Error as exc:
         lines.append(f"  无法打开已发布文件 cannot open the published file: {exc}")
+        if "wal" in str(exc).lower() and wal_path(published).exists():
+            lines.append(f"  旁边的 WAL 文件 {wal_path(published)} 不属于这个文件"
+                         "（某个读写会话异常退出后留下）：下次运行会把它移开；"
+                         "在此之前，把它改名后即可打开。 The WAL beside it does not "
+                         "belong to this file (a read-write session died): the next run moves it aside; "
+                         "until then, rename it and the file opens.")
+            return lines
         lines.append("  如文件损坏，可用 `python -m pipelines run --rebuild` 从原始文件重建 "
                      "if it is corrupt, rebuild it from the raw files with "
                      "`python -m pipelines run --rebuild`")

@@ -2,9 +2,11 @@
 
 Both are made from the private build file during publication, never from the published file:
 
-- ``export_marts_parquet``: one ``<table>.parquet`` per table of schema ``marts``, written into a
-  temporary folder beside the target and swapped in whole (like the reports), so a reader never
-  sees a half-written set. The folder is ``<warehouse dir>/parquet/`` (``parquet_path``).
+- ``stage_marts_parquet``: one ``<table>.parquet`` per table of schema ``marts``, written into a
+  staging folder beside the target; publication swaps it in together with the warehouse and the
+  reports (``publication.publish_together``), so a reader never sees a half-written set, nor a set
+  from another run than the warehouse. The folder is ``<warehouse dir>/parquet/``
+  (``parquet_path``). ``export_marts_parquet`` stages and swaps on its own.
 - ``write_dbt_docs``: ``dbt docs generate --static`` against the build file; its single
   self-contained ``static_index.html`` (opens from ``file://``, no network) is copied to
   ``<reports folder>/dbt-docs/index.html``; regenerated only when dbt, the project, the vars or
@@ -49,10 +51,20 @@ def _ident(name: str) -> str:
 
 
 def export_marts_parquet(build_db: Path, target_dir: Path) -> list[Path]:
-    """Write every table of schema ``marts`` to ``target_dir/<table>.parquet``; swap the folder in.
+    """Write every table of schema ``marts`` to ``target_dir/<table>.parquet``; swap the folder in
+    on its own. (A run publishes it with the warehouse and the reports as one unit instead:
+    :func:`stage_marts_parquet` and ``publication.publish_together``.) Returns the file paths."""
+    building, names = stage_marts_parquet(build_db, target_dir)
+    publish_reports(building, target_dir)  # the same whole-folder swap as the reports
+    return sorted(Path(target_dir) / name for name in names)
+
+
+def stage_marts_parquet(build_db: Path, target_dir: Path) -> tuple[Path, list[str]]:
+    """Write every table of schema ``marts`` to ``<staging>/<table>.parquet`` beside ``target_dir``
+    (``.<name>.building``); returns the staging folder and the file names, for publication.
 
     The files carry the table and column comments (English / 中文) as Parquet key-value metadata
-    (``em.table_comment``, ``em.column_comments`` as JSON). Returns the published file paths.
+    (``em.table_comment``, ``em.column_comments`` as JSON).
     """
     target_dir = Path(target_dir)
     target_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -90,8 +102,7 @@ def export_marts_parquet(build_db: Path, target_dir: Path) -> list[Path]:
             )
     finally:
         con.close()
-    publish_reports(building, target_dir)  # the same whole-folder swap as the reports
-    return sorted(target_dir / f"{table}.parquet" for table, _ in tables)
+    return building, [f"{table}.parquet" for table, _ in tables]
 
 
 DOCS_KEY_MARK = "<!-- em-dbt-docs-key: "

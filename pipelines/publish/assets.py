@@ -7,8 +7,8 @@ from datetime import datetime
 import dagster as dg
 
 from pipelines.load_report import write_load_report
-from pipelines.publish.analyst_exports import export_marts_parquet, parquet_path, write_dbt_docs
-from pipelines.publish.publication import publish_reports, publish_warehouse
+from pipelines.publish.analyst_exports import parquet_path, stage_marts_parquet, write_dbt_docs
+from pipelines.publish.publication import publish_together, recover_publication
 from pipelines.publish.workspace import acquire_lock, prepare_build_file, release_lock
 from pipelines.quality.gx_project import write_data_docs
 from pipelines.quality.results import record_run, run_verdict
@@ -42,7 +42,16 @@ class WorkspaceConfig(dg.Config):
 def warehouse_workspace(context: dg.AssetExecutionContext, config: WorkspaceConfig,
                         settings: PipelineSettings) -> dg.MaterializeResult:
     acquire_lock(settings.warehouse_path)
-    started_from = prepare_build_file(settings.warehouse_path, settings.build_path, rebuild=config.rebuild)
+    recovered = recover_publication(settings.warehouse_path)
+    if recovered == "rolled back":
+        context.log.warning("上次发布在切换中途被中断，已全部恢复为其之前发布的版本"
+                            "（数据仓库、Parquet、报告） the last publication was interrupted while "
+                            "swapping: the previous warehouse, Parquet files and reports were all restored")
+    elif recovered == "completed":
+        context.log.info("上次发布已切换完成，已清理旧副本 the last publication had swapped everything in; "
+                         "its old copies were removed")
+    started_from = prepare_build_file(settings.warehouse_path, settings.build_path, rebuild=config.rebuild,
+                                      log=context.log.warning)
     if settings.reports_build_path.exists():
         shutil.rmtree(settings.reports_build_path)
     settings.reports_build_path.mkdir(parents=True)
@@ -86,16 +95,21 @@ def published_warehouse(context: dg.AssetExecutionContext,
                           dbt_vars=dbt_vars(settings.as_of_date.isoformat(), settings.data_path),
                           reuse_from=settings.reports_path)
     docs_bytes = docs.stat().st_size  # measured now: the reports folder moves below
-    parquet = export_marts_parquet(settings.build_path, parquet_path(settings))
-    size = publish_warehouse(settings.build_path, settings.warehouse_path)
-    publish_reports(settings.reports_build_path, settings.reports_path)
+    parquet_staged, parquet_files = stage_marts_parquet(settings.build_path, parquet_path(settings))
+    parquet_bytes = sum((parquet_staged / name).stat().st_size for name in parquet_files)
+    # warehouse, Parquet and reports: one unit (all old or all new after any crash)
+    publish_together(settings.warehouse_path, settings.build_path, [
+        ("Parquet", parquet_path(settings), parquet_staged),
+        ("报告 reports", settings.reports_path, settings.reports_build_path),
+    ], run_id=context.run_id)
+    size = settings.warehouse_path.stat().st_size
     release_lock(settings.warehouse_path)
     context.log.info(f"已发布 published {settings.warehouse_path} ({size / 1e6:.1f} MB) "
                      f"和报告 {settings.reports_path}")
     return dg.MaterializeResult(
         metadata={"warehouse": str(settings.warehouse_path), "warehouse_bytes": size,
                   "reports_dir": str(settings.reports_path),
-                  "parquet_dir": str(parquet_path(settings)), "parquet_files": len(parquet),
-                  "parquet_bytes": sum(p.stat().st_size for p in parquet),
+                  "parquet_dir": str(parquet_path(settings)), "parquet_files": len(parquet_files),
+                  "parquet_bytes": parquet_bytes,
                   "dbt_docs_bytes": docs_bytes}
     )

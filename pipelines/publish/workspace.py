@@ -9,6 +9,8 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -25,13 +27,37 @@ def lock_path(warehouse: Path) -> Path:
     return warehouse.with_name(f".{warehouse.name}.lock")
 
 
+def check_writable(folder: Path, what_zh: str, what_en: str) -> None:
+    """Fail with a clear message (naming the folder) when ``folder`` cannot be created or written:
+    a run would otherwise stop half-way with an operating-system traceback."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".em-write-test-"):
+            pass
+    except OSError as exc:
+        raise PipelineError(
+            f"无法写入{what_zh} {folder}：{exc.strerror or exc}。请检查该文件夹的权限"
+            "（或磁盘是否只读、已满），或用命令行参数指定另一个文件夹；本次运行未做任何改动。",
+            f"Cannot write to the {what_en} {folder}: {exc.strerror or exc}. Check the folder's permissions "
+            "(or whether the disk is read-only or full), or give another folder on the command line; "
+            "this run changed nothing.",
+        ) from None
+
+
 def acquire_lock(warehouse: Path) -> None:
     """Take the single-writer lock of this warehouse, or fail at once with a clear message."""
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
     path = lock_path(warehouse)
     if path in _held_locks:
         return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    check_writable(warehouse.parent, "数据仓库所在的文件夹", "warehouse folder")
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise PipelineError(
+            f"无法创建加载锁文件 {path}：{exc.strerror or exc}。请检查数据仓库文件夹的权限。",
+            f"Cannot create the load lock {path}: {exc.strerror or exc}. Check the warehouse folder's "
+            "permissions.",
+        ) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -78,13 +104,40 @@ def check_readable(path: Path) -> None:
         raise _corrupt(path, exc) from None
 
 
-def prepare_build_file(warehouse: Path, build: Path, *, rebuild: bool = False) -> str:
-    """Make the private build file; returns how it started ('copy of published' or 'empty')."""
+def _is_wal_mismatch(exc: PipelineError) -> bool:
+    text = exc.message_en.lower()
+    return "wal" in text and ("does not match" in text or "replaying" in text)
+
+
+def prepare_build_file(warehouse: Path, build: Path, *, rebuild: bool = False,
+                       log: Callable[[str], None] | None = None) -> str:
+    """Make the private build file; returns how it started ('copy of published' or 'empty').
+
+    A DuckDB WAL beside the published file that does not belong to it (an analyst's read-write
+    session died after a later publication replaced the file) makes every open of the published
+    file fail, although the file itself is sound. The run then starts from the file alone; the
+    stale WAL is moved aside when the run publishes (publication.py)."""
     for stale in (build, build.with_name(build.name + ".wal")):
         if stale.exists():
             stale.unlink()
     if warehouse.exists() and not rebuild:
-        check_readable(warehouse)
+        try:
+            check_readable(warehouse)
+        except PipelineError as exc:
+            if not _is_wal_mismatch(exc):
+                raise
+            shutil.copyfile(warehouse, build)
+            try:
+                check_readable(build)  # the file alone: sound, or damaged after all (--rebuild)
+            except PipelineError:
+                build.unlink(missing_ok=True)
+                raise exc from None
+            if log is not None:
+                log(f"已发布文件旁的 WAL 文件 {warehouse}.wal 与该文件不匹配（某个读写会话异常退出后"
+                    "留下），本次运行只使用文件本身，发布时把该 WAL 移开。 The WAL beside the published "
+                    "file does not belong to it (left by a read-write session that died); this run "
+                    "uses the file alone and moves the WAL aside when it publishes.")
+            return "copy of published (stale WAL ignored)"
         shutil.copyfile(warehouse, build)
         return "copy of published"
     create_empty_warehouse(build)
