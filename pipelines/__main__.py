@@ -80,7 +80,10 @@ def main(argv: list[str] | None = None) -> int:
             _export_pdf(args.reports_dir, args.out)
             return 0
     except PipelineError as exc:
-        print(f"错误：{exc.message_zh}\nError: {exc.message_en}", file=sys.stderr)
+        from pipelines.visible import printable_lines
+
+        print(f"错误：{printable_lines(exc.message_zh)}\nError: {printable_lines(exc.message_en)}",
+              file=sys.stderr)
         return 1
     return 1
 

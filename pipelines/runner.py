@@ -19,8 +19,9 @@ import dagster as dg
 
 from pipelines.automation.jobs import FULL_RUN_JOB
 from pipelines.errors import PipelineError
-from pipelines.publish.workspace import acquire_lock, release_lock
+from pipelines.publish.workspace import acquire_lock, check_writable, release_lock
 from pipelines.settings import PROJECT_DIR, TIMEZONE, PipelineSettings
+from pipelines.visible import printable, printable_lines
 
 EXIT_OK, EXIT_FAILED, EXIT_BLOCKED = 0, 1, 2
 
@@ -109,18 +110,31 @@ class _ProgressHandler(logging.Handler):
                 return
         elapsed = time.monotonic() - self.start
         for line in str(message).splitlines() or [""]:  # a multi-line message: each line prefixed
-            self.stream.write(f"[{elapsed:7.1f}s] {step:32.32s} {line}\n")
+            # names from the data folder may hold ESC or direction marks: shown, never obeyed
+            self.stream.write(f"[{elapsed:7.1f}s] {step:32.32s} {printable(line)}\n")
         self.stream.flush()
 
 
 def run_pipeline(options: RunOptions, stream=sys.stdout) -> RunOutcome:
     """Materialize the whole graph on the given folder; publish only if the gate passed."""
     settings = settings_from(options)
+    settings.as_of_date  # noqa: B018 - refuses a malformed --as-of / EM_AS_OF before anything starts
     if not settings.data_path.is_dir():
         raise PipelineError(
             f"数据目录不存在：{settings.data_path}", f"The data folder does not exist: {settings.data_path}"
         )
-    ensure_dagster_home()
+    # every folder the run writes, checked before it starts (not a traceback half-way through)
+    check_writable(settings.reports_path.parent, "报告文件夹的上级文件夹",
+                   "folder that holds the reports folder")
+    try:
+        home = ensure_dagster_home()
+    except OSError as exc:
+        raise PipelineError(
+            f"无法创建 Dagster 运行记录文件夹（DAGSTER_HOME）：{exc}",
+            f"Cannot create the Dagster run-history folder (DAGSTER_HOME): {exc}",
+        ) from None
+    check_writable(home, "Dagster 运行记录文件夹（DAGSTER_HOME）",
+                   "Dagster run-history folder (DAGSTER_HOME)")
     # The lock first: a second run is refused at once, before the slow import of the definitions.
     acquire_lock(settings.warehouse_path)
     try:
@@ -189,7 +203,8 @@ def summarize(result, settings: PipelineSettings, stream) -> RunOutcome:
     materialized = {ev.asset_key for ev in result.get_asset_materialization_events()}
     published = dg.AssetKey("published_warehouse") in materialized
     for w in warnings:
-        stream.write(f"警告 warning: {w['check']} ({w['asset']}) {w['metadata'].get('message_zh', '')}\n")
+        stream.write(printable_lines(
+            f"警告 warning: {w['check']} ({w['asset']}) {w['metadata'].get('message_zh', '')}") + "\n")
     if blocking:
         outcome.exit_code = EXIT_BLOCKED
         stream.write("\n质量关口未通过，未发布任何内容。 The quality gate blocked; nothing was published.\n")
@@ -197,12 +212,12 @@ def summarize(result, settings: PipelineSettings, stream) -> RunOutcome:
             stream.write(f"  ✗ {row['check']} [{row['asset']}]\n")
             for key in ("message_zh", "message_en", "offending_count", "offending_sample"):
                 if key in row["metadata"]:
-                    stream.write(f"      {key}: {row['metadata'][key]}\n")
+                    stream.write(printable_lines(f"      {key}: {row['metadata'][key]}") + "\n")
     elif errors or not published:
         outcome.exit_code = EXIT_FAILED
         stream.write("\n运行失败，未发布任何内容。 The run failed; nothing was published.\n")
         for text in errors:
-            stream.write(f"  ✗ {text}\n")
+            stream.write(printable_lines(f"  ✗ {text}") + "\n")
     else:
         stream.write(
             f"\n完成 done: 数据仓库 warehouse {settings.warehouse_path}\n"

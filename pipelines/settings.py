@@ -8,6 +8,7 @@ project defaults.
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
+
+from pipelines.errors import PipelineError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 TIMEZONE = ZoneInfo("Asia/Shanghai")
@@ -37,13 +40,35 @@ def today_in_china() -> date:
     return datetime.now(TIMEZONE).date()
 
 
+_AS_OF_FORM = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_as_of(text: str, where: str = "--as-of") -> date:
+    """The as-of date in its one documented form, ``YYYY-MM-DD`` (e.g. 2026-11-30). Anything else
+    (2024/06/30, 20240630, 2024-6-30, 2024-13-01) is refused with a message in both languages:
+    a date silently read another way would move every "future date" check."""
+    m = _AS_OF_FORM.fullmatch(text.strip())
+    if m is None:
+        raise PipelineError(
+            f"{where} 应为 YYYY-MM-DD 格式的日期（如 2026-11-30），实际为“{text}”",
+            f"{where} must be a date written YYYY-MM-DD (e.g. 2026-11-30); got '{text}'",
+        )
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise PipelineError(
+            f"{where} 的“{text}”不是有效的日期（月份应为 01–12，日应在该月的天数之内）",
+            f"{where} '{text}' is not a valid date (the month must be 01-12 and the day within the month)",
+        ) from None
+
+
 class PipelineSettings(dg.ConfigurableResource):
     """Paths and policy for one run. Empty strings mean "the project default"."""
 
     data_dir: str = ""
     warehouse: str = ""
     reports_dir: str = ""
-    as_of: str = ""  # YYYY-MM-DD; empty means today in Asia/Shanghai
+    as_of: str = ""  # YYYY-MM-DD (the only form accepted); empty means today in Asia/Shanghai
     strict: bool = False  # quarantined rows block instead of warning
 
     # --- resolved values -------------------------------------------------------------
@@ -74,8 +99,11 @@ class PipelineSettings(dg.ConfigurableResource):
 
     @property
     def as_of_date(self) -> date:
-        text = self.as_of or os.environ.get("EM_AS_OF", "")
-        return date.fromisoformat(text) if text else today_in_china()
+        if self.as_of:
+            return parse_as_of(self.as_of)
+        if os.environ.get("EM_AS_OF", ""):
+            return parse_as_of(os.environ["EM_AS_OF"], "EM_AS_OF")
+        return today_in_china()
 
     @property
     def is_strict(self) -> bool:
