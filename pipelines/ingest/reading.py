@@ -262,6 +262,12 @@ def _with_problem_cells(data: pl.DataFrame, problems: tuple[ProblemCell, ...], w
     for p in problems:
         if 0 <= p.column < width:
             by_column.setdefault(p.column, {})[p.row] = p.text
+    # a trailing row of formulas without results has no value: fastexcel's range ends before it
+    last = data["_row"].max() if data.height else 0
+    beyond = sorted({r for cells in by_column.values() for r in cells if last is None or r > last})
+    if beyond:
+        data = pl.concat([data, pl.DataFrame({"_row": beyond}, schema={"_row": pl.Int32})],
+                         how="diagonal_relaxed")
     for col, cells in sorted(by_column.items()):
         marks = pl.DataFrame(
             {"_row": list(cells), f"_fx{col}": list(cells.values())},

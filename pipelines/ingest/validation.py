@@ -112,9 +112,9 @@ def _is_identifier(spec: SourceSpec, name: str) -> bool:
     return name in spec.key or name == spec.key_column or name.endswith(("_id", "_code"))
 
 
-# the largest float64 values below 2**63 and 2**31 … are exact; a value above them overflows
-_INTEGER_LIMITS = {"tinyint": 2**7 - 1, "smallint": 2**15 - 1, "integer": 2**31 - 1, "int": 2**31 - 1,
-                   "bigint": 2**63 - 1024, "hugeint": 2**127}
+# the largest value of each integer type; 2**k itself is exact in float64, so a value v fits when
+# abs(v) < 2**k (the most negative value, -2**k, is never a count anyway)
+_INTEGER_BITS = {"tinyint": 7, "smallint": 15, "integer": 31, "int": 31, "bigint": 63, "hugeint": 127}
 
 
 @lru_cache(maxsize=32)
@@ -126,11 +126,11 @@ def _target_type(source: str, column: str) -> str:
 
 def _range_check(v: pl.Expr, dtype: str) -> tuple[pl.Expr, str, str]:
     """(out-of-range flag, expected zh, expected en) for a number stored as ``dtype``."""
-    if dtype in _INTEGER_LIMITS:
-        hi = _INTEGER_LIMITS[dtype]
-        shown = 2**31 - 1 if dtype in ("integer", "int") else hi
+    if dtype in _INTEGER_BITS:
+        bound = 2 ** _INTEGER_BITS[dtype]
+        shown = bound - 1
         return (
-            (~v.is_finite() | (v.abs() > hi)).fill_null(False),
+            (~v.is_finite() | (v.abs() >= float(bound))).fill_null(False),
             f"数值超出该列能保存的范围（整数，最大 {shown:,}）",
             f"expected a number this column can store (whole numbers up to {shown:,})",
         )
@@ -649,12 +649,12 @@ class SheetValidator:
 
         # records
         self.checks = []
+        self.stage1 = {}
+        self.problem_cell_checks(rows)  # first: they say why such a cell reads as empty
         rows = self.regions(rows)
         exprs: list[pl.Expr] = []
-        self.stage1 = {}
         for col in self.spec.columns:
             exprs.extend(self.parse_column(col))
-        self.problem_cell_checks(rows)
         rows = rows.with_columns(**self.stage1)  # each parser runs once per column
         rows = rows.with_columns(exprs)
         rows = rows.with_columns(self.cross_checks())

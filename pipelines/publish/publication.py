@@ -200,15 +200,26 @@ def publication_state(warehouse: Path) -> list[tuple[str, str]]:
             "left to clean up: what is published is consistent (all new)",
         )]
     items = [i for i in items if i.staged is not None]  # the stale WAL is not a published item
-    new = [i.label for i in items if (i.had_target and os.path.lexists(i.backup))
-           or (not i.had_target and os.path.lexists(i.target) and not os.path.lexists(i.staged))]
-    old = [i.label for i in items if i.label not in new]
+    new, missing, old = [], [], []
+    for i in items:
+        target, backup = os.path.lexists(i.target), os.path.lexists(i.backup)
+        if i.had_target:
+            (new if backup and target else missing if backup else old).append(i.label)
+        elif target and not os.path.lexists(i.staged):
+            new.append(i.label)
+        else:
+            missing.append(i.label)  # first publication: not there yet
+
+    def listed(labels: list[str], sep: str, none: str) -> str:
+        return sep.join(labels) or none
+
     return [(
-        f"上次发布（运行 {run_id}，{at}）在切换过程中被中断：已换成新版本的有 {'、'.join(new) or '无'}，"
-        f"仍为旧版本的有 {'、'.join(old) or '无'}。在下次运行开始时会全部恢复为旧版本",
+        f"上次发布（运行 {run_id}，{at}）在切换过程中被中断：已换成新版本的有 {listed(new, '、', '无')}；"
+        f"已移开、暂缺的有 {listed(missing, '、', '无')}；仍为旧版本的有 {listed(old, '、', '无')}。"
+        "下次运行开始时会全部恢复为旧版本",
         f"the last publication (run {run_id}, {at}) was interrupted while swapping: new now: "
-        f"{', '.join(new) or 'none'}; still old: {', '.join(old) or 'none'}. The next run restores the "
-        "old set, all of it, before it starts",
+        f"{listed(new, ', ', 'none')}; moved aside, missing: {listed(missing, ', ', 'none')}; still old: "
+        f"{listed(old, ', ', 'none')}. The next run restores the old set, all of it, before it starts",
     )]
 
 

@@ -51,13 +51,21 @@ def ensure_manifest() -> Path:
 PLAN_TARGETS_FILE = "plan_targets.csv"  # optional, at the top of the data folder
 
 
+def duckdb_literal_path(path: Path) -> str:
+    """A path for DuckDB's file readers, which take every path as a glob pattern: ``[``, ``*`` and
+    ``?`` bracketed so that a data folder named ``数据[2026]`` is that folder (not ``数据2``)."""
+    text = str(path).replace("[", "[[]")
+    return text.replace("*", "[*]").replace("?", "[?]")
+
+
 def dbt_vars(as_of_iso: str, data_dir: Path) -> dict[str, str]:
     """The --vars of every dbt command of a run (build and docs): the as-of date, and the data
-    folder's own plan targets when it brings them (the national scale data does)."""
+    folder's own plan targets when it brings them (the national scale data does), as a path
+    DuckDB's read_csv takes literally."""
     out = {"as_of": as_of_iso}
     plan_targets = Path(data_dir) / PLAN_TARGETS_FILE
     if plan_targets.is_file():
-        out["plan_targets_csv"] = str(plan_targets)
+        out["plan_targets_csv"] = duckdb_literal_path(plan_targets)
     return out
 
 

@@ -32,7 +32,17 @@ SECTIONS = [
         "(nothing "
         "published), 1 any other failure (nothing published).",
     ),
-    ("fault", "Faults 故障", "Damage and resource exhaustion around the warehouse file."),
+    (
+        "revalidation",
+        "Validity judged again 重新校验",
+        "A row's validity depends on more than its cells: the as-of date, the region list, the rules "
+        "(and, through the same mechanism, the plan and quota files). `raw.files` records per file what "
+        "its rows were judged against (`judged_against`) and its latest date compared with the as-of date "
+        "(`latest_date`); an unchanged file is judged again when that changed "
+        "(`pipelines/ingest/judgment.py`).",
+    ),
+    ("fault", "Faults 故障",
+     "Damage, kills and resource exhaustion around the warehouse file and its publication."),
     ("security", "Security 安全", "Hostile text in data, links and paths."),
     ("scale", "Scale 规模", "Large files: bounded memory."),
     (
