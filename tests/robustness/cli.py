@@ -41,9 +41,12 @@ def cli_env(dagster_home: Path) -> dict[str, str]:
 
 
 def run_cli(
-    root: Path, data: Path, *extra: str, timeout: int = 600, dagster_home: Path | None = None
+    root: Path, data: Path, *extra: str, timeout: int = 600, dagster_home: Path | None = None,
+    warehouse: Path | None = None, reports: Path | None = None, as_of: str | None = AS_OF,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
-    """`python -m pipelines run` with the warehouse and reports under ``root/pub``."""
+    """`python -m pipelines run` with the warehouse and reports under ``root/pub`` (unless given);
+    ``as_of=None`` passes no ``--as-of``; ``env`` adds environment variables."""
     args = [
         sys.executable,
         "-m",
@@ -52,11 +55,10 @@ def run_cli(
         "--data-dir",
         str(data),
         "--warehouse",
-        str(root / "pub" / "w.duckdb"),
+        str(warehouse or root / "pub" / "w.duckdb"),
         "--reports-dir",
-        str(root / "pub" / "reports"),
-        "--as-of",
-        AS_OF,
+        str(reports or root / "pub" / "reports"),
+        *(["--as-of", as_of] if as_of is not None else []),
         *extra,
     ]
     proc = subprocess.Popen(
@@ -64,7 +66,7 @@ def run_cli(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=cli_env(dagster_home or root / "dagster_home"),
+        env=cli_env(dagster_home or root / "dagster_home") | (env or {}),
         cwd=PROJECT_DIR,
         start_new_session=True,  # its own process group: cleanup() can stop it and its dbt children
     )
@@ -161,6 +163,89 @@ def hostile_accident_rows() -> list[list]:
     ]
 
 
+def _open_error(path: Path) -> str | None:
+    try:
+        duckdb.connect(str(path), read_only=True).close()
+    except duckdb.Error as exc:
+        return str(exc)
+    return None
+
+
+def make_wal_stale(warehouse: Path, data: Path) -> None:
+    """An analyst's read-write session on the published file writes and dies (its WAL stays), then a
+    publication replaces the file (an equal warehouse written afresh): the WAL belongs to no file."""
+    code = (f"import duckdb, os\ncon = duckdb.connect({str(warehouse)!r})\n"
+            "con.execute('create table main.my_notes(i int)')\ncon.execute('insert into main.my_notes "
+            "values (1)')\nos._exit(0)\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=PROJECT_DIR)
+    fresh = make_published(warehouse.parent.parent / "republished", data)
+    os.replace(fresh, warehouse)
+
+
+def _handmade_row(acc_id, when, deaths=1, *, status="", filed=None, loss=10, region="230502"):
+    from tests.handmade import _accident_row
+
+    return _accident_row((acc_id, when, region, "工贸", deaths, 0, loss, "一般", "", status,
+                          filed or when[:10]))
+
+
+def _write_rows(path: Path, rows: list[list], header: list[str] | None = None) -> None:
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header or ACCIDENT_HEADERS)
+        w.writerows(rows)
+
+
+def write_round_two_late_file(data: Path) -> None:
+    """Filed 2026-11-28: after the published warehouse's as-of date (2026-11-26)."""
+    _write_rows(data / "accidents" / "2026-11_late.csv",
+                [_handmade_row("R2-LATE-1", "2026-11-20 08:00", filed="2026-11-28")])
+
+
+ESC_FILE = "2026-09\x1b[31m红.csv"
+
+
+def write_round_two_files(data: Path) -> None:
+    import openpyxl
+    import xlsxwriter
+
+    acc = data / "accidents"
+    _write_rows(acc / "2026-03[终版].csv", [_handmade_row("R2-GLOB-1", "2026-03-05 09:00"),
+                                          _handmade_row("R2-GLOB-2", "2026-03-06 09:00")])
+    _write_rows(acc / "2026-04_keys.csv", [_handmade_row("R2-KEY-1", "2026-04-02 09:00"),
+                                          _handmade_row("R2-KEY-2", "2026-04-05 09:00")])
+    _write_rows(acc / "2026-05_keys_later.csv", [  # a full-width write-off, a revision with U+200B
+        _handmade_row("Ｒ２-ＫＥＹ-１", "2026-04-02 09:00", status="核销", filed="2026-05-01"),
+        _handmade_row("R2-KEY-2\u200b", "2026-04-05 09:00", deaths=2, filed="2026-05-02"),
+    ])
+    _write_rows(acc / "2026-06_overflow.csv", [_handmade_row("R2-OVER-1", "2026-06-02 09:00", loss="1e400"),
+                                              _handmade_row("R2-OK-6", "2026-06-03 09:00")])
+    book = xlsxwriter.Workbook(str(acc / "2026-07.xlsx"))
+    for name, rows, hidden in (("七月", [_handmade_row("R2-VIS-1", "2026-07-01 09:00")], False),
+                               ("填表示例", [_handmade_row("EXAMPLE-1", "2026-07-01 09:00", deaths=9),
+                                          _handmade_row("R2-VIS-1", "2026-07-01 09:00", deaths=4)], True)):
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, ACCIDENT_HEADERS)
+        for i, row in enumerate(rows, start=1):
+            sheet.write_row(i, 0, row)
+        if hidden:
+            sheet.hide()
+    book.close()
+    script = openpyxl.Workbook()
+    ws = script.active
+    ws.append(ACCIDENT_HEADERS)
+    formula_row = _handmade_row("R2-FX-1", "2026-08-01 09:00")
+    formula_row[ACCIDENT_HEADERS.index("死亡人数")] = "=1+1"
+    ws.append(formula_row)
+    ws.append(_handmade_row("R2-FX-OK", "2026-08-02 09:00"))
+    script.save(acc / "2026-08_script.xlsx")
+    _write_rows(acc / ESC_FILE, [_handmade_row("R2-ESC-1", "2026-09-01 09:00"),
+                                 _handmade_row("R2-ESC-2", "2026-09-02 09:00", deaths="约3人")])
+
+
 def write_hostile_file(data: Path) -> Path:
     import csv
 
@@ -196,11 +281,19 @@ def _snapshot(root: Path) -> dict:
 
 
 def job_unreadable(root: Path) -> dict:
+    import xlsxwriter
+
     data, _ = _published_setup(root)
     acc = data / "accidents"
     (acc / "fake.xlsx").write_bytes("事故编号,发生时间\n".encode())
     (acc / "locked.xlsx").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 4088)
     (acc / "empty.csv").write_bytes(b"")
+    # round two: a workbook saved under a .csv name, a header naming 死亡人数 twice
+    book = xlsxwriter.Workbook(str(acc / "workbook.csv"))
+    book.add_worksheet().write_row(0, 0, ACCIDENT_HEADERS)
+    book.close()
+    with (acc / "dup.csv").open("w", encoding="utf-8") as fh:
+        fh.write(",".join(ACCIDENT_HEADERS + ["死亡人数"]) + "\n")
     before = _snapshot(root)
     return {"root": root, "before": before, "proc": run_cli(root, data), "after": _snapshot(root)}
 
@@ -267,13 +360,54 @@ def job_disk_full(root: Path) -> dict:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
 
+def job_refusals(root: Path) -> dict:
+    """Runs refused before they start (issue 21 #9): a malformed ``--as-of`` / ``EM_AS_OF``, a
+    warehouse folder or a reports folder that cannot be written. Each must exit 1 with a bilingual
+    message and leave the published files byte-identical."""
+    data, _ = _published_setup(root)
+    before = _snapshot(root)
+    runs = {form: run_cli(root, data, as_of=form) for form in ("2024/06/30", "20240630", "2024-13-01")}
+    runs["EM_AS_OF=2024-6-30"] = run_cli(root, data, as_of=None, env={"EM_AS_OF": "2024-6-30"})
+    ro = root / "read_only"
+    ro.mkdir()
+    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(ro)],
+                           capture_output=True, text=True)
+    if mount.returncode == 0:
+        try:
+            runs["read-only warehouse folder"] = run_cli(root, data, warehouse=ro / "w.duckdb")
+            runs["read-only reports folder"] = run_cli(root, data, reports=ro / "reports")
+        finally:
+            subprocess.run(["umount", "-l", str(ro)], capture_output=True)
+    return {"root": root, "before": before, "runs": runs, "after": _snapshot(root),
+            "read_only": mount.returncode == 0, "mount_error": mount.stderr.strip()}
+
+
+def job_round_two(root: Path) -> dict:
+    """The round-two inputs through a published run (issue 21): the numbers that reach the marts.
+
+    The published warehouse (written in-process as of 2026-11-26) holds a row filed 2026-11-28,
+    quarantined then as future-dated, and a stale WAL lies beside it; the run is as of 2026-11-30 and
+    the data folder has new files with a glob-like name, keys that need the normalisation, a 1e400
+    loss, a hidden sheet, a formula without a result and an ESC in a file name."""
+    data = handmade_copy(root)
+    write_round_two_late_file(data)
+    make_published(root, data)
+    make_wal_stale(root / "pub" / "w.duckdb", data)
+    stale_open_error = _open_error(root / "pub" / "w.duckdb")
+    write_round_two_files(data)
+    proc = run_cli(root, data, as_of="2026-11-30")
+    return {"root": root, "proc": proc, "stale_open_error": stale_open_error}
+
+
 # the longest first: the published run takes about as long as everything else together
 JOBS = {
+    "round_two": job_round_two,
     "rebuild": job_rebuild,
     "unreadable": job_unreadable,
     "strict": job_strict,
     "corrupt": job_corrupt,
     "disk_full": job_disk_full,
+    "refusals": job_refusals,
 }
 
 
