@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.ingest.errors import InputError
+from pipelines.ingest.errors import InputError, is_environment_fault
 from pipelines.ingest.normalise import printable
 
 LOADABLE_SUFFIXES = (".xlsx", ".csv")
@@ -80,8 +80,18 @@ def list_source_files(data_dir: Path, source: str) -> list[SourceFile]:
         path = target
         if not path.is_file():
             continue
-        size = path.stat().st_size
-        sha = sha256_of(path)
+        try:
+            size = path.stat().st_size
+            sha = sha256_of(path)
+        except OSError as exc:  # e.g. no permission to read it: this file, not the folder, is refused
+            if is_environment_fault(exc):
+                raise
+            out.append(SourceFile(
+                name, path, "", 0, "unreadable_file",
+                f"文件 {shown} 无法打开：{exc.strerror or exc}（请检查该文件的权限）",
+                f"file {shown} cannot be opened: {exc.strerror or exc} (check the file's permissions)",
+            ))
+            continue
         if suffix in REJECTED_SUFFIXES:
             out.append(
                 SourceFile(

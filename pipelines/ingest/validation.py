@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 import polars as pl
 
+from pipelines.ingest.cell_checks import out_of_range, problem_cell_checks
 from pipelines.ingest.contracts import (
     CAPABILITY_INDICATORS,
     DATA_STATUSES,
@@ -37,7 +37,6 @@ from pipelines.ingest.parsing import (
     parse_year,
     resolve_regions,
 )
-from pipelines.ingest.raw_tables import RAW_TABLES, column_types
 from pipelines.ingest.reading import SheetData
 
 TOTAL_WORDS = r"^(合计|总计|小计|总合计)[:：]?$"
@@ -110,35 +109,6 @@ def _is_identifier(spec: SourceSpec, name: str) -> bool:
     """Text columns that identify something (事故编号, 国民经济行业代码) get the normalisation of
     keys and codes; the others (事故简况, 单位名称) are prose and keep their characters."""
     return name in spec.key or name == spec.key_column or name.endswith(("_id", "_code"))
-
-
-# the largest value of each integer type; 2**k itself is exact in float64, so a value v fits when
-# abs(v) < 2**k (the most negative value, -2**k, is never a count anyway)
-_INTEGER_BITS = {"tinyint": 7, "smallint": 15, "integer": 31, "int": 31, "bigint": 63, "hugeint": 127}
-
-
-@lru_cache(maxsize=32)
-def _target_type(source: str, column: str) -> str:
-    """The DuckDB type a parsed number is stored as (statistics' measures are rows of ``value``)."""
-    types = column_types(source) if source in RAW_TABLES else {}
-    return types.get(column) or types.get("value") or "double"
-
-
-def _range_check(v: pl.Expr, dtype: str) -> tuple[pl.Expr, str, str]:
-    """(out-of-range flag, expected zh, expected en) for a number stored as ``dtype``."""
-    if dtype in _INTEGER_BITS:
-        bound = 2 ** _INTEGER_BITS[dtype]
-        shown = bound - 1
-        return (
-            (~v.is_finite() | (v.abs() >= float(bound))).fill_null(False),
-            f"数值超出该列能保存的范围（整数，最大 {shown:,}）",
-            f"expected a number this column can store (whole numbers up to {shown:,})",
-        )
-    return (
-        (~v.is_finite()).fill_null(False),
-        "数值过大，超出能保存的范围（不是有限的数）",
-        "expected a number this column can store (this one is not finite: too large)",
-    )
 
 
 def _scale(e: pl.Expr, factor: float) -> pl.Expr:
@@ -550,35 +520,15 @@ class SheetValidator:
         return exprs
 
     def _add_range_check(self, n: str, v: pl.Expr, exprs: list[pl.Expr]) -> None:
-        """A number must fit the column it is stored in: 1e400 is not a loss, 3,000,000,000 not a
-        count of deaths (INTEGER). Checked here, so that DuckDB never sees it."""
-        flag, zh, en = _range_check(v, _target_type(self.spec.source, n))
+        flag, zh, en = out_of_range(v, self.spec.source, n)
         exprs.append(flag.alias(f"_e_{n}_range"))
         self.add(f"_e_{n}_range", "out_of_range", n, zh, en)
 
     def problem_cell_checks(self, df: pl.DataFrame) -> None:
-        """Checks for the cells the reader marked (``_fx<i>``): a formula without a saved result, or
-        an error value such as #DIV/0! — fastexcel reads both as empty, which would be 0."""
-        for c in sorted(c for c in df.columns if c.startswith("_fx")):
-            i = int(c[3:])
-            label = self.record_fields[i][0] if i < len(self.record_fields) else f"第{i + 1}列"
-            formula = pl.col(c).str.starts_with("=").fill_null(False)
-            self.checks.append(Check(
-                f"_e_formula{i}", "formula_without_value", label, None,
-                pl.concat_str([pl.lit("公式单元格（"), pl.col(c),
-                               pl.lit("）没有保存计算结果：请在 Excel 中打开并保存，或把公式粘贴为数值")]),
-                pl.concat_str([pl.lit("a formula cell ("), pl.col(c),
-                               pl.lit(") without a saved result: open and save the file in Excel, or paste "
-                                      "the formulas as values")]),
-            ))
-            self.checks.append(Check(
-                f"_e_error{i}", "error_value", label, None,
-                pl.concat_str([pl.lit("单元格是错误值 "), pl.col(c), pl.lit("，不是数据：请改正公式后保存")]),
-                pl.concat_str([pl.lit("the cell holds the error value "), pl.col(c),
-                               pl.lit(", not data: correct the formula and save")]),
-            ))
-            self.stage1[f"_e_formula{i}"] = formula
-            self.stage1[f"_e_error{i}"] = pl.col(c).is_not_null() & ~formula
+        """Formula cells without a saved result and error values (cell_checks.py)."""
+        for ch in problem_cell_checks(df.columns, [label for label, _ in self.record_fields]):
+            self.checks.append(Check(ch.flag, ch.code, ch.column, None, ch.expected_zh, ch.expected_en))
+            self.stage1[ch.flag] = ch.expr
 
     def cross_checks(self) -> list[pl.Expr]:
         s = self.spec.source

@@ -131,11 +131,12 @@ _SCRUB = [
         re.compile(r"checksum \d+ does not match stored checksum \d+"),
         "checksum X does not match stored checksum Y",
     ),
+    (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"), "<time>"),  # when a test ran
 ]
 
 
 def _scrub(text: str) -> str:
-    """Temporary paths and checksums differ from run to run: keep the doc stable."""
+    """Temporary paths, checksums and times differ from run to run: keep the doc stable."""
     for pattern, repl in _SCRUB:
         text = pattern.sub(repl, text)
     return text

@@ -372,3 +372,34 @@ def test_ordinary_files_are_not_caught_by_the_new_refusals(con, data_dir):
     rep = load(con, "accidents", data_dir)
     assert [(f.file_name, f.status) for f in rep.files] == [("bom.csv", "loaded"), ("gbk.csv", "loaded")]
     assert ids(con) == ["G-1"]
+
+
+def test_a_file_that_cannot_be_opened_is_refused_alone(con, data_dir, monkeypatch, robust_case):
+    """E.g. a file copied without read permission for the service account (tests run as root, for whom
+    permissions do not apply: the refusal is simulated where the file is first read)."""
+    import errno
+
+    from pipelines.ingest import discovery
+
+    write_csv(acc_dir(data_dir) / "a.csv", ACC_HEADER, [acc_row("A-1")])
+    write_csv(acc_dir(data_dir) / "b.csv", ACC_HEADER, [acc_row("B-1")])
+    real = discovery.sha256_of
+
+    def no_permission(path, *args):
+        if Path(path).name == "b.csv":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args)
+
+    monkeypatch.setattr(discovery, "sha256_of", no_permission)
+    rep = load(con, "accidents", data_dir)
+    f = {r.file_name: r for r in rep.files}
+    assert (f["a.csv"].status, f["b.csv"].status) == ("loaded", "rejected")
+    assert f["b.csv"].reason_zh == "文件 b.csv 无法打开：Permission denied（请检查该文件的权限）"
+    assert ids(con) == ["A-1"]
+    robust_case(
+        "file_not_readable", section="fault", order=ORDER + 1,
+        title="sibling: a file that cannot be opened (no read permission)", reason_code="unreadable_file",
+        destination="that file rejected whole (it used to stop the whole source); the others load",
+        valid_rows="other files loaded", exit_code="2 (a file rejected whole blocks)",
+        message_en=f["b.csv"].reason_en,
+    )
