@@ -4,6 +4,7 @@ One multi-asset materializes the five asset keys: the sources load at once (each
 transaction, see :func:`load_sources`), so one source's commit overlaps another's reading.
 """
 
+import dataclasses
 import html
 from datetime import datetime
 
@@ -98,6 +99,8 @@ def _log_source(context: dg.AssetExecutionContext, source: str, report: SourceLo
     # One log event for all the files' lines: Dagster stores each event (~3 ms apiece).
     lines = []
     for f in report.files:
+        revised_here = revised.get(f.file_name, 0)
+        f = dataclasses.replace(f, file_name=printable(f.file_name))  # shown in the UI: nothing hidden
         if f.status == "rejected":
             context.log.warning(
                 f"{source}/{f.file_name}: 整体拒收 rejected — {f.reason_zh} / {f.reason_en}"
@@ -112,7 +115,7 @@ def _log_source(context: dg.AssetExecutionContext, source: str, report: SourceLo
             lines.append(
                 f"{source}/{f.file_name}: {STATUS_ZH[f.status]} {f.status} — 读取 read {f.rows_read}, "
                 f"入库 loaded {f.rows_loaded}, 零报告 zero reports {f.rows_zero_reports}, "
-                f"修订 revised {revised.get(f.file_name, 0)}, 拒收 rejected {f.rows_rejected}"
+                f"修订 revised {revised_here}, 拒收 rejected {f.rows_rejected}"
             )
         if f.note_zh and f.status != "skipped":
             lines.append(f"    {f.note_zh} / {f.note_en}")
