@@ -1,0 +1,167 @@
+"""Compare every ``marts.*`` table of two warehouse files, row for row.
+
+    python -m bench.compare_marts BEFORE.duckdb AFTER.duckdb [--dump DIR] [--quality]
+
+For a refactoring that must not change a number: build the same data folder with the old and
+the new code, then compare. Each table present in either file is compared on the columns both
+files have, as a multiset of rows (``except all`` both ways: duplicates count, NULL equals NULL,
+floats must be equal to the last bit). Columns or tables only one side has are listed: an added
+column is reported, not treated as a difference. ``--dump DIR`` also writes each table of each
+side as a CSV sorted by all its columns (``DIR/before/<table>.csv``, ``DIR/after/<table>.csv``),
+for a ``diff -r``. ``--quality`` compares the gate's verdicts as well: per check name, the
+severity, pass/fail and offending count in ``quality.check_results`` (one run per file).
+
+Exit code 0 when every common table is identical, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass
+class TableDiff:
+    table: str
+    rows_before: int = 0
+    rows_after: int = 0
+    only_before: int = 0  # rows (on the common columns) missing from after
+    only_after: int = 0
+    columns_only_before: list[str] = field(default_factory=list)
+    columns_only_after: list[str] = field(default_factory=list)
+    missing_side: str | None = None  # "before" / "after" when the table is absent there
+
+    @property
+    def identical(self) -> bool:
+        return self.missing_side is None and self.only_before == 0 and self.only_after == 0
+
+    def line(self) -> str:
+        if self.missing_side:
+            return f"{self.table}: only in {'after' if self.missing_side == 'before' else 'before'}"
+        verdict = "identical" if self.identical else "DIFFERENT"
+        text = f"{self.table}: {verdict} ({self.rows_before} rows before, {self.rows_after} after"
+        if not self.identical:
+            text += f"; {self.only_before} only before, {self.only_after} only after"
+        text += ")"
+        if self.columns_only_after:
+            text += f"; columns added: {', '.join(self.columns_only_after)}"
+        if self.columns_only_before:
+            text += f"; columns removed: {', '.join(self.columns_only_before)}"
+        return text
+
+
+def _columns(con, db: str, schema: str, table: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "select column_name from duckdb_columns() where database_name = ? and schema_name = ? "
+        "and table_name = ? order by column_index", [db, schema, table]).fetchall()]
+
+
+def _tables(con, db: str, schema: str) -> set[str]:
+    return {r[0] for r in con.execute(
+        "select table_name from duckdb_tables() where database_name = ? and schema_name = ?",
+        [db, schema]).fetchall()}
+
+
+def compare_table(con, table: str, schema: str = "marts") -> TableDiff:
+    diff = TableDiff(f"{schema}.{table}")
+    before, after = _columns(con, "before", schema, table), _columns(con, "after", schema, table)
+    if not before or not after:
+        diff.missing_side = "before" if not before else "after"
+        return diff
+    common = [c for c in before if c in after]
+    diff.columns_only_before = [c for c in before if c not in after]
+    diff.columns_only_after = [c for c in after if c not in before]
+    cols = ", ".join(_ident(c) for c in common)
+    rel = {side: f"{side}.{_ident(schema)}.{_ident(table)}" for side in ("before", "after")}
+    diff.rows_before = con.execute(f"select count(*) from {rel['before']}").fetchone()[0]
+    diff.rows_after = con.execute(f"select count(*) from {rel['after']}").fetchone()[0]
+    diff.only_before = con.execute(
+        f"select count(*) from (select {cols} from {rel['before']} except all "
+        f"select {cols} from {rel['after']})").fetchone()[0]
+    diff.only_after = con.execute(
+        f"select count(*) from (select {cols} from {rel['after']} except all "
+        f"select {cols} from {rel['before']})").fetchone()[0]
+    return diff
+
+
+def dump_table(con, side: str, table: str, out_dir: Path, schema: str = "marts") -> Path:
+    """The table as CSV, rows sorted by every column (NULLs first), columns in table order."""
+    out = out_dir / side / f"{table}.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cols = _columns(con, side, schema, table)
+    order = ", ".join(f"{_ident(c)} nulls first" for c in cols)
+    path = str(out).replace("'", "''")
+    con.execute(f"copy (select * from {side}.{_ident(schema)}.{_ident(table)} order by {order}) "
+                f"to '{path}' (header true)")
+    return out
+
+
+def compare_quality(con) -> list[str]:
+    """Check names whose verdict differs: (severity, passed, offending_count) of each file's run."""
+    sql = """
+        select check_name, any_value(severity), bool_and(passed), sum(offending_count)
+        from {side}.quality.check_results group by check_name
+    """
+    found = {}
+    for side in ("before", "after"):
+        try:
+            found[side] = {r[0]: r[1:] for r in con.execute(sql.format(side=side)).fetchall()}
+        except duckdb.CatalogException:
+            found[side] = {}
+    lines = []
+    for name in sorted(set(found["before"]) | set(found["after"])):
+        b, a = found["before"].get(name), found["after"].get(name)
+        if b != a:
+            lines.append(f"check {name}: before {b}, after {a}")
+    return lines
+
+
+def compare(before: Path, after: Path, dump: Path | None = None, quality: bool = False,
+            out=sys.stdout) -> bool:
+    con = duckdb.connect()
+    try:
+        for side, path in (("before", before), ("after", after)):
+            con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as {side} (read_only)")
+        tables = sorted(_tables(con, "before", "marts") | _tables(con, "after", "marts"))
+        diffs = [compare_table(con, t) for t in tables]
+        for d in diffs:
+            print(d.line(), file=out)
+        if dump:
+            for t in tables:
+                for side in ("before", "after"):
+                    if t in _tables(con, side, "marts"):
+                        dump_table(con, side, t, dump)
+        same = all(d.identical for d in diffs)
+        if quality:
+            changed = compare_quality(con)
+            for line in changed:
+                print(line, file=out)
+            print(f"quality verdicts: {'identical' if not changed else f'{len(changed)} differ'}", file=out)
+            same = same and not changed
+        n_same = sum(d.identical for d in diffs)
+        print(f"{n_same} of {len(diffs)} marts tables identical", file=out)
+        return same
+    finally:
+        con.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.compare_marts", description=__doc__.split("\n")[0])
+    parser.add_argument("before", type=Path)
+    parser.add_argument("after", type=Path)
+    parser.add_argument("--dump", type=Path, help="also write sorted CSVs of each side into this folder")
+    parser.add_argument("--quality", action="store_true", help="compare the gate's verdicts too")
+    args = parser.parse_args(argv)
+    return 0 if compare(args.before, args.after, args.dump, args.quality) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
