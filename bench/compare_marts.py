@@ -1,15 +1,21 @@
 """Compare every ``marts.*`` table of two warehouse files, row for row.
 
-    python -m bench.compare_marts BEFORE.duckdb AFTER.duckdb [--dump DIR] [--quality]
+    python -m bench.compare_marts BEFORE.duckdb AFTER.duckdb [--dump DIR] [--quality] [--digits N]
 
 For a refactoring that must not change a number: build the same data folder with the old and
 the new code, then compare. Each table present in either file is compared on the columns both
-files have, as a multiset of rows (``except all`` both ways: duplicates count, NULL equals NULL,
-floats must be equal to the last bit). Columns or tables only one side has are listed: an added
-column is reported, not treated as a difference. ``--dump DIR`` also writes each table of each
-side as a CSV sorted by all its columns (``DIR/before/<table>.csv``, ``DIR/after/<table>.csv``),
-for a ``diff -r``. ``--quality`` compares the gate's verdicts as well: per check name, the
-severity, pass/fail and offending count in ``quality.check_results`` (one run per file).
+files have, as a multiset of rows (``except all`` both ways: duplicates count, NULL equals NULL).
+
+Floating-point columns are compared to ``--digits`` significant digits (default 12): DuckDB sums
+in parallel, so two runs of the *same* code on the same data can differ in the last bit of a sum
+(checked: 2 rows of fct_indicator_values and 4 of fct_plan_progress differ at the 16th digit
+between two runs of one commit). ``--digits 0`` compares to the last bit.
+
+Columns or tables only one side has are listed: an added column is reported, not treated as a
+difference. ``--dump DIR`` also writes each table of each side as a CSV sorted by all its
+columns (``DIR/before/<table>.csv``, ``DIR/after/<table>.csv``), for a ``diff -r``.
+``--quality`` compares the gate's verdicts as well: per check name, the severity, pass/fail and
+offending count in ``quality.check_results`` (one run per file).
 
 Exit code 0 when every common table is identical, 1 otherwise.
 """
@@ -59,9 +65,20 @@ class TableDiff:
 
 
 def _columns(con, db: str, schema: str, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "select column_name from duckdb_columns() where database_name = ? and schema_name = ? "
-        "and table_name = ? order by column_index", [db, schema, table]).fetchall()]
+    return list(_column_types(con, db, schema, table))
+
+
+def _column_types(con, db: str, schema: str, table: str) -> dict[str, str]:
+    return dict(con.execute(
+        "select column_name, data_type from duckdb_columns() where database_name = ? and schema_name = ? "
+        "and table_name = ? order by column_index", [db, schema, table]).fetchall())
+
+
+def _compared(column: str, data_type: str, digits: int) -> str:
+    """The column as compared: floating-point values rounded to ``digits`` significant digits."""
+    if digits and data_type in ("DOUBLE", "FLOAT", "REAL"):
+        return f"printf('%.{digits}g', {_ident(column)}) as {_ident(column)}"
+    return _ident(column)
 
 
 def _tables(con, db: str, schema: str) -> set[str]:
@@ -70,16 +87,17 @@ def _tables(con, db: str, schema: str) -> set[str]:
         [db, schema]).fetchall()}
 
 
-def compare_table(con, table: str, schema: str = "marts") -> TableDiff:
+def compare_table(con, table: str, schema: str = "marts", digits: int = 12) -> TableDiff:
     diff = TableDiff(f"{schema}.{table}")
-    before, after = _columns(con, "before", schema, table), _columns(con, "after", schema, table)
+    before = _column_types(con, "before", schema, table)
+    after = _column_types(con, "after", schema, table)
     if not before or not after:
         diff.missing_side = "before" if not before else "after"
         return diff
     common = [c for c in before if c in after]
     diff.columns_only_before = [c for c in before if c not in after]
     diff.columns_only_after = [c for c in after if c not in before]
-    cols = ", ".join(_ident(c) for c in common)
+    cols = ", ".join(_compared(c, before[c], digits) for c in common)
     rel = {side: f"{side}.{_ident(schema)}.{_ident(table)}" for side in ("before", "after")}
     diff.rows_before = con.execute(f"select count(*) from {rel['before']}").fetchone()[0]
     diff.rows_after = con.execute(f"select count(*) from {rel['after']}").fetchone()[0]
@@ -125,13 +143,13 @@ def compare_quality(con) -> list[str]:
 
 
 def compare(before: Path, after: Path, dump: Path | None = None, quality: bool = False,
-            out=sys.stdout) -> bool:
+            digits: int = 12, out=sys.stdout) -> bool:
     con = duckdb.connect()
     try:
         for side, path in (("before", before), ("after", after)):
             con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as {side} (read_only)")
         tables = sorted(_tables(con, "before", "marts") | _tables(con, "after", "marts"))
-        diffs = [compare_table(con, t) for t in tables]
+        diffs = [compare_table(con, t, digits=digits) for t in tables]
         for d in diffs:
             print(d.line(), file=out)
         if dump:
@@ -147,7 +165,9 @@ def compare(before: Path, after: Path, dump: Path | None = None, quality: bool =
             print(f"quality verdicts: {'identical' if not changed else f'{len(changed)} differ'}", file=out)
             same = same and not changed
         n_same = sum(d.identical for d in diffs)
-        print(f"{n_same} of {len(diffs)} marts tables identical", file=out)
+        precision = f"to {digits} significant digits" if digits else "to the last bit"
+        print(f"{n_same} of {len(diffs)} marts tables identical (floating-point values {precision})",
+              file=out)
         return same
     finally:
         con.close()
@@ -159,8 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("after", type=Path)
     parser.add_argument("--dump", type=Path, help="also write sorted CSVs of each side into this folder")
     parser.add_argument("--quality", action="store_true", help="compare the gate's verdicts too")
+    parser.add_argument("--digits", type=int, default=12,
+                        help="significant digits of floating-point values compared (0: every bit)")
     args = parser.parse_args(argv)
-    return 0 if compare(args.before, args.after, args.dump, args.quality) else 1
+    return 0 if compare(args.before, args.after, args.dump, args.quality, args.digits) else 1
 
 
 if __name__ == "__main__":
