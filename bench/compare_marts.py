@@ -122,8 +122,12 @@ def dump_table(con, side: str, table: str, out_dir: Path, schema: str = "marts")
     return out
 
 
-def compare_quality(con) -> list[str]:
-    """Check names whose verdict differs: (severity, passed, offending_count) of each file's run."""
+def compare_quality(con) -> tuple[list[str], list[str]]:
+    """(checks whose verdict differs, checks only one side ran), from each file's one run.
+
+    A verdict is (severity, passed, offending count). A check only one side has (a renamed or new
+    dbt test) is listed apart and counts as a difference only when it did not pass.
+    """
     sql = """
         select check_name, any_value(severity), bool_and(passed), sum(offending_count)
         from {side}.quality.check_results group by check_name
@@ -134,12 +138,16 @@ def compare_quality(con) -> list[str]:
             found[side] = {r[0]: r[1:] for r in con.execute(sql.format(side=side)).fetchall()}
         except duckdb.CatalogException:
             found[side] = {}
-    lines = []
+    changed, one_side = [], []
     for name in sorted(set(found["before"]) | set(found["after"])):
         b, a = found["before"].get(name), found["after"].get(name)
-        if b != a:
-            lines.append(f"check {name}: before {b}, after {a}")
-    return lines
+        if b is None or a is None:
+            side, verdict = ("after", a) if b is None else ("before", b)
+            line = f"check {name}: only {side} {verdict}"
+            (one_side if verdict[1] else changed).append(line)
+        elif b != a:
+            changed.append(f"check {name}: before {b}, after {a}")
+    return changed, one_side
 
 
 def compare(before: Path, after: Path, dump: Path | None = None, quality: bool = False,
@@ -159,10 +167,11 @@ def compare(before: Path, after: Path, dump: Path | None = None, quality: bool =
                         dump_table(con, side, t, dump)
         same = all(d.identical for d in diffs)
         if quality:
-            changed = compare_quality(con)
-            for line in changed:
+            changed, one_side = compare_quality(con)
+            for line in changed + one_side:
                 print(line, file=out)
-            print(f"quality verdicts: {'identical' if not changed else f'{len(changed)} differ'}", file=out)
+            print(f"quality verdicts: {len(changed)} differ; {len(one_side)} passing checks on one side only",
+                  file=out)
             same = same and not changed
         n_same = sum(d.identical for d in diffs)
         precision = f"to {digits} significant digits" if digits else "to the last bit"

@@ -8,6 +8,8 @@ Raw keeps every version of a record (revisions are resolved in dbt's intermediat
 
 from __future__ import annotations
 
+from pipelines.enumerations import SOURCES as ENUMERATED_SOURCES
+
 # Lineage carried by every loaded row.
 LINEAGE_COLUMNS = """
     source_file      varchar   not null,  -- file name relative to the source folder, e.g. 2024-03.xlsx
@@ -152,7 +154,7 @@ RAW_TABLES: dict[str, str] = {
     """,
 }
 
-SOURCES: tuple[str, ...] = ("accidents", "disasters", "forest_fires", "statistics", "capabilities")
+SOURCES: tuple[str, ...] = ENUMERATED_SOURCES  # the five source folders, in load order (seeds/sources.csv)
 
 
 def create_raw_tables(con) -> None:

@@ -18,7 +18,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from pipelines.ingest.raw_tables import SOURCES
+from pipelines.enumerations import SOURCE_ZH, SOURCES
 from pipelines.quality import config, frames
 from pipelines.quality.gx_project import run_checkpoint
 from pipelines.quality.results import CheckOutcome, write_check_result
@@ -27,11 +27,6 @@ from pipelines.settings import PipelineSettings
 ERROR = "ERROR"
 WARN = "WARN"
 STRICT = "STRICT"  # WARN normally, ERROR when settings.is_strict
-
-SOURCE_ZH = {
-    "accidents": "生产安全事故", "disasters": "自然灾害损失", "forest_fires": "森林火灾",
-    "statistics": "社会经济统计", "capabilities": "应急能力建设指标",
-}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+from pipelines.enumerations import seed_rows
 from pipelines.settings import EXPECTATIONS_DIR, REGIONS_CSV
 
 REGIONS_CSV_PATH = REGIONS_CSV
@@ -43,75 +44,22 @@ VOLUME_LOOKBACK_MONTHS = 12
 # --- offending rows carried in metadata / check_results ------------------------------------
 SAMPLE_ROWS = 20
 
-# --- reference lists (from docs/spec/data-contracts.md and indicators.md) ------------------
-SECTORS = [
-    "煤矿", "金属非金属矿山", "化工（危险化学品）", "烟花爆竹", "工贸", "建筑业", "其他工矿商贸",
-    "道路运输", "铁路运输", "水上运输", "航空运输", "渔业船舶", "农业机械", "火灾",
-]
-ACCIDENT_TYPES = [
-    "物体打击", "车辆伤害", "机械伤害", "起重伤害", "触电", "淹溺", "灼烫", "火灾", "高处坠落", "坍塌",
-    "冒顶片帮", "透水", "放炮", "火药爆炸", "瓦斯爆炸", "锅炉爆炸", "容器爆炸", "其它爆炸", "中毒和窒息",
-    "其它伤害",
-]
-SEVERITIES_ZH = ["一般", "较大", "重大", "特别重大"]
-ACCIDENT_STATUSES = ["正常", "核销"]
-HAZARDS = [
-    "洪涝", "干旱", "台风", "风雹", "低温冷冻", "雪灾", "沙尘暴", "地震", "地质灾害", "森林草原火灾",
-    "生物灾害", "其他",
-]
-REPORT_STAGES = ["初报", "续报", "核报"]
-DATA_STATUSES = ["初步核算", "年报", "最终核实", "普查修订"]
-MEASURES = [
-    "gdp_100m_yuan", "population_10k", "industrial_workers_10k", "operating_vehicles",
-    "coal_output_10k_tonnes", "forest_area_ha",
-]
-CAPABILITY_INDICATORS = [
-    "enforcement_equipment_compliance_pct", "warning_coverage_pct", "relief_time_hours",
-    "professional_staff_pct", "new_worker_training_pct",
-]
-OUTCOME_INDICATORS = [
-    "safety_deaths", "safety_accidents", "larger_accidents", "larger_and_above_accidents",
-    "major_and_above_accidents", "deaths_per_100m_gdp", "industrial_deaths_per_100k_workers",
-    "operating_vehicle_deaths_per_10k", "coal_deaths_per_mt", "disaster_deaths_per_million",
-    "disaster_affected_per_100k", "disaster_loss_pct_gdp", "forest_fire_damage_permille",
-]
-INDICATORS = OUTCOME_INDICATORS + CAPABILITY_INDICATORS
-
-# Plausible upper bounds per indicator (lower bound is 0 for all). Generous on purpose: they
-# catch unit slips (GDP in 万元, a % given as a share), not bad years.
-INDICATOR_MAX: dict[str, float] = {
-    "deaths_per_100m_gdp": 10,
-    "industrial_deaths_per_100k_workers": 1_000,
-    "operating_vehicle_deaths_per_10k": 1_000,
-    "coal_deaths_per_mt": 1_000,
-    "disaster_deaths_per_million": 100_000,
-    "disaster_affected_per_100k": 2_000_000,
-    "disaster_loss_pct_gdp": 1_000,
-    "forest_fire_damage_permille": 1_000,
-    "enforcement_equipment_compliance_pct": 100,
-    "warning_coverage_pct": 100,
-    "professional_staff_pct": 100,
-    "new_worker_training_pct": 100,
-    "relief_time_hours": 720,
-}
+# --- reference lists: pipelines/enumerations.py (the dbt seeds) -----------------------------
 # GDP per head in 万元 (亿元 / 万人): a unit slip moves it by 10^4.
 GDP_PER_HEAD_10K_YUAN = (0.2, 100.0)
 
-# The denominators each indicator needs (fct_denominators columns).
+# The denominators each indicator needs (fct_denominators columns), from the catalogue.
 INDICATOR_MEASURES: dict[str, list[str]] = {
-    "deaths_per_100m_gdp": ["gdp_100m_yuan"],
-    "industrial_deaths_per_100k_workers": ["industrial_workers_10k"],
-    "operating_vehicle_deaths_per_10k": ["operating_vehicles"],
-    "coal_deaths_per_mt": ["coal_output_10k_tonnes"],
-    "disaster_deaths_per_million": ["population_10k"],
-    "disaster_affected_per_100k": ["population_10k"],
-    "disaster_loss_pct_gdp": ["gdp_100m_yuan"],
-    "forest_fire_damage_permille": ["forest_area_ha"],
+    r["indicator_code"]: [r["denominator_measure"]]
+    for r in seed_rows("indicators")
+    if r["denominator_measure"]
 }
-# The denominators a region-year with events of a source must have (critical). Forest fires are
-# left out on purpose: grassland and plain counties have fires but file no forest area, and the
-# forest-fire rate is then 数据不足; where a plan targets it, the plan check requires the area.
-EVENT_MEASURES: dict[str, list[str]] = {
-    "accidents": ["gdp_100m_yuan"],
-    "disasters": ["population_10k", "gdp_100m_yuan"],
-}
+# The denominators a region-year with events of a source must have (critical): the catalogue's
+# is_denominator_required. Forest fires have none on purpose: grassland and plain counties have
+# fires but file no forest area, and the forest-fire rate is then 数据不足; where a plan targets
+# it, the plan check requires the area.
+EVENT_MEASURES: dict[str, list[str]] = {}
+for _r in seed_rows("indicators"):
+    _needs = EVENT_MEASURES.setdefault(_r["source"], []) if _r["is_denominator_required"] else []
+    if _r["is_denominator_required"] and _r["denominator_measure"] not in _needs:
+        _needs.append(_r["denominator_measure"])

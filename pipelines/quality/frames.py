@@ -12,6 +12,7 @@ from datetime import date
 
 import pandas as pd
 
+from pipelines.enumerations import MEASURES
 from pipelines.quality import config
 
 
@@ -217,10 +218,10 @@ def denominators(con, as_of: date) -> pd.DataFrame:
 
 
 def _denominators_long() -> str:
-    cols = ", ".join(f"{m}::double as {m}" for m in config.MEASURES)
+    cols = ", ".join(f"{m}::double as {m}" for m in MEASURES)
     return f"""
         (unpivot (select region_code, year, {cols} from marts.fct_denominators)
-         on {", ".join(config.MEASURES)} into name measure value value)
+         on {", ".join(MEASURES)} into name measure value value)
     """
 
 

@@ -22,6 +22,19 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.enumerations import (
+    ACCIDENT_TYPES,
+    CAPABILITY_INDICATORS,
+    DATA_STATUSES,
+    HAZARDS,
+    INDICATOR_CODES,
+    MEASURES,
+    PLAUSIBLE_MAX,
+    RECORD_STATUSES,
+    REPORT_STAGES,
+    SECTORS,
+    SEVERITIES_ZH,
+)
 from pipelines.quality import config
 
 DATASOURCE = "em_quality_frames"
@@ -97,10 +110,10 @@ def suite_specs() -> list[SuiteSpec]:
             [
                 *_raw_common(gxe, "accident_id"),
                 *counts(["deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_10k_yuan"]),
-                gxe.ExpectColumnValuesToBeInSet(column="sector", value_set=config.SECTORS),
-                gxe.ExpectColumnValuesToBeInSet(column="accident_type", value_set=config.ACCIDENT_TYPES),
-                gxe.ExpectColumnValuesToBeInSet(column="reported_severity", value_set=config.SEVERITIES_ZH),
-                gxe.ExpectColumnValuesToBeInSet(column="status", value_set=config.ACCIDENT_STATUSES),
+                gxe.ExpectColumnValuesToBeInSet(column="sector", value_set=list(SECTORS)),
+                gxe.ExpectColumnValuesToBeInSet(column="accident_type", value_set=list(ACCIDENT_TYPES)),
+                gxe.ExpectColumnValuesToBeInSet(column="reported_severity", value_set=list(SEVERITIES_ZH)),
+                gxe.ExpectColumnValuesToBeInSet(column="status", value_set=list(RECORD_STATUSES)),
                 _between(gxe, "days_reported_before_occurred", max_value=0),
             ],
             raw_index,
@@ -119,8 +132,8 @@ def suite_specs() -> list[SuiteSpec]:
                         "direct_loss_10k_yuan",
                     ]
                 ),
-                gxe.ExpectColumnValuesToBeInSet(column="hazard", value_set=config.HAZARDS),
-                gxe.ExpectColumnValuesToBeInSet(column="report_stage", value_set=config.REPORT_STAGES),
+                gxe.ExpectColumnValuesToBeInSet(column="hazard", value_set=list(HAZARDS)),
+                gxe.ExpectColumnValuesToBeInSet(column="report_stage", value_set=list(REPORT_STAGES)),
                 gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                     column_A="end_date", column_B="start_date", or_equal=True,
                     ignore_row_if="either_value_is_missing",
@@ -148,7 +161,7 @@ def suite_specs() -> list[SuiteSpec]:
             [
                 *_raw_common(gxe, "fire_id"),
                 *counts(["burned_area_ha", "damaged_forest_ha", "deaths", "injuries"]),
-                gxe.ExpectColumnValuesToBeInSet(column="fire_grade", value_set=config.SEVERITIES_ZH),
+                gxe.ExpectColumnValuesToBeInSet(column="fire_grade", value_set=list(SEVERITIES_ZH)),
                 _between(gxe, "days_reported_before_occurred", max_value=0),
             ],
             raw_index,
@@ -171,13 +184,13 @@ def suite_specs() -> list[SuiteSpec]:
             "raw_statistics_values_valid",
             [
                 *_raw_common(gxe, ""),
-                gxe.ExpectColumnValuesToBeInSet(column="measure", value_set=config.MEASURES),
+                gxe.ExpectColumnValuesToBeInSet(column="measure", value_set=list(MEASURES)),
                 _between(gxe, "value", min_value=0),
                 _between(
                     gxe, "value", min_value=0, strict_min=True,
                     row_condition='measure in ["gdp_100m_yuan", "population_10k"]', condition_parser="pandas",
                 ),
-                gxe.ExpectColumnValuesToBeInSet(column="data_status", value_set=config.DATA_STATUSES),
+                gxe.ExpectColumnValuesToBeInSet(column="data_status", value_set=list(DATA_STATUSES)),
                 _between(gxe, "vintage_rank", min_value=1, max_value=4),
             ],
             raw_index,
@@ -194,10 +207,10 @@ def suite_specs() -> list[SuiteSpec]:
     )
     cap_bounds = [
         _between(
-            gxe, "value", min_value=0, max_value=config.INDICATOR_MAX[code],
+            gxe, "value", min_value=0, max_value=PLAUSIBLE_MAX[code],
             row_condition=f'indicator_code == "{code}"', condition_parser="pandas",
         )
-        for code in config.CAPABILITY_INDICATORS
+        for code in CAPABILITY_INDICATORS.values()
     ]
     specs.append(
         SuiteSpec(
@@ -205,7 +218,7 @@ def suite_specs() -> list[SuiteSpec]:
             [
                 *_raw_common(gxe, "indicator_code"),
                 gxe.ExpectColumnValuesToBeInSet(
-                    column="indicator_code", value_set=config.CAPABILITY_INDICATORS
+                    column="indicator_code", value_set=list(CAPABILITY_INDICATORS.values())
                 ),
                 _between(gxe, "value", min_value=0),
                 *cap_bounds,
@@ -231,7 +244,7 @@ def suite_specs() -> list[SuiteSpec]:
             gxe, "value", min_value=0, max_value=mx,
             row_condition=f'indicator_code == "{code}"', condition_parser="pandas",
         )
-        for code, mx in config.INDICATOR_MAX.items()
+        for code, mx in PLAUSIBLE_MAX.items()
     ]
     specs.append(
         SuiteSpec(
@@ -241,7 +254,7 @@ def suite_specs() -> list[SuiteSpec]:
                 gxe.ExpectColumnValuesToNotBeNull(column="region_code"),
                 gxe.ExpectColumnValuesToNotBeNull(column="year"),
                 gxe.ExpectColumnValuesToBeInSet(column="is_region_known", value_set=[True]),
-                gxe.ExpectColumnValuesToBeInSet(column="indicator_code", value_set=config.INDICATORS),
+                gxe.ExpectColumnValuesToBeInSet(column="indicator_code", value_set=list(INDICATOR_CODES)),
                 _between(gxe, "numerator", min_value=0),
                 _between(gxe, "denominator", min_value=0, strict_min=True),
                 _between(gxe, "value", min_value=0),
@@ -275,7 +288,7 @@ def suite_specs() -> list[SuiteSpec]:
                     gxe, "gdp_per_head_10k_yuan",
                     min_value=config.GDP_PER_HEAD_10K_YUAN[0], max_value=config.GDP_PER_HEAD_10K_YUAN[1],
                 ),
-                gxe.ExpectColumnValuesToBeInSet(column="gdp_data_status", value_set=config.DATA_STATUSES),
+                gxe.ExpectColumnValuesToBeInSet(column="gdp_data_status", value_set=list(DATA_STATUSES)),
                 _between(gxe, "years_after_as_of", max_value=0),
                 _between(gxe, "years_before_covered_start", max_value=0),
             ],
