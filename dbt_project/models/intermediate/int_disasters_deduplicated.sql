@@ -14,17 +14,25 @@ regions as (
 
 ),
 
+stages as (
+
+    select * from {{ ref('report_stages') }}
+
+),
+
 ranked as (
 
     select
-        *,
+        r.*,
         row_number() over (
-            partition by event_id, region_code
-            order by report_stage_rank desc nulls last, reported_date desc, load_seq desc,
-                source_row_number desc
+            partition by r.event_id, r.region_code
+            order by s.stage_rank desc nulls last, r.reported_date desc, r.load_seq desc,
+                r.source_row_number desc
         ) as revision_rank,
-        count(*) over (partition by event_id, region_code) as revision_count
-    from reports
+        count(*) over (partition by r.event_id, r.region_code) as revision_count
+    from reports as r
+    left join stages as s
+        on r.report_stage = s.report_stage
 
 ),
 

@@ -30,10 +30,8 @@ accident_measures as (
         sum(deaths_incl_missing) as safety_deaths,
         count(*) as safety_accidents,
         sum(case when severity_class = 'larger' then 1 else 0 end) as larger_accidents,
-        sum(case when severity_class in ('larger', 'major', 'extraordinary') then 1 else 0 end)
-            as larger_and_above_accidents,
-        sum(case when severity_class in ('major', 'extraordinary') then 1 else 0 end)
-            as major_and_above_accidents,
+        sum(case when is_larger_and_above then 1 else 0 end) as larger_and_above_accidents,
+        sum(case when is_major_and_above then 1 else 0 end) as major_and_above_accidents,
         sum(case when is_industrial then deaths_incl_missing else 0 end) as industrial_deaths,
         sum(case when sector = '道路运输' and involves_operating_vehicle then deaths_incl_missing
             else 0 end) as operating_vehicle_deaths,

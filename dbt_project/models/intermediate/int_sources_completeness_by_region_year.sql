@@ -22,8 +22,8 @@ years as (
 
 sources as (
 
-    select source
-    from (values ('accidents'), ('disasters'), ('forest_fires')) as s(source)
+    select source from {{ ref('sources') }}
+    where is_event_register
 
 ),
 

@@ -29,7 +29,6 @@ renamed as (
         involves_operating_vehicle,
         summary,
         coalesce(nullif(trim(status), ''), '正常') as record_status,
-        coalesce(trim(status) = '核销', false) as is_written_off,
         reported_date,
         source_file,
         file_sha256,
