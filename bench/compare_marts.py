@@ -29,9 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+from pipelines.sql import sql_identifier, sql_string
 
 
 @dataclass
@@ -77,8 +75,8 @@ def _column_types(con, db: str, schema: str, table: str) -> dict[str, str]:
 def _compared(column: str, data_type: str, digits: int) -> str:
     """The column as compared: floating-point values rounded to ``digits`` significant digits."""
     if digits and data_type in ("DOUBLE", "FLOAT", "REAL"):
-        return f"printf('%.{digits}g', {_ident(column)}) as {_ident(column)}"
-    return _ident(column)
+        return f"printf('%.{digits}g', {sql_identifier(column)}) as {sql_identifier(column)}"
+    return sql_identifier(column)
 
 
 def _tables(con, db: str, schema: str) -> set[str]:
@@ -98,7 +96,7 @@ def compare_table(con, table: str, schema: str = "marts", digits: int = 12) -> T
     diff.columns_only_before = [c for c in before if c not in after]
     diff.columns_only_after = [c for c in after if c not in before]
     cols = ", ".join(_compared(c, before[c], digits) for c in common)
-    rel = {side: f"{side}.{_ident(schema)}.{_ident(table)}" for side in ("before", "after")}
+    rel = {side: f"{side}.{sql_identifier(schema)}.{sql_identifier(table)}" for side in ("before", "after")}
     diff.rows_before = con.execute(f"select count(*) from {rel['before']}").fetchone()[0]
     diff.rows_after = con.execute(f"select count(*) from {rel['after']}").fetchone()[0]
     diff.only_before = con.execute(
@@ -115,10 +113,9 @@ def dump_table(con, side: str, table: str, out_dir: Path, schema: str = "marts")
     out = out_dir / side / f"{table}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     cols = _columns(con, side, schema, table)
-    order = ", ".join(f"{_ident(c)} nulls first" for c in cols)
-    path = str(out).replace("'", "''")
-    con.execute(f"copy (select * from {side}.{_ident(schema)}.{_ident(table)} order by {order}) "
-                f"to '{path}' (header true)")
+    order = ", ".join(f"{sql_identifier(c)} nulls first" for c in cols)
+    relation = f"{side}.{sql_identifier(schema)}.{sql_identifier(table)}"
+    con.execute(f"copy (select * from {relation} order by {order}) to {sql_string(out)} (header true)")
     return out
 
 
@@ -155,7 +152,7 @@ def compare(before: Path, after: Path, dump: Path | None = None, quality: bool =
     con = duckdb.connect()
     try:
         for side, path in (("before", before), ("after", after)):
-            con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as {side} (read_only)")
+            con.execute(f"attach {sql_string(path)} as {side} (read_only)")
         tables = sorted(_tables(con, "before", "marts") | _tables(con, "after", "marts"))
         diffs = [compare_table(con, t, digits=digits) for t in tables]
         for d in diffs:
