@@ -48,10 +48,6 @@ to 9.5, 2026 = 8 (after the plan); enforcement_equipment_compliance_pct 2025 = 9
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -60,6 +56,7 @@ import pytest
 from scipy.stats import binomtest, chi2
 
 from pipelines.ingest.raw_tables import create_raw_tables
+from tests.dbt_runner import run_dbt
 
 PROJECT = Path(__file__).resolve().parents[2]
 DBT_DIR = PROJECT / "dbt_project"
@@ -204,29 +201,7 @@ def warehouse(tmp_path_factory) -> Path:
     con = duckdb.connect(str(db))
     build_raw(con)
     con.close()
-    dbt = Path(sys.executable).parent / "dbt"
-    env = {**os.environ, "EM_BUILD_DB": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    result = subprocess.run(
-        [
-            str(dbt),
-            "build",
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            "--target-path",
-            str(tmp / "target"),
-            "--log-path",
-            str(tmp / "logs"),
-            "--vars",
-            json.dumps({"as_of": AS_OF}),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    run_dbt(db, "build", as_of=AS_OF, work_dir=tmp)
     return db
 
 
