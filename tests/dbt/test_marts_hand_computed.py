@@ -418,3 +418,31 @@ def test_missing_submissions(con):
         [PREF],
     ).fetchone()
     assert denominators == (700, "年报", 130)  # weakest vintage of the parts
+
+
+def test_larger_and_above_flag(con):
+    flags = dict(con.execute("select accident_id, is_larger_and_above from marts.fct_accidents").fetchall())
+    assert flags["A2"] is True  # 3 deaths incl. the missing: larger
+    assert flags["A1"] is False and flags["B1"] is False  # B1 revised to 2 dead: still general
+
+
+def completeness(con, region, source, year):
+    return con.execute(
+        "select months_due, units_required, units_complete, is_complete from marts.fct_source_completeness"
+        " where region_code = ? and source = ? and year = ?",
+        [region, source, year],
+    ).fetchone()
+
+
+def test_source_completeness_per_region_year(con):
+    assert completeness(con, PREF, "accidents", 2022) == (12, 8, 8, True)  # a quiet, complete year
+    assert completeness(con, PREF, "accidents", 2024) == (12, 8, 7, False)  # 岭东区 missed June
+    assert completeness(con, "230503", "accidents", 2024) == (12, 1, 0, False)
+    assert completeness(con, "230502", "accidents", 2024) == (12, 1, 1, True)
+    assert completeness(con, PREF, "disasters", 2024) == (12, 8, 8, True)  # only the register is late
+    assert completeness(con, PREF, "accidents", 2019) == (12, 8, 0, False)  # nothing filed before 2020
+    assert completeness(con, PREF, "accidents", 2026) == (3, 8, 8, True)  # January-March of 2026
+
+
+def test_nothing_in_quarantine_summary_without_quarantined_rows(con):
+    assert con.execute("select count(*) from marts.fct_quarantine_summary").fetchone() == (0,)
