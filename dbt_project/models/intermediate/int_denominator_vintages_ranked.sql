@@ -15,7 +15,8 @@ ranked as (
         *,
         row_number() over (
             partition by region_code, year, measure
-            order by vintage_rank desc, reported_date desc nulls last, load_seq desc,
+            order by
+                vintage_rank desc, reported_date desc nulls last, load_seq desc,
                 source_row_number desc
         ) as vintage_order
     from measures

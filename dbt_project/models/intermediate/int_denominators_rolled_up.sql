@@ -42,7 +42,7 @@ summed as (
         min(v.vintage_rank) as min_vintage_rank
     from bridge as b
     inner join vintages as v
-        on v.region_code = b.county_region_code
+        on b.county_region_code = v.region_code
     group by b.rollup_region_code, v.year, v.measure
 
 ),

@@ -26,7 +26,8 @@ ranked as (
         r.*,
         row_number() over (
             partition by r.event_id, r.region_code
-            order by s.stage_rank desc nulls last, r.reported_date desc, r.load_seq desc,
+            order by
+                s.stage_rank desc nulls last, r.reported_date desc, r.load_seq desc,
                 r.source_row_number desc
         ) as revision_rank,
         count(*) over (partition by r.event_id, r.region_code) as revision_count
@@ -39,7 +40,8 @@ ranked as (
 final as (
 
     select
-        r.* exclude (revision_rank),
+        -- sqlfluff reads the exclude list as a column reference
+        r.* exclude (revision_rank),  -- noqa: RF02
         cast(extract(year from r.start_date) as integer) as year,
         cast(extract(month from r.start_date) as integer) as month,
         cast(date_trunc('month', r.start_date) as date) as start_month,

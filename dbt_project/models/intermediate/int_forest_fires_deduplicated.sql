@@ -29,7 +29,8 @@ ranked as (
 final as (
 
     select
-        f.* exclude (revision_rank),
+        -- sqlfluff reads the exclude list as a column reference
+        f.* exclude (revision_rank),  -- noqa: RF02
         cast(extract(year from f.occurred_at) as integer) as year,
         cast(extract(month from f.occurred_at) as integer) as month,
         cast(date_trunc('month', f.occurred_at) as date) as occurred_month,

@@ -63,8 +63,8 @@ final as (
     left join severities as s
         on g.severity_class = s.severity_class
     left join completeness as c
-        on c.region_code = g.region_code
-        and c.year = g.year
+        on g.region_code = c.region_code
+        and g.year = c.year
 
 )
 

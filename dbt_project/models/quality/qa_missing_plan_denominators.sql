@@ -60,11 +60,11 @@ targets as (
 
 plan_years as (
 
-    select cast(y as integer) as year
+    select cast(t.y as integer) as year
     from range(
-        {{ var('plan_start_year') }},
-        least({{ var('plan_end_year') }}, {{ as_of_year() }} - {{ var('denominator_lag_years') }}) + 1
-    ) as t (y)
+            {{ var('plan_start_year') }},
+            least({{ var('plan_end_year') }}, {{ as_of_year() }} - {{ var('denominator_lag_years') }}) + 1
+        ) as t (y)
 
 ),
 

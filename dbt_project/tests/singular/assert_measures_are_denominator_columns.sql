@@ -23,26 +23,54 @@ mart as (
 macro as (
 
     select unnest([
-    {%- for m in denominator_measures() %}
-        '{{ m }}'{{ "," if not loop.last }}
-    {%- endfor %}
+        {%- for m in denominator_measures() %}
+            '{{ m }}'{{ "," if not loop.last }}
+        {%- endfor %}
     ]) as measure
+
+),
+
+seed_not_in_mart as (
+
+    select measure from seed
+    except
+    select measure from mart
+
+),
+
+mart_not_in_seed as (
+
+    select measure from mart
+    except
+    select measure from seed
+
+),
+
+seed_not_in_macro as (
+
+    select measure from seed
+    except
+    select measure from macro
+
+),
+
+macro_not_in_seed as (
+
+    select measure from macro
+    except
+    select measure from seed
 
 ),
 
 final as (
 
-    (select measure, 'missing from fct_denominators' as problem from seed
-        except select measure, 'missing from fct_denominators' from mart)
+    select measure, 'missing from fct_denominators' as problem from seed_not_in_mart
     union all
-    (select measure, 'missing from the measures seed' from mart
-        except select measure, 'missing from the measures seed' from seed)
+    select measure, 'missing from the measures seed' as problem from mart_not_in_seed
     union all
-    (select measure, 'missing from denominator_measures()' from seed
-        except select measure, 'missing from denominator_measures()' from macro)
+    select measure, 'missing from denominator_measures()' as problem from seed_not_in_macro
     union all
-    (select measure, 'missing from the measures seed' from macro
-        except select measure, 'missing from the measures seed' from seed)
+    select measure, 'missing from the measures seed' as problem from macro_not_in_seed
 
 )
 
