@@ -24,13 +24,7 @@ ranked as (
 
     select
         r.*,
-        row_number() over (
-            partition by r.event_id, r.region_code
-            order by
-                s.stage_rank desc nulls last, r.reported_date desc, r.load_seq desc,
-                r.source_row_number desc
-        ) as revision_rank,
-        count(*) over (partition by r.event_id, r.region_code) as revision_count
+        {{ revision_ranking('r.event_id, r.region_code', first_by='s.stage_rank', prefix='r.') }}
     from reports as r
     left join stages as s
         on r.report_stage = s.report_stage

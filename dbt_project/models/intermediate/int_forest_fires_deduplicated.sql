@@ -17,11 +17,7 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by fire_id
-            order by reported_date desc, load_seq desc, source_row_number desc
-        ) as revision_rank,
-        count(*) over (partition by fire_id) as revision_count
+        {{ revision_ranking('fire_id') }}
     from fires
 
 ),

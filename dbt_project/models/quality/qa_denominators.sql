@@ -21,8 +21,7 @@ final as (
         d.*,
         r.region_code is not null as is_region_known,
         d.gdp_100m_yuan / nullif(d.population_10k, 0) as gdp_per_head_10k_yuan,
-        d.year - {{ as_of_year() }} as years_after_as_of,
-        {{ var('first_year') }} - d.year as years_before_covered_start
+        {{ year_bounds('d.year') }}
     from denominators as d
     left join regions as r
         on d.region_code = r.region_code

@@ -28,8 +28,7 @@ final as (
         r.region_code is not null as is_region_known,
         i.indicator_code is not null as is_indicator_known,
         i.plausible_max,
-        v.year - {{ as_of_year() }} as years_after_as_of,
-        {{ var('first_year') }} - v.year as years_before_covered_start
+        {{ year_bounds('v.year') }}
     from indicator_values as v
     left join regions as r
         on v.region_code = r.region_code

@@ -30,12 +30,6 @@ indicators as (
 
 ),
 
-denominators as (
-
-    select * from {{ ref('qa_denominators_long') }}
-
-),
-
 events as (
 
     select region_code, year, 'accidents' as source, count(*) as events
@@ -80,16 +74,7 @@ required as (
 
 final as (
 
-    select
-        r.region_code,
-        r.year,
-        r.measure,
-        r.events
-    from required as r
-    anti join denominators as d
-        on r.region_code = d.region_code
-        and r.year = d.year
-        and r.measure = d.measure
+    {{ missing_denominators('required', 'events') }}
 
 )
 

@@ -29,12 +29,6 @@ indicators as (
 
 ),
 
-denominators as (
-
-    select * from {{ ref('qa_denominators_long') }}
-
-),
-
 reporting as (
 
     select distinct b.rollup_region_code as region_code
@@ -104,16 +98,7 @@ required as (
 
 final as (
 
-    select
-        r.region_code,
-        r.year,
-        r.measure,
-        r.indicators
-    from required as r
-    anti join denominators as d
-        on r.region_code = d.region_code
-        and r.year = d.year
-        and r.measure = d.measure
+    {{ missing_denominators('required', 'indicators') }}
 
 )
 
