@@ -77,8 +77,8 @@ HAZARDS: tuple[str, ...] = _column("hazards", "hazard")
 SEVERITY_CLASSES: tuple[str, ...] = tuple(
     r["severity_class"] for r in sorted(_seed("severities"), key=lambda r: r["severity_rank"])
 )
-SEVERITY_ZH: dict[str, str] = {c: _mapping("severities", "severity_class", "severity_class_zh")[c]
-                               for c in SEVERITY_CLASSES}
+_SEVERITY_NAMES = _mapping("severities", "severity_class", "severity_class_zh")
+SEVERITY_ZH: dict[str, str] = {c: _SEVERITY_NAMES[c] for c in SEVERITY_CLASSES}
 SEVERITIES_ZH: tuple[str, ...] = tuple(SEVERITY_ZH.values())
 
 REPORT_STAGES: tuple[str, ...] = tuple(
