@@ -14,7 +14,7 @@ import pytest
 
 from pipelines import enumerations as en
 from pipelines.ingest import contracts, raw_tables
-from pipelines.quality import checks, gx_project
+from pipelines.quality import checks, suites
 from pipelines.reports import labels
 from pipelines.sample import generate, national, profiles, records
 from pipelines.settings import SAMPLE_MARKER
@@ -26,7 +26,7 @@ SPEC = (SPEC_DIR / "data-contracts.md").read_text(encoding="utf-8")
 def _value_sets() -> dict[tuple[str, str], list]:
     """(suite, column) → the value set of each ExpectColumnValuesToBeInSet of the gate's suites."""
     found = {}
-    for spec in gx_project.suite_specs():
+    for spec in suites.suite_specs():
         for e in spec.expectations:
             if type(e).__name__ == "ExpectColumnValuesToBeInSet":
                 found[(spec.name, e.column)] = list(e.value_set)
