@@ -22,8 +22,9 @@ run: install  ## load the bundled sample, build, check, publish; reports in repo
 test: install system-deps  ## the whole test suite
 	$(BIN)/pytest
 
-lint: install
+lint: install  ## ruff on the Python, sqlfluff on the dbt SQL (the tests run both checks too)
 	$(BIN)/ruff check pipelines tests bench
+	cd dbt_project && ../$(BIN)/sqlfluff lint models tests/singular --processes 2
 
 bench: install  ## figures for docs/performance.md (not part of the tests)
 	$(BIN)/python -m bench --repeat 3

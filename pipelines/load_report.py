@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from pipelines.enumerations import CHANGED_FILE_STATUSES, FILE_STATUS_ZH
 from pipelines.settings import TIMEZONE
 from pipelines.visible import printable
 
@@ -55,18 +56,8 @@ create table if not exists raw.load_log (
 # columns added after the first release, for load logs of warehouses published before
 LOAD_LOG_ADDED = ("note_zh", "note_en")
 
-# Record keys per source, as columns of the raw table.
-REVISION_KEYS: dict[str, tuple[str, ...]] = {
-    "accidents": ("accident_id",),
-    "disasters": ("event_id", "region_code"),
-    "forest_fires": ("fire_id",),
-    "statistics": ("region_code", "year", "measure"),
-    "capabilities": ("region_code", "year", "indicator_code"),
-}
-
-STATUS_ZH = {"loaded": "新载入", "replaced": "替换", "skipped": "未变化", "removed": "已删除",
-             "rejected": "整体拒收", "revalidated": "重新校验", "ignored": "未读取"}
-CHANGED = ("loaded", "replaced", "revalidated", "rejected")
+STATUS_ZH = FILE_STATUS_ZH
+CHANGED = CHANGED_FILE_STATUSES
 
 REPORT_HTML = "load_report.html"
 REPORT_JSON = "load_report.json"
@@ -103,9 +94,11 @@ def create_load_log(con) -> None:
 
 def revised_counts(con, source: str, file_names: list[str]) -> dict[str, int]:
     """Per file: distinct keys it files that an earlier-loaded file already holds."""
-    if not file_names or source not in REVISION_KEYS:
+    from pipelines.ingest.contracts import SPECS  # here: the ingest package imports this module
+
+    if not file_names or source not in SPECS:
         return {}
-    keys = REVISION_KEYS[source]
+    keys = SPECS[source].record_key
     same_key = " and ".join(f"e.{k} = f.{k}" for k in keys)
     cols = ", ".join(f"f.{k}" for k in keys)
     marks = ", ".join("?" for _ in file_names)

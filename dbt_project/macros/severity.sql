@@ -13,26 +13,6 @@
     end
 {%- endmacro %}
 
-{% macro severity_class_zh(code) -%}
-    case {{ code }}
-        when 'extraordinary' then '特别重大'
-        when 'major' then '重大'
-        when 'larger' then '较大'
-        when 'general' then '一般'
-    end
-{%- endmacro %}
-
-{#- Reported 事故等级 (Chinese, with or without the 事故 suffix) to the class code; anything
-    else stays null (and is then not compared). -#}
-{% macro severity_code_from_zh(text) -%}
-    case replace(trim({{ text }}), '事故', '')
-        when '特别重大' then 'extraordinary'
-        when '重大' then 'major'
-        when '较大' then 'larger'
-        when '一般' then 'general'
-    end
-{%- endmacro %}
-
 {% macro status_zh(code) -%}
     case {{ code }}
         when 'achieved' then '已完成'

@@ -1,8 +1,9 @@
 """Notice files dropped into the data folder and start a load, once per file content.
 
 Every minute the sensor lists the files the loaders would read (``<data>/<source>/*.xlsx|csv``
-and the legacy formats they reject with a message), hashes them and asks for a run for each
-content (SHA-256) it has not seen. Seen = contents already in the published warehouse's
+and the legacy formats they reject with a message) with the loaders' own ``source_entries``,
+hashes them with their ``sha256_of`` and asks for a run for each content (SHA-256) it has not
+seen. Seen = contents already in the published warehouse's
 ``raw.files`` (so a loaded file never triggers) plus contents it already asked for (its cursor).
 The run key is the content's hash: Dagster never starts two runs for the same key either.
 
@@ -25,21 +26,13 @@ import dagster as dg
 import duckdb
 
 from pipelines.automation.jobs import full_run_job
-from pipelines.ingest.discovery import LOADABLE_SUFFIXES, REJECTED_SUFFIXES
-from pipelines.ingest.raw_tables import SOURCES
+from pipelines.enumerations import SOURCES
+from pipelines.ingest.discovery import sha256_of, source_entries
 from pipelines.settings import PipelineSettings
 
 SETTLE_SECONDS = 30
 BATCH_ABOVE = 3
 CURSOR_VERSION = 1
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -55,21 +48,13 @@ def data_files(data_dir: Path, cache: dict[str, list] | None = None,
     """(files the loaders would read, names still being written). ``cache``: name → [size, mtime_ns, sha]."""
     cache = cache or {}
     now = time.time() if now is None else now
-    root = data_dir.resolve()
     found, settling = [], []
     for source in SOURCES:
-        folder = data_dir / source
-        if not folder.is_dir():
-            continue
-        for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-            if entry.name.startswith(("~$", ".")):
-                continue
-            if entry.suffix.lower() not in LOADABLE_SUFFIXES + REJECTED_SUFFIXES:
-                continue
-            path = entry.resolve()  # like the loaders: the file or its folder may be a link
-            if not path.is_relative_to(root) or not path.is_file():
+        # The loaders' own listing: the same files, the same refusals.
+        for entry in source_entries(data_dir, source):
+            if not entry.is_readable:
                 continue  # refused by the loaders with a message; nothing to hash
-            stat = path.stat()
+            stat = entry.path.stat()
             name = f"{source}/{entry.name}"
             if now - stat.st_mtime < settle_seconds:
                 settling.append(name)
@@ -78,7 +63,10 @@ def data_files(data_dir: Path, cache: dict[str, list] | None = None,
             if cached and cached[0] == stat.st_size and cached[1] == stat.st_mtime_ns:
                 digest = cached[2]
             else:
-                digest = _sha256(path)
+                try:
+                    digest = sha256_of(entry.path)
+                except PermissionError:
+                    continue  # the run refuses it with a message; nothing to hash
             found.append(DataFile(name, digest, stat.st_size, stat.st_mtime_ns))
     return found, settling
 

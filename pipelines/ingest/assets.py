@@ -10,6 +10,7 @@ from datetime import datetime
 
 import dagster as dg
 
+from pipelines.enumerations import FILE_STATUS_ZH
 from pipelines.ingest.contracts import SPECS
 from pipelines.ingest.loader import SourceLoadReport, load_sources
 from pipelines.ingest.normalise import printable
@@ -17,15 +18,7 @@ from pipelines.ingest.raw_tables import SOURCES, create_raw_tables
 from pipelines.load_report import create_load_log, record_source_load, rejection_summary
 from pipelines.settings import TIMEZONE, PipelineSettings
 
-STATUS_ZH = {
-    "loaded": "新载入",
-    "replaced": "替换",
-    "skipped": "未变化",
-    "removed": "已删除",
-    "rejected": "整体拒收",
-    "revalidated": "重新校验",
-    "ignored": "未读取",
-}
+STATUS_ZH = FILE_STATUS_ZH
 
 
 def _cell(text) -> str:

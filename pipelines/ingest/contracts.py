@@ -10,6 +10,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipelines.enumerations import (
+    ACCIDENT_TYPES,
+    CAPABILITY_INDICATORS,  # noqa: F401 - the validator imports it from here
+    DATA_STATUSES,
+    EVENT_SOURCES,
+    HAZARDS,
+    MEASURES,
+    RECORD_STATUSES,
+    REPORT_STAGES,
+    SECTORS,
+    SEVERITIES_ZH,
+    SOURCE_TITLE_ZH,
+)
 from pipelines.ingest.normalise import fold_str
 
 # Units per family: factor that converts a value given in that unit into the raw unit.
@@ -34,84 +47,24 @@ UNIT_FACTORS: dict[str, dict[str, float]] = {
     "coal_10k_t": {"万吨": 1.0, "吨": 1e-4, "亿吨": 1e4},
 }
 
-SECTORS = (
-    "煤矿",
-    "金属非金属矿山",
-    "化工（危险化学品）",
-    "烟花爆竹",
-    "工贸",
-    "建筑业",
-    "其他工矿商贸",
-    "道路运输",
-    "铁路运输",
-    "水上运输",
-    "航空运输",
-    "渔业船舶",
-    "农业机械",
-    "火灾",
-)
+# The lists of codes live in the dbt seeds (pipelines/enumerations.py); the aliases a file may
+# use for them are the loaders' own knowledge and stay here.
 SECTOR_ALIASES = {
     "危险化学品": "化工（危险化学品）",
     "化工": "化工（危险化学品）",
     "危化品": "化工（危险化学品）",
 }
-ACCIDENT_TYPES = (
-    "物体打击",
-    "车辆伤害",
-    "机械伤害",
-    "起重伤害",
-    "触电",
-    "淹溺",
-    "灼烫",
-    "火灾",
-    "高处坠落",
-    "坍塌",
-    "冒顶片帮",
-    "透水",
-    "放炮",
-    "火药爆炸",
-    "瓦斯爆炸",
-    "锅炉爆炸",
-    "容器爆炸",
-    "其它爆炸",
-    "中毒和窒息",
-    "其它伤害",
-)
 ACCIDENT_TYPE_ALIASES = {"其他爆炸": "其它爆炸", "其他伤害": "其它伤害", "中毒窒息": "中毒和窒息"}
-SEVERITIES = ("一般", "较大", "重大", "特别重大")
+SEVERITIES = SEVERITIES_ZH
 SEVERITY_ALIASES = (
     {f"{s}事故": s for s in SEVERITIES}
     | {f"{s}火灾": s for s in SEVERITIES}
     | {f"{s}森林火灾": s for s in SEVERITIES}
 )
-HAZARDS = (
-    "洪涝",
-    "干旱",
-    "台风",
-    "风雹",
-    "低温冷冻",
-    "雪灾",
-    "沙尘暴",
-    "地震",
-    "地质灾害",
-    "森林草原火灾",
-    "生物灾害",
-    "其他",
-)
 HAZARD_ALIASES = {"其它": "其他", "低温冷冻和雪灾": "低温冷冻"}
-STAGES = ("初报", "续报", "核报")
-STATUSES = ("正常", "核销")
-DATA_STATUSES = {"初步核算": 1, "年报": 2, "最终核实": 3, "普查修订": 4}
+STAGES = REPORT_STAGES
+STATUSES = RECORD_STATUSES
 YES_NO = {"是": True, "否": False}
-
-# Capability indicators: Chinese name → code (docs/spec/indicators.md).
-CAPABILITY_INDICATORS = {
-    "行政执法装备配备达标率": "enforcement_equipment_compliance_pct",
-    "灾害预警信息发布公众覆盖率": "warning_coverage_pct",
-    "受灾人员基本生活得到有效救助时间": "relief_time_hours",
-    "应急管理部门专业人才占比": "professional_staff_pct",
-    "新增从业人员安全技能培训率": "new_worker_training_pct",
-}
 
 ZERO_REPORT_TOKEN = "零报告"
 
@@ -143,18 +96,33 @@ class Col:
 @dataclass(frozen=True)
 class SourceSpec:
     source: str
-    title_zh: str
     columns: tuple[Col, ...]
     key: tuple[str, ...] = ()  # record key within a file (with reported_date)
     key_column: str | None = None  # column holding 零报告
     zero_date_column: str | None = None
-    event_register: bool = True
     # reference inputs (pipelines/ingest/judgment.py) the rows are judged against besides the as-of
     # date: a change to any of them re-validates the source's unchanged files
     judged_against: tuple[str, ...] = ("rules", "regions")
 
     def col(self, name: str) -> Col:
         return next(c for c in self.columns if c.name == name)
+
+    @property
+    def title_zh(self) -> str:
+        return SOURCE_TITLE_ZH[self.source]
+
+    @property
+    def event_register(self) -> bool:
+        """A monthly register of events, complete with a record or 零报告 every month."""
+        return self.source in EVENT_SOURCES
+
+    @property
+    def record_key(self) -> tuple[str, ...]:
+        """The key of one record in ``raw.<source>``: the file's key, plus ``measure`` where the
+        loader turns a wide row into one row per measure (statistics)."""
+        if any(c.kind == "measure" for c in self.columns):
+            return (*self.key, "measure")
+        return self.key
 
 
 def _c(name, header, kind, aliases=(), **kw) -> Col:
@@ -166,7 +134,6 @@ REGION_CODE = _c("region_code", "行政区划代码", "code", ["区划代码", "
 SPECS: dict[str, SourceSpec] = {
     "accidents": SourceSpec(
         source="accidents",
-        title_zh="生产安全事故台账",
         key=("accident_id",),
         key_column="accident_id",
         zero_date_column="occurred_at",
@@ -238,7 +205,6 @@ SPECS: dict[str, SourceSpec] = {
     ),
     "disasters": SourceSpec(
         source="disasters",
-        title_zh="自然灾害损失统计",
         key=("event_id", "region_code"),
         key_column="event_id",
         zero_date_column="start_date",
@@ -328,7 +294,6 @@ SPECS: dict[str, SourceSpec] = {
     ),
     "forest_fires": SourceSpec(
         source="forest_fires",
-        title_zh="森林火灾台账",
         key=("fire_id",),
         key_column="fire_id",
         zero_date_column="occurred_at",
@@ -369,8 +334,6 @@ SPECS: dict[str, SourceSpec] = {
     ),
     "statistics": SourceSpec(
         source="statistics",
-        title_zh="社会经济统计",
-        event_register=False,
         key=("region_code", "year"),
         columns=(
             _c("region_code", "行政区划代码", "code", ["区划代码"]),
@@ -418,8 +381,6 @@ SPECS: dict[str, SourceSpec] = {
     ),
     "capabilities": SourceSpec(
         source="capabilities",
-        title_zh="应急能力建设指标",
-        event_register=False,
         key=("region_code", "year", "indicator_code"),
         columns=(
             _c("region_code", "行政区划代码", "code", ["区划代码"]),
@@ -440,14 +401,7 @@ SPECS: dict[str, SourceSpec] = {
     ),
 }
 
-MEASURE_COLUMNS = (
-    "gdp_100m_yuan",
-    "population_10k",
-    "industrial_workers_10k",
-    "operating_vehicles",
-    "coal_output_10k_tonnes",
-    "forest_area_ha",
-)
+MEASURE_COLUMNS = MEASURES
 
 _WS = re.compile(r"[\s\u3000\u00a0\ufeff]+")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")"})

@@ -39,18 +39,37 @@ def check_data_dir(data_dir: Path) -> Path:
     return data_dir.resolve()
 
 
-def list_source_files(data_dir: Path, source: str) -> list[SourceFile]:
-    """Files of ``<data_dir>/<source>/`` in sorted name order.
+@dataclass(frozen=True)
+class SourceEntry:
+    """A file of a source folder as listed: before it is read or hashed."""
+
+    name: str  # file name relative to the source folder
+    path: Path  # resolved path to read (the link itself when refused as pointing outside)
+    refused_code: str | None = None
+    refused_zh: str | None = None
+    refused_en: str | None = None
+
+    @property
+    def is_readable(self) -> bool:
+        """Inside the data folder: its bytes may be read (and hashed), even when refused."""
+        return self.refused_code != SYMLINK_OUTSIDE
+
+
+SYMLINK_OUTSIDE = "symlink_outside_data_dir"
+
+
+def source_entries(data_dir: Path, source: str) -> list[SourceEntry]:
+    """Files of ``<data_dir>/<source>/`` in sorted name order, without reading them.
 
     Names starting with ``~$`` or ``.`` are ignored (Excel lock files, hidden files), and so
     is anything that is not a spreadsheet; legacy formats (.xls ...) and symlinks that point
-    outside the data folder are listed as refused.
+    outside the data folder are listed as refused. The loaders and the file sensor both list here.
     """
     root = check_data_dir(data_dir)
     folder = root / source
     if not folder.is_dir():
         return []
-    out: list[SourceFile] = []
+    out: list[SourceEntry] = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         name = entry.name
         shown = printable(name)
@@ -75,37 +94,46 @@ def list_source_files(data_dir: Path, source: str) -> list[SourceFile]:
                     f"file {shown}: its folder {source}/ is a symbolic link pointing outside the data folder "
                     f"({printable(str(target.parent))}); refused"
                 )
-            out.append(SourceFile(name, entry, "", 0, "symlink_outside_data_dir", zh, en))
+            out.append(SourceEntry(name, entry, SYMLINK_OUTSIDE, zh, en))
             continue
-        path = target
-        if not path.is_file():
-            continue
-        try:
-            size = path.stat().st_size
-            sha = sha256_of(path)
-        except OSError as exc:  # e.g. no permission to read it: this file, not the folder, is refused
-            if is_environment_fault(exc):
-                raise
-            out.append(SourceFile(
-                name, path, "", 0, "unreadable_file",
-                f"文件 {shown} 无法打开：{exc.strerror or exc}（请检查该文件的权限）",
-                f"file {shown} cannot be opened: {exc.strerror or exc} (check the file's permissions)",
-            ))
+        if not target.is_file():
             continue
         if suffix in REJECTED_SUFFIXES:
             out.append(
-                SourceFile(
+                SourceEntry(
                     name,
-                    path,
-                    sha,
-                    size,
+                    target,
                     "unsupported_format",
                     f"文件 {shown}：不支持的文件格式 {printable(suffix)}，请另存为 .xlsx 或 .csv",
                     f"file {shown}: unsupported format {printable(suffix)}; save it as .xlsx or .csv",
                 )
             )
             continue
-        out.append(SourceFile(name, path, sha, size))
+        out.append(SourceEntry(name, target))
+    return out
+
+
+def list_source_files(data_dir: Path, source: str) -> list[SourceFile]:
+    """Files of ``<data_dir>/<source>/`` in sorted name order, hashed (see ``source_entries``)."""
+    out: list[SourceFile] = []
+    for e in source_entries(data_dir, source):
+        if not e.is_readable:
+            out.append(SourceFile(e.name, e.path, "", 0, e.refused_code, e.refused_zh, e.refused_en))
+            continue
+        try:
+            size = e.path.stat().st_size
+            sha = sha256_of(e.path)
+        except OSError as exc:  # e.g. no permission to read it: this file, not the folder, is refused
+            if is_environment_fault(exc):
+                raise
+            shown = printable(e.name)
+            out.append(SourceFile(
+                e.name, e.path, "", 0, "unreadable_file",
+                f"文件 {shown} 无法打开：{exc.strerror or exc}（请检查该文件的权限）",
+                f"file {shown} cannot be opened: {exc.strerror or exc} (check the file's permissions)",
+            ))
+            continue
+        out.append(SourceFile(e.name, e.path, sha, size, e.refused_code, e.refused_zh, e.refused_en))
     return out
 
 

@@ -8,6 +8,8 @@ Raw keeps every version of a record (revisions are resolved in dbt's intermediat
 
 from __future__ import annotations
 
+from pipelines.enumerations import SOURCES as ENUMERATED_SOURCES
+
 # Lineage carried by every loaded row.
 LINEAGE_COLUMNS = """
     source_file      varchar   not null,  -- file name relative to the source folder, e.g. 2024-03.xlsx
@@ -161,7 +163,7 @@ _ADDED_COLUMNS = {
     "files": ("judged_against", "latest_date", "note_zh", "note_en"),
 }
 
-SOURCES: tuple[str, ...] = ("accidents", "disasters", "forest_fires", "statistics", "capabilities")
+SOURCES: tuple[str, ...] = ENUMERATED_SOURCES  # the five source folders, in load order (seeds/sources.csv)
 
 
 def column_types(table: str) -> dict[str, str]:

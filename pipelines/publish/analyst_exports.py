@@ -30,6 +30,7 @@ import duckdb
 
 from pipelines.publish.publication import publish_reports
 from pipelines.settings import DBT_PROJECT_DIR, PipelineSettings
+from pipelines.sql import sql_identifier, sql_string
 from pipelines.transform.project import dbt_executable, project_files
 
 PARQUET_DIR_NAME = "parquet"
@@ -40,14 +41,6 @@ DBT_DOCS_DIR_NAME = "dbt-docs"
 def parquet_path(settings: PipelineSettings) -> Path:
     """The published Parquet folder: ``parquet/`` beside the published warehouse file."""
     return settings.warehouse_path.parent / PARQUET_DIR_NAME
-
-
-def _sql_str(text: str | Path) -> str:
-    return str(text).replace("'", "''")
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def export_marts_parquet(build_db: Path, target_dir: Path) -> list[Path]:
@@ -94,10 +87,10 @@ def stage_marts_parquet(build_db: Path, target_dir: Path) -> tuple[Path, list[st
                 "em.table_comment": comment or "",
                 "em.column_comments": json.dumps(columns, ensure_ascii=False),
             }
-            kv = ", ".join(f"'{_sql_str(k)}': '{_sql_str(v)}'" for k, v in metadata.items())
+            kv = ", ".join(f"{sql_string(k)}: {sql_string(v)}" for k, v in metadata.items())
             out = building / f"{table}.parquet"
             con.execute(
-                f"copy (select * from marts.{_ident(table)}) to '{_sql_str(out)}' "
+                f"copy (select * from marts.{sql_identifier(table)}) to {sql_string(out)} "
                 f"(format parquet, compression zstd, kv_metadata {{{kv}}})"
             )
     finally:

@@ -17,6 +17,7 @@ import duckdb
 
 from pipelines.errors import PipelineError
 from pipelines.settings import STORAGE_VERSION
+from pipelines.sql import sql_string
 
 # The lock of the current process, kept open until publication or process exit (the kernel
 # releases an flock when its holder dies, so a killed run never leaves a stale lock).
@@ -84,7 +85,7 @@ def create_empty_warehouse(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{_sql_str(path)}' as fresh (storage_version '{STORAGE_VERSION}')")
+        con.execute(f"attach {sql_string(path)} as fresh (storage_version '{STORAGE_VERSION}')")
         con.execute("detach fresh")
     finally:
         con.close()
@@ -152,6 +153,3 @@ def _corrupt(path: Path, exc: Exception) -> PipelineError:
         "are the source of truth: rebuild from them with `python -m pipelines run --rebuild`.",
     )
 
-
-def _sql_str(path: Path) -> str:
-    return str(path).replace("'", "''")

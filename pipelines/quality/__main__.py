@@ -1,5 +1,5 @@
 """``python -m pipelines.quality``: rewrite the GX suites, validation definitions and checkpoints
-under ``expectations/`` from ``gx_project.suite_specs()`` (then review and commit the files)."""
+under ``expectations/`` from ``suites.suite_specs()`` (then review and commit the files)."""
 
 from pipelines.quality import config
 from pipelines.quality.gx_project import build_project

@@ -1,9 +1,15 @@
-"""The frames the GX suites validate, read from the build DuckDB with SQL.
+"""The frames the GX suites validate, read from the build DuckDB (GX 1.x takes pandas).
 
-Each function takes an open connection and the as-of date and returns a pandas frame (GX 1.x has
-no polars source). Row-level frames carry derived columns (``days_after_as_of``,
-``is_region_known`` ...) so the suites stay static files; cross-table rules return the offending
-rows only, and their suites expect an empty frame.
+Two kinds, by when their check runs:
+
+- **Raw frames**, for the checks on ``raw/<source>``: they run right after the loaders, before dbt
+  has built anything (a failed one keeps dbt from building on bad rows), so they read the raw
+  tables themselves. Each is a plain select of the rows with the as-of date and the covered
+  period put beside them (``days_after_as_of``, ``is_region_known`` ...), so the suites stay
+  static files.
+- **Model frames**, for the checks on the marts: everything a check needs beyond the mart (the
+  offending rows of a cross-table rule, derived columns) is a dbt view of ``models/quality/``,
+  with its tests, and is read here whole. No rule is computed in Python.
 """
 
 from __future__ import annotations
@@ -12,46 +18,12 @@ from datetime import date
 
 import pandas as pd
 
+from pipelines.enumerations import SOURCES
 from pipelines.quality import config
+from pipelines.sql import sql_identifier
 
-
-def _lit(value) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _regions_sql() -> str:
-    return (
-        f"(select region_code, level, parent_code from read_csv({_lit(config.REGIONS_CSV_PATH)}, "
-        "all_varchar = true, header = true))"
-    )
-
-
-def _plan_targets(con) -> str:
-    """The plan targets the marts were built from: dbt's ``intermediate.int_plan_targets`` (the
-    seed, or the data folder's plan_targets.csv); ``seeds.plan_targets`` when that model is absent."""
-    found = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'intermediate' "
-        "and table_name = 'int_plan_targets'"
-    ).fetchall()[0][0]
-    return "intermediate.int_plan_targets" if found else "seeds.plan_targets"
-
-
-def _df(con, sql: str) -> pd.DataFrame:
-    return con.execute(sql).df()
-
-
-def _date_columns(event_at: str, as_of: date) -> str:
-    """Derived columns that put the as-of date and covered period into the frame."""
-    return f"""
-        date_diff('day', {_lit(as_of)}::date, ({event_at})::date) as days_after_as_of,
-        date_diff('day', ({event_at})::date, {_lit(config.COVERED_FROM)}::date) as days_before_covered_start,
-        date_diff('day', {_lit(as_of)}::date, t.reported_date::date) as reported_days_after_as_of,
-        t.region_code in (select region_code from {_regions_sql()}) as is_region_known
-    """
-
-
-RAW_ROW_FRAMES: dict[str, tuple[str, str]] = {
-    # source -> (the date the row is about, the days from that date to the report date)
+# source -> (the date the row is about, the days from that date to the report date)
+RAW_ROW_DATES: dict[str, tuple[str, str]] = {
     "accidents": ("t.occurred_at", "date_diff('day', t.reported_date, t.occurred_at::date)"),
     "disasters": ("t.start_date", "date_diff('day', t.reported_date, t.start_date)"),
     "forest_fires": ("t.occurred_at", "date_diff('day', t.reported_date, t.occurred_at::date)"),
@@ -59,291 +31,65 @@ RAW_ROW_FRAMES: dict[str, tuple[str, str]] = {
     "statistics": ("make_date(t.year, 1, 1)", "null::integer"),
     "capabilities": ("make_date(t.year, 1, 1)", "null::integer"),
 }
+# Free text and unit names never leave the warehouse (Data Docs sit beside the reports).
+RAW_COLUMNS_LEFT_OUT: dict[str, str] = {
+    "accidents": "exclude (extra_columns, summary, unit_name)",
+    "disasters": "exclude (extra_columns)",
+    "forest_fires": "exclude (extra_columns)",
+}
+
+
+def _df(con, sql: str, params: dict | None = None) -> pd.DataFrame:
+    return con.execute(sql, params or {}).df()
 
 
 def raw_rows(con, source: str, as_of: date) -> pd.DataFrame:
     """Every row of ``raw.<source>`` with the derived columns its ``values_valid`` suite reads."""
-    event_at, reported_gap = RAW_ROW_FRAMES[source]
-    # Free text and unit names never leave the warehouse (Data Docs sit beside the reports).
-    drop = {
-        "accidents": "exclude (extra_columns, summary, unit_name)",
-        "disasters": "exclude (extra_columns)",
-        "forest_fires": "exclude (extra_columns)",
-    }.get(source, "")
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    event_at, reported_gap = RAW_ROW_DATES[source]
     return _df(
         con,
         f"""
-        select t.* {drop}, {_date_columns(event_at, as_of)},
+        select t.* {RAW_COLUMNS_LEFT_OUT.get(source, "")},
+               date_diff('day', $as_of, ({event_at})::date) as days_after_as_of,
+               date_diff('day', ({event_at})::date, $covered_from) as days_before_covered_start,
+               date_diff('day', $as_of, t.reported_date::date) as reported_days_after_as_of,
+               t.region_code in (select region_code from read_csv($regions, all_varchar = true))
+                   as is_region_known,
                {reported_gap} as days_reported_before_occurred
-        from raw.{source} t
+        from raw.{sql_identifier(source)} t
         order by t.source_file, t.row_number
         """,
+        {"as_of": as_of, "covered_from": config.COVERED_FROM, "regions": str(config.REGIONS_CSV_PATH)},
     )
 
 
 def rejected_files(con, source: str) -> pd.DataFrame:
     return _df(
         con,
-        f"""
+        """
         select source, file_name, file_sha256, reason_zh, reason_en, loaded_at
-        from raw.files where source = {_lit(source)} and status = 'rejected'
+        from raw.files where source = $source and status = 'rejected'
         order by file_name
         """,
+        {"source": source},
     )
 
 
 def quarantined_rows(con, source: str) -> pd.DataFrame:
     return _df(
         con,
-        f"""
+        """
         select source, file_name, sheet_name, row_number, column_name, reason_code, reason_zh,
                reason_en, coalesce(deaths_in_row, 0) as deaths_in_row
-        from raw.quarantine where source = {_lit(source)}
+        from raw.quarantine where source = $source
         order by file_name, row_number
         """,
+        {"source": source},
     )
 
 
-def gdp_revisions(con, share: float = config.GDP_REVISION_WARN_SHARE) -> pd.DataFrame:
-    """GDP vintages that move the previous vintage of the same region-year by more than ``share``."""
-    return _df(
-        con,
-        f"""
-        with ordered as (
-            select region_code, year, value, data_status, vintage_rank, reported_date,
-                   source_file, row_number,
-                   lag(value) over w as previous_value,
-                   lag(data_status) over w as previous_status,
-                   lag(source_file) over w as previous_file
-            from raw.statistics
-            where measure = 'gdp_100m_yuan'
-            window w as (partition by region_code, year
-                         order by vintage_rank, reported_date nulls first, load_seq, row_number)
-        )
-        select region_code, year, previous_value, value, previous_status, data_status,
-               round((value - previous_value) / previous_value, 4) as change_share,
-               previous_file, source_file, row_number
-        from ordered
-        where previous_value > 0 and abs(value - previous_value) / previous_value > {float(share)}
-        order by region_code, year, vintage_rank
-        """,
-    )
-
-
-def accident_volume_anomalies(con, as_of: date) -> pd.DataFrame:
-    """Months whose accident count is 0 or jumps against the trailing average, per prefecture.
-
-    Counted on the latest revision of each accident, written-off ones left out, grouped to the
-    county's prefecture (a county's count is too small for a volume rule). Only the last
-    ``VOLUME_LOOKBACK_MONTHS`` complete months are judged; the as-of month is not over yet.
-    """
-    n = config.VOLUME_TRAILING_MONTHS
-    return _df(
-        con,
-        f"""
-        with latest as (
-            select *, row_number() over (partition by accident_id
-                order by reported_date desc, load_seq desc, row_number desc) as rn
-            from raw.accidents
-        ),
-        acc as (
-            select l.accident_id, date_trunc('month', l.occurred_at)::date as month,
-                   case when r.level = 'county' and r.parent_code is not null then r.parent_code
-                        else l.region_code end as group_code
-            from latest l left join {_regions_sql()} r on r.region_code = l.region_code
-            where l.rn = 1 and l.status <> '核销'
-        ),
-        bounds as (
-            select group_code, min(month) as first_month,
-                   (date_trunc('month', {_lit(as_of)}::date) - interval 1 month)::date as last_month
-            from acc group by group_code
-        ),
-        calendar as (
-            select b.group_code, m.month::date as month
-            from bounds b, lateral (select unnest(generate_series(b.first_month, b.last_month,
-                                                                  interval 1 month)) as month) m
-        ),
-        counts as (
-            select c.group_code, c.month, count(a.accident_id) as accidents
-            from calendar c left join acc a on a.group_code = c.group_code and a.month = c.month
-            group by c.group_code, c.month
-        ),
-        windowed as (
-            select *, avg(accidents) over w as trailing_average, count(*) over w as trailing_months
-            from counts
-            window w as (partition by group_code order by month rows between {n} preceding and 1 preceding)
-        )
-        select group_code as region_code, strftime(month, '%Y-%m') as month, accidents,
-               round(trailing_average, 2) as trailing_average,
-               case when accidents = 0 then 'zero' else 'jump' end as anomaly
-        from windowed
-        where trailing_months = {n}
-          and month > (date_trunc('month', {_lit(as_of)}::date)
-                       - interval {config.VOLUME_LOOKBACK_MONTHS + 1} month)::date
-          and ((accidents = 0 and trailing_average >= {config.VOLUME_ZERO_MIN_AVERAGE})
-               or (accidents >= {config.VOLUME_JUMP_MIN_COUNT}
-                   and accidents > {config.VOLUME_JUMP_FACTOR} * trailing_average))
-        order by region_code, month
-        """,
-    )
-
-
-# --- marts ------------------------------------------------------------------------------
-
-
-def indicator_values(con, as_of: date) -> pd.DataFrame:
-    return _df(
-        con,
-        f"""
-        select v.*, v.region_code in (select region_code from marts.dim_region) as is_region_known,
-               v.year - year({_lit(as_of)}::date) as years_after_as_of,
-               {config.COVERED_FROM.year} - v.year as years_before_covered_start
-        from marts.fct_indicator_values v
-        """,
-    )
-
-
-def denominators(con, as_of: date) -> pd.DataFrame:
-    return _df(
-        con,
-        f"""
-        select d.*, d.region_code in (select region_code from marts.dim_region) as is_region_known,
-               d.gdp_100m_yuan / nullif(d.population_10k, 0) as gdp_per_head_10k_yuan,
-               d.year - year({_lit(as_of)}::date) as years_after_as_of,
-               {config.COVERED_FROM.year} - d.year as years_before_covered_start
-        from marts.fct_denominators d
-        """,
-    )
-
-
-def _denominators_long() -> str:
-    cols = ", ".join(f"{m}::double as {m}" for m in config.MEASURES)
-    return f"""
-        (unpivot (select region_code, year, {cols} from marts.fct_denominators)
-         on {", ".join(config.MEASURES)} into name measure value value)
-    """
-
-
-def _last_required_year(as_of: date) -> int:
-    return as_of.year - config.DENOMINATOR_LAG_YEARS
-
-
-def missing_event_denominators(con, as_of: date) -> pd.DataFrame:
-    """Region-years with events (accidents, disasters, forest fires) lacking a needed denominator."""
-    needs = ", ".join(
-        f"({_lit(src)}, {_lit(m)})" for src, measures in config.EVENT_MEASURES.items() for m in measures
-    )
-    return _df(
-        con,
-        f"""
-        with events as (
-            select region_code, year, 'accidents' as source, count(*) as events
-            from marts.fct_accidents where not is_written_off group by all
-            union all
-            select region_code, year, 'disasters', count(distinct event_id)
-            from marts.fct_disaster_losses group by all
-            union all
-            select region_code, year, 'forest_fires', count(*) from marts.fct_forest_fires group by all
-        ),
-        needs(source, measure) as (values {needs}),
-        required as (
-            select e.region_code, e.year, n.measure,
-                   string_agg(e.source || ':' || e.events, ', ' order by e.source) as events
-            from events e join needs n using (source)
-            where e.year between {config.COVERED_FROM.year} and {_last_required_year(as_of)}
-            group by all
-        )
-        select r.region_code, r.year, r.measure, r.events
-        from required r
-        anti join {_denominators_long()} d
-            on d.region_code = r.region_code and d.year = r.year and d.measure = r.measure
-        order by r.region_code, r.year, r.measure
-        """,
-    )
-
-
-def missing_plan_denominators(con, as_of: date) -> pd.DataFrame:
-    """Plan jurisdictions lacking a denominator one of their targets needs, per plan year.
-
-    The years are the plan years 2021–2025 (up to the last year whose statistics are due) and,
-    for decline targets, the base year.
-    """
-    needs = ", ".join(
-        f"({_lit(ind)}, {_lit(m)})" for ind, measures in config.INDICATOR_MEASURES.items() for m in measures
-    )
-    first, last = config.PLAN_YEARS
-    last = min(last, _last_required_year(as_of))
-    return _df(
-        con,
-        f"""
-        with reporting as (
-            -- Jurisdictions this warehouse holds filings for (records or 零报告). A jurisdiction
-            -- without any filing is out of this load's scope: its targets show 数据不足.
-            select distinct b.rollup_region_code as region_code
-            from marts.bridge_region_rollup b
-            join marts.fct_submission_coverage c on c.region_code = b.county_region_code
-            where c.is_covered
-        ),
-        targets as (
-            select plan_id, region_code, indicator_code, target_kind,
-                   try_cast(baseline_year as integer) as baseline_year
-            from {_plan_targets(con)}
-            where region_code in (select region_code from reporting)
-        ),
-        needs(indicator_code, measure) as (values {needs}),
-        years as (
-            select t.region_code, t.indicator_code, y.year
-            from targets t, (select unnest(range({first}, {last} + 1)) as year) y
-            union
-            select region_code, indicator_code, baseline_year
-            from targets where target_kind = 'decline_pct' and baseline_year is not null
-        ),
-        required as (
-            select y.region_code, y.year, n.measure,
-                   string_agg(distinct y.indicator_code, ', ' order by y.indicator_code) as indicators
-            from years y join needs n using (indicator_code)
-            group by all
-        )
-        select r.region_code, r.year, r.measure, r.indicators
-        from required r
-        anti join {_denominators_long()} d
-            on d.region_code = r.region_code and d.year = r.year and d.measure = r.measure
-        order by r.region_code, r.year, r.measure
-        """,
-    )
-
-
-def plan_progress(con, as_of: date) -> pd.DataFrame:
-    return _df(
-        con,
-        f"""
-        with targets as (
-            select plan_id, region_code, try_cast(seq as integer) as seq
-            from {_plan_targets(con)}
-        )
-        select p.*,
-               exists (select 1 from targets t where t.plan_id = p.plan_id
-                       and t.region_code = p.region_code and t.seq = p.seq) as is_target_known,
-               coalesce(p.evaluated_year, 0) - year({_lit(as_of)}::date) as years_after_as_of
-        from marts.fct_plan_progress p
-        """,
-    )
-
-
-def plan_target_rows(con) -> int:
-    return con.execute(
-        f"select count(*) from {_plan_targets(con)}"
-    ).fetchall()[0][0]
-
-
-def missing_submissions(con, as_of: date) -> pd.DataFrame:
-    """催报清单 rows for months already due (the as-of month is still open)."""
-    return _df(
-        con,
-        f"""
-        select region_code, region_name, prefecture_code, source, strftime(month::date, '%Y-%m') as month
-        from marts.fct_missing_submissions
-        where month::date < date_trunc('month', {_lit(as_of)}::date)
-        order by source, region_code, month
-        """,
-    )
+def model_rows(con, model: str) -> pd.DataFrame:
+    """The rows of the dbt view ``quality.<model>`` (models/quality/), in the view's order."""
+    return _df(con, f"select * from quality.{sql_identifier(model)}")

@@ -1,20 +1,19 @@
 """The GX 1.x file project under ``expectations/``: suites, validation definitions, checkpoints.
 
-The suites are written down here, in code, and saved as the committed JSON files by
-``python -m pipelines.quality`` (run it after changing a suite or a threshold in
-``config.py``, and commit the files). At run time the checks load the saved checkpoints and hand
-them a pandas frame (GX has no polars or DuckDB-file source that fits a private build file).
+The suites are written down in code (``suites.py``) and saved as the committed JSON files by
+``python -m pipelines.quality`` (run it after changing a suite or a threshold, and commit the
+files). At run time the checks load the saved checkpoints and hand them a pandas frame (GX has no
+polars or DuckDB-file source that fits a private build file).
 
 One suite, one validation definition, one checkpoint per check, all named like the check, so a
-Data Docs page reads as the gate's result for that check. Cross-table rules are computed in DuckDB
-as a frame of offending rows, and the suite expects that frame to be empty.
+Data Docs page reads as the gate's result for that check. Cross-table rules are dbt views of
+offending rows (``models/quality/``), and the suite expects that frame to be empty.
 """
 
 from __future__ import annotations
 
 import shutil
 import threading
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -23,301 +22,11 @@ from typing import Any
 import pandas as pd
 
 from pipelines.quality import config
+from pipelines.quality.suites import gx_modules, suite_specs
 
 DATASOURCE = "em_quality_frames"
 BATCH_DEFINITION = "whole_frame"
 DOCS_SITE = "local_site"
-
-
-@dataclass(frozen=True)
-class SuiteSpec:
-    name: str
-    expectations: list[Any]  # gx expectation objects, built lazily (gx import is slow)
-    index_columns: list[str] = field(default_factory=list)  # identify an offending row
-
-
-def _gx():
-    import great_expectations as gx
-    import great_expectations.expectations as gxe
-
-    return gx, gxe
-
-
-def _between(gxe, column: str, min_value=None, max_value=None, **kw):
-    return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=min_value, max_value=max_value, **kw)
-
-
-def _no_offenders(gxe, what: str):
-    return [gxe.ExpectTableRowCountToEqual(value=0, meta={"notes": what})]
-
-
-def _raw_common(gxe, key: str) -> list:
-    """Expectations every raw event/statistics frame shares (derived columns come from frames.py)."""
-    return [
-        gxe.ExpectColumnValuesToNotBeNull(column=key) if key else None,
-        gxe.ExpectColumnValuesToMatchRegex(column="region_code", regex=r"^\d{6}$"),
-        gxe.ExpectColumnValuesToBeInSet(column="is_region_known", value_set=[True]),
-        gxe.ExpectColumnValuesToNotBeNull(column="source_file"),
-        gxe.ExpectColumnValuesToNotBeNull(column="row_number"),
-        _between(gxe, "days_after_as_of", max_value=0),
-        _between(gxe, "days_before_covered_start", max_value=0),
-        _between(gxe, "reported_days_after_as_of", max_value=0),
-    ]
-
-
-def suite_specs() -> list[SuiteSpec]:
-    _, gxe = _gx()
-    raw_index = ["source_file", "row_number"]
-    specs: list[SuiteSpec] = []
-
-    # Files and quarantine, per source: the offending rows are the frame.
-    from pipelines.ingest.raw_tables import SOURCES
-
-    for source in SOURCES:
-        specs.append(
-            SuiteSpec(
-                f"raw_{source}_files_readable",
-                _no_offenders(gxe, f"no {source} file rejected whole (raw.files status = 'rejected')"),
-                ["file_name"],
-            )
-        )
-        specs.append(
-            SuiteSpec(
-                f"raw_{source}_quarantine",
-                _no_offenders(gxe, f"no {source} row in raw.quarantine"),
-                ["file_name", "row_number"],
-            )
-        )
-
-    counts = lambda cols: [_between(gxe, c, min_value=0) for c in cols]  # noqa: E731
-
-    specs.append(
-        SuiteSpec(
-            "raw_accidents_values_valid",
-            [
-                *_raw_common(gxe, "accident_id"),
-                *counts(["deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_10k_yuan"]),
-                gxe.ExpectColumnValuesToBeInSet(column="sector", value_set=config.SECTORS),
-                gxe.ExpectColumnValuesToBeInSet(column="accident_type", value_set=config.ACCIDENT_TYPES),
-                gxe.ExpectColumnValuesToBeInSet(column="reported_severity", value_set=config.SEVERITIES_ZH),
-                gxe.ExpectColumnValuesToBeInSet(column="status", value_set=config.ACCIDENT_STATUSES),
-                _between(gxe, "days_reported_before_occurred", max_value=0),
-            ],
-            raw_index,
-        )
-    )
-    specs.append(
-        SuiteSpec(
-            "raw_disasters_values_valid",
-            [
-                *_raw_common(gxe, "event_id"),
-                *counts(
-                    [
-                        "affected_person_times", "deaths", "missing", "relocated_person_times",
-                        "needing_relief_person_times", "crop_affected_ha", "crop_failed_ha",
-                        "houses_collapsed", "houses_severely_damaged", "houses_generally_damaged",
-                        "direct_loss_10k_yuan",
-                    ]
-                ),
-                gxe.ExpectColumnValuesToBeInSet(column="hazard", value_set=config.HAZARDS),
-                gxe.ExpectColumnValuesToBeInSet(column="report_stage", value_set=config.REPORT_STAGES),
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="end_date", column_B="start_date", or_equal=True,
-                    ignore_row_if="either_value_is_missing",
-                ),
-                _between(gxe, "days_reported_before_occurred", max_value=0),
-            ],
-            raw_index,
-        )
-    )
-    specs.append(
-        SuiteSpec(
-            "raw_disasters_crop_failed_within_affected",
-            [
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="crop_affected_ha", column_B="crop_failed_ha", or_equal=True,
-                    meta={"notes": "农作物绝收面积 ≤ 农作物受灾面积"},
-                )
-            ],
-            raw_index,
-        )
-    )
-    specs.append(
-        SuiteSpec(
-            "raw_forest_fires_values_valid",
-            [
-                *_raw_common(gxe, "fire_id"),
-                *counts(["burned_area_ha", "damaged_forest_ha", "deaths", "injuries"]),
-                gxe.ExpectColumnValuesToBeInSet(column="fire_grade", value_set=config.SEVERITIES_ZH),
-                _between(gxe, "days_reported_before_occurred", max_value=0),
-            ],
-            raw_index,
-        )
-    )
-    specs.append(
-        SuiteSpec(
-            "raw_forest_fires_damaged_within_burned",
-            [
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="burned_area_ha", column_B="damaged_forest_ha", or_equal=True,
-                    meta={"notes": "受害森林面积 ≤ 过火面积"},
-                )
-            ],
-            raw_index,
-        )
-    )
-    specs.append(
-        SuiteSpec(
-            "raw_statistics_values_valid",
-            [
-                *_raw_common(gxe, ""),
-                gxe.ExpectColumnValuesToBeInSet(column="measure", value_set=config.MEASURES),
-                _between(gxe, "value", min_value=0),
-                _between(
-                    gxe, "value", min_value=0, strict_min=True,
-                    row_condition='measure in ["gdp_100m_yuan", "population_10k"]', condition_parser="pandas",
-                ),
-                gxe.ExpectColumnValuesToBeInSet(column="data_status", value_set=config.DATA_STATUSES),
-                _between(gxe, "vintage_rank", min_value=1, max_value=4),
-            ],
-            raw_index,
-        )
-    )
-    specs.append(
-        SuiteSpec(
-            "raw_statistics_gdp_revision",
-            _no_offenders(
-                gxe, f"no GDP revision moving the value by more than {config.GDP_REVISION_WARN_SHARE:.0%}"
-            ),
-            raw_index,
-        )
-    )
-    cap_bounds = [
-        _between(
-            gxe, "value", min_value=0, max_value=config.INDICATOR_MAX[code],
-            row_condition=f'indicator_code == "{code}"', condition_parser="pandas",
-        )
-        for code in config.CAPABILITY_INDICATORS
-    ]
-    specs.append(
-        SuiteSpec(
-            "raw_capabilities_values_valid",
-            [
-                *_raw_common(gxe, "indicator_code"),
-                gxe.ExpectColumnValuesToBeInSet(
-                    column="indicator_code", value_set=config.CAPABILITY_INDICATORS
-                ),
-                _between(gxe, "value", min_value=0),
-                *cap_bounds,
-            ],
-            raw_index,
-        )
-    )
-    specs.append(
-        SuiteSpec(
-            "raw_accidents_monthly_volume",
-            _no_offenders(
-                gxe,
-                f"no month at 0 accidents or above {config.VOLUME_JUMP_FACTOR:g}x its trailing "
-                f"{config.VOLUME_TRAILING_MONTHS}-month average",
-            ),
-            ["region_code", "month"],
-        )
-    )
-
-    # Marts.
-    ind_bounds = [
-        _between(
-            gxe, "value", min_value=0, max_value=mx,
-            row_condition=f'indicator_code == "{code}"', condition_parser="pandas",
-        )
-        for code, mx in config.INDICATOR_MAX.items()
-    ]
-    specs.append(
-        SuiteSpec(
-            "marts_fct_indicator_values_values_valid",
-            [
-                gxe.ExpectCompoundColumnsToBeUnique(column_list=["region_code", "year", "indicator_code"]),
-                gxe.ExpectColumnValuesToNotBeNull(column="region_code"),
-                gxe.ExpectColumnValuesToNotBeNull(column="year"),
-                gxe.ExpectColumnValuesToBeInSet(column="is_region_known", value_set=[True]),
-                gxe.ExpectColumnValuesToBeInSet(column="indicator_code", value_set=config.INDICATORS),
-                _between(gxe, "numerator", min_value=0),
-                _between(gxe, "denominator", min_value=0, strict_min=True),
-                _between(gxe, "value", min_value=0),
-                *ind_bounds,
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="value", column_B="value_ci_low", or_equal=True,
-                    ignore_row_if="either_value_is_missing",
-                ),
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="value_ci_high", column_B="value", or_equal=True,
-                    ignore_row_if="either_value_is_missing",
-                ),
-                _between(gxe, "months_covered", min_value=1, max_value=12),
-                _between(gxe, "years_after_as_of", max_value=0),
-                _between(gxe, "years_before_covered_start", max_value=0),
-            ],
-            ["region_code", "year", "indicator_code"],
-        )
-    )
-    specs.append(
-        SuiteSpec(
-            "marts_fct_denominators_values_valid",
-            [
-                gxe.ExpectCompoundColumnsToBeUnique(column_list=["region_code", "year"]),
-                gxe.ExpectColumnValuesToBeInSet(column="is_region_known", value_set=[True]),
-                _between(gxe, "gdp_100m_yuan", min_value=0, strict_min=True),
-                _between(gxe, "population_10k", min_value=0, strict_min=True),
-                *counts(["industrial_workers_10k", "operating_vehicles"]),
-                *counts(["coal_output_10k_tonnes", "forest_area_ha"]),
-                _between(
-                    gxe, "gdp_per_head_10k_yuan",
-                    min_value=config.GDP_PER_HEAD_10K_YUAN[0], max_value=config.GDP_PER_HEAD_10K_YUAN[1],
-                ),
-                gxe.ExpectColumnValuesToBeInSet(column="gdp_data_status", value_set=config.DATA_STATUSES),
-                _between(gxe, "years_after_as_of", max_value=0),
-                _between(gxe, "years_before_covered_start", max_value=0),
-            ],
-            ["region_code", "year"],
-        )
-    )
-    specs.append(
-        SuiteSpec(
-            "marts_fct_denominators_event_years_complete",
-            _no_offenders(gxe, "every region-year with events has the denominators its indicators need"),
-            ["region_code", "year", "measure"],
-        )
-    )
-    specs.append(
-        SuiteSpec(
-            "marts_fct_denominators_plan_years_complete",
-            _no_offenders(gxe, "every plan jurisdiction has its targets' denominators for every plan year"),
-            ["region_code", "year", "measure"],
-        )
-    )
-    specs.append(
-        SuiteSpec(
-            "marts_fct_plan_progress_values_valid",
-            [
-                gxe.ExpectTableRowCountToEqual(value={"$PARAMETER": "plan_target_rows"}),
-                gxe.ExpectCompoundColumnsToBeUnique(column_list=["plan_id", "region_code", "seq"]),
-                gxe.ExpectColumnValuesToBeInSet(column="is_target_known", value_set=[True]),
-                gxe.ExpectColumnValuesToNotBeNull(column="status"),
-                gxe.ExpectColumnValuesToNotBeNull(column="status_zh"),
-                _between(gxe, "years_after_as_of", max_value=0),
-            ],
-            ["plan_id", "region_code", "seq"],
-        )
-    )
-    specs.append(
-        SuiteSpec(
-            "marts_fct_missing_submissions_monthly_filed",
-            _no_offenders(gxe, "every county-level unit filed every due month (records or 零报告)"),
-            ["region_code", "source", "month"],
-        )
-    )
-    return [SuiteSpec(s.name, [e for e in s.expectations if e is not None], s.index_columns) for s in specs]
 
 
 # --- the file project -----------------------------------------------------------------------
@@ -328,7 +37,7 @@ _context_lock = threading.Lock()
 
 @cache
 def _cached_context(root: str):
-    gx, _ = _gx()
+    gx, _ = gx_modules()
     return gx.get_context(mode="file", context_root_dir=root)
 
 
@@ -346,7 +55,7 @@ def get_context(root: Path | None = None):
 
 def build_project(root: Path | None = None) -> list[str]:
     """(Re)write every suite, validation definition and checkpoint as files under ``root``."""
-    gx, _ = _gx()
+    gx, _ = gx_modules()
     root = (root or config.expectations_dir()).resolve()
     root.mkdir(parents=True, exist_ok=True)
     ctx = get_context(root)
@@ -387,7 +96,6 @@ def run_checkpoint(
     name: str,
     frame: pd.DataFrame,
     run_name: str,
-    expectation_parameters: dict[str, Any] | None = None,
     root: Path | None = None,
 ):
     """Validate ``frame`` with the saved checkpoint ``name``; the result is stored for Data Docs."""
@@ -397,7 +105,6 @@ def run_checkpoint(
     checkpoint = ctx.checkpoints.get(name)
     result = checkpoint.run(
         batch_parameters={"dataframe": frame},
-        expectation_parameters=expectation_parameters or {},
         run_id=RunIdentifier(run_name=run_name, run_time=datetime.now().astimezone()),
     )
     return next(iter(result.run_results.values()))

@@ -6,6 +6,8 @@ import math
 import re
 from datetime import date
 
+from pipelines import enumerations
+
 # status code -> (word, css class, symbol). The word is always printed beside the colour.
 STATUS: dict[str, tuple[str, str, str]] = {
     "achieved": ("已完成", "good", "✓"),
@@ -20,23 +22,13 @@ STATUS: dict[str, tuple[str, str, str]] = {
 STATUS_ORDER = list(STATUS)
 INSUFFICIENT = "数据不足"
 
-SEVERITY_ZH = {
-    "general": "一般",
-    "larger": "较大",
-    "major": "重大",
-    "extraordinary": "特别重大",
-}
-SEVERITY_ORDER = ["extraordinary", "major", "larger", "general"]
+# Severity classes and sources with their Chinese names: seeds/severities.csv and sources.csv.
+SEVERITY_ZH = enumerations.SEVERITY_ZH
+SEVERITY_ORDER = list(reversed(enumerations.SEVERITY_CLASSES))  # the gravest first
 
 LEVEL_ZH = {"nation": "全国", "province": "省级", "prefecture": "地市级", "county": "县级"}
 
-SOURCE_ZH = {
-    "accidents": "生产安全事故",
-    "disasters": "自然灾害",
-    "forest_fires": "森林火灾",
-    "statistics": "社会经济统计",
-    "capabilities": "能力建设指标",
-}
+SOURCE_ZH = enumerations.SOURCE_ZH
 
 VERDICT_ZH = {
     "passed": "通过",

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from pipelines.enumerations import SOURCES
+from pipelines.settings import SAMPLE_MARKER
+
 from .layout import (
     FULLWIDTH,
     Out,
@@ -30,9 +33,8 @@ from .records import (
     special_accidents,
 )
 
-SOURCES = ("accidents", "disasters", "forest_fires", "statistics", "capabilities")
 SCALES = ("sample", "national", "national-2x", "national-4x")
-MARKER = "SAMPLE_DATA.txt"
+MARKER = SAMPLE_MARKER  # reports made from a folder holding it carry a 示例数据 banner
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipelines.enumerations import CAPABILITY_INDICATORS
+
 YEARS = tuple(range(2015, 2026))  # complete years
 CURRENT_YEAR = 2026
 CURRENT_LAST_MONTH = 10  # 2026 is filed January–October (as of 2026-11-26)
@@ -22,15 +24,6 @@ AS_OF = "2026-11-26"
 #   road      道路运输 with 涉及营运车辆 = 否
 #   other     火灾, 农业机械, 水上运输, 铁路运输, 渔业船舶 (not 工矿商贸)
 CATEGORIES = ("coal", "ind", "road_op", "road", "other")
-INDUSTRIAL_SECTORS = (
-    "煤矿",
-    "金属非金属矿山",
-    "化工（危险化学品）",
-    "烟花爆竹",
-    "工贸",
-    "建筑业",
-    "其他工矿商贸",
-)
 
 
 @dataclass(frozen=True)
@@ -447,13 +440,8 @@ CAPABILITIES: dict[str, dict[str, dict[int, float]]] = {
     },
 }
 
-CAPABILITY_NAMES = {
-    "enforcement_equipment_compliance_pct": "行政执法装备配备达标率",
-    "warning_coverage_pct": "灾害预警信息发布公众覆盖率",
-    "relief_time_hours": "受灾人员基本生活得到有效救助时间",
-    "professional_staff_pct": "应急管理部门专业人才占比",
-    "new_worker_training_pct": "新增从业人员安全技能培训率",
-}
+# code → Chinese name, from the indicator catalogue (dbt seed).
+CAPABILITY_NAMES = {code: name for name, code in CAPABILITY_INDICATORS.items()}
 
 # The facts the generated data must reproduce (independently re-counted by the tests).
 FACTS = {

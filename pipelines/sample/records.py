@@ -11,11 +11,12 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from pipelines.enumerations import INDUSTRIAL_SECTORS
+
 from .profiles import (
     CURRENT_LAST_MONTH,
     CURRENT_YEAR,
     DISASTER_DEATHS,
-    INDUSTRIAL_SECTORS,
     MISSING_2026,
     YEARS,
     Big,

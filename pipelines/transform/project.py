@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
+from typing import Any
 
+import yaml
 from dagster_dbt import DbtProject
 
 from pipelines.settings import DBT_PROJECT_DIR
@@ -46,6 +49,15 @@ def ensure_manifest() -> Path:
     if proc.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{proc.stdout}\n{proc.stderr}")
     return MANIFEST
+
+
+@cache
+def project_vars() -> dict[str, Any]:
+    """The vars of ``dbt_project.yml`` as declared there (a run overrides only ``as_of`` and
+    ``plan_targets_csv``): the quality gate's thresholds and the first covered year live there
+    once, for the models, and Python reads them here for its messages."""
+    text = (DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8")
+    return dict(yaml.safe_load(text)["vars"])
 
 
 PLAN_TARGETS_FILE = "plan_targets.csv"  # optional, at the top of the data folder

@@ -28,7 +28,8 @@ MARTS = {
     "bridge_region_rollup", "dim_indicator", "dim_region", "fct_accident_breakdown", "fct_accidents",
     "fct_denominator_vintages", "fct_denominators", "fct_disaster_breakdown", "fct_disaster_losses",
     "fct_forest_fires", "fct_indicator_values", "fct_missing_submissions", "fct_plan_progress",
-    "fct_severity_findings", "fct_submission_coverage", "fct_ytd_comparison",
+    "fct_severity_findings", "fct_submission_coverage", "fct_ytd_comparison", "fct_source_completeness",
+    "fct_quarantine_summary",
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -41,7 +41,7 @@ def test_parquet_path_is_beside_the_published_warehouse(tmp_path):
 
 def test_run_publishes_one_parquet_file_per_mart(published):
     tables = _marts_tables(published.warehouse)
-    assert len(tables) == 16
+    assert len(tables) == 18
     files = sorted(published.parquet.iterdir())
     assert [p.name for p in files] == [f"{t}.parquet" for t in sorted(tables)]
     # nothing of the swap left behind

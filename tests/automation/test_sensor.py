@@ -149,3 +149,27 @@ def test_a_link_to_a_file_outside_the_data_folder_does_not_trigger(folder, tmp_p
     (data / "accidents" / "2026-10.csv").symlink_to(outside)
     age_files(data)
     assert tick(settings, cursor)[0] == []
+
+
+def test_the_sensor_sees_what_the_loaders_list(folder, tmp_path):
+    """Same files, same hashes: the sensor lists with the loaders' discovery (legacy formats
+    included, lock files, hidden files and links out of the folder left out)."""
+    from pipelines.automation.sensors import data_files
+    from pipelines.enumerations import SOURCES
+    from pipelines.ingest.discovery import list_source_files
+
+    data, _ = folder
+    (data / "accidents" / "旧格式.xls").write_bytes(b"\xd0\xcf\x11\xe0 legacy")
+    (data / "accidents" / "~$锁定.xlsx").write_bytes(b"lock")
+    (data / "accidents" / ".hidden.csv").write_text("x", encoding="utf-8")
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("x", encoding="utf-8")
+    (data / "accidents" / "link.csv").symlink_to(outside)
+    age_files(data / "accidents")
+    found, settling = data_files(data)
+    assert settling == []
+    loaders = {f"{s}/{f.name}": f.sha256 for s in SOURCES for f in list_source_files(data, s) if f.sha256}
+    assert {f.name: f.sha256 for f in found} == loaders
+    names = {f.name for f in found}
+    assert "accidents/旧格式.xls" in names
+    assert not names & {"accidents/~$锁定.xlsx", "accidents/.hidden.csv", "accidents/link.csv"}

@@ -48,10 +48,6 @@ to 9.5, 2026 = 8 (after the plan); enforcement_equipment_compliance_pct 2025 = 9
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -60,6 +56,7 @@ import pytest
 from scipy.stats import binomtest, chi2
 
 from pipelines.ingest.raw_tables import create_raw_tables
+from tests.dbt_runner import run_dbt
 
 PROJECT = Path(__file__).resolve().parents[2]
 DBT_DIR = PROJECT / "dbt_project"
@@ -204,29 +201,7 @@ def warehouse(tmp_path_factory) -> Path:
     con = duckdb.connect(str(db))
     build_raw(con)
     con.close()
-    dbt = Path(sys.executable).parent / "dbt"
-    env = {**os.environ, "EM_BUILD_DB": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    result = subprocess.run(
-        [
-            str(dbt),
-            "build",
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            "--target-path",
-            str(tmp / "target"),
-            "--log-path",
-            str(tmp / "logs"),
-            "--vars",
-            json.dumps({"as_of": AS_OF}),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    run_dbt(db, "build", as_of=AS_OF, work_dir=tmp)
     return db
 
 
@@ -443,3 +418,31 @@ def test_missing_submissions(con):
         [PREF],
     ).fetchone()
     assert denominators == (700, "年报", 130)  # weakest vintage of the parts
+
+
+def test_larger_and_above_flag(con):
+    flags = dict(con.execute("select accident_id, is_larger_and_above from marts.fct_accidents").fetchall())
+    assert flags["A2"] is True  # 3 deaths incl. the missing: larger
+    assert flags["A1"] is False and flags["B1"] is False  # B1 revised to 2 dead: still general
+
+
+def completeness(con, region, source, year):
+    return con.execute(
+        "select months_due, units_required, units_complete, is_complete from marts.fct_source_completeness"
+        " where region_code = ? and source = ? and year = ?",
+        [region, source, year],
+    ).fetchone()
+
+
+def test_source_completeness_per_region_year(con):
+    assert completeness(con, PREF, "accidents", 2022) == (12, 8, 8, True)  # a quiet, complete year
+    assert completeness(con, PREF, "accidents", 2024) == (12, 8, 7, False)  # 岭东区 missed June
+    assert completeness(con, "230503", "accidents", 2024) == (12, 1, 0, False)
+    assert completeness(con, "230502", "accidents", 2024) == (12, 1, 1, True)
+    assert completeness(con, PREF, "disasters", 2024) == (12, 8, 8, True)  # only the register is late
+    assert completeness(con, PREF, "accidents", 2019) == (12, 8, 0, False)  # nothing filed before 2020
+    assert completeness(con, PREF, "accidents", 2026) == (3, 8, 8, True)  # January-March of 2026
+
+
+def test_nothing_in_quarantine_summary_without_quarantined_rows(con):
+    assert con.execute("select count(*) from marts.fct_quarantine_summary").fetchone() == (0,)

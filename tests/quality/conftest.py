@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.ingest.raw_tables import create_raw_tables
 from pipelines.settings import EXPECTATIONS_DIR, PipelineSettings
+from tests.dbt_runner import build_models
 
 AS_OF = "2026-03-15"
 
@@ -44,6 +45,16 @@ def make_settings(tmp_path):
 @pytest.fixture
 def settings(make_settings) -> PipelineSettings:
     return make_settings()
+
+
+@pytest.fixture
+def build(settings, tmp_path):
+    """Build dbt nodes (seeds, models, the quality views) into the build file, as a run would."""
+
+    def run(select: list[str]) -> None:
+        build_models(settings.build_path, select, as_of=AS_OF, work_dir=tmp_path / "dbt")
+
+    return run
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+from tests.contract_tables import create_contract_tables
+
 LOADED_AT = datetime(2026, 3, 15, 9, 0)
 
 
@@ -52,32 +54,31 @@ def disaster(con, event_id: str, start: date, region_code: str = "230502", *,
 
 
 def marts_tables(con) -> None:
-    """The marts a denominators check reads, shaped like docs/design.md (only the columns used)."""
-    con.execute("create schema if not exists marts")
-    con.execute("""create table marts.dim_region as
+    """The marts a denominators check reads, built from their dbt contracts and filled by hand:
+    dim_region from the regions seed, the five plan jurisdictions' county-level units all filing
+    (so all are in scope); no events and no denominators (tests add them)."""
+    create_contract_tables(con, [
+        "dim_region", "bridge_region_rollup", "fct_accidents", "fct_disaster_losses", "fct_forest_fires",
+        "fct_denominators", "fct_submission_coverage",
+    ])
+    regions = str(Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "regions.csv")
+    con.execute("""insert into marts.dim_region (region_code, region_name, level, parent_code)
         select region_code, region_name, level, parent_code from read_csv(?, all_varchar = true)""",
-                [str(Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "regions.csv")])
-    con.execute("""create table marts.fct_accidents (accident_id varchar, region_code varchar,
-        year integer, deaths integer, is_written_off boolean)""")
-    con.execute("""create table marts.fct_disaster_losses (event_id varchar, region_code varchar,
-        year integer, dead_missing integer)""")
-    con.execute("""create table marts.fct_forest_fires (fire_id varchar, region_code varchar,
-        year integer, damaged_forest_ha double)""")
-    con.execute("""create table marts.fct_denominators (region_code varchar, year integer,
-        gdp_100m_yuan double, gdp_data_status varchar, population_10k double,
-        industrial_workers_10k double, operating_vehicles bigint, coal_output_10k_tonnes double,
-        forest_area_ha double)""")
-    seeds = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
-    con.execute("create schema if not exists seeds")
-    con.execute("create table seeds.plan_targets as select * from read_csv(?, header = true, "
-                "types = {'region_code': 'varchar'})", [str(seeds / "plan_targets.csv")])
-    # Every county-level unit of the five jurisdictions filed something (so all are in scope).
-    con.execute("""create table marts.bridge_region_rollup as
-        select p.region_code as rollup_region_code, c.region_code as county_region_code
+                [regions])
+    con.execute("""insert into marts.bridge_region_rollup (rollup_region_code, county_region_code)
+        select p.region_code, c.region_code
         from marts.dim_region p join marts.dim_region c
           on c.region_code = p.region_code or c.parent_code = p.region_code
         where p.region_code in ('230500', '510802', '131100', '360281', '150781')""")
-    con.execute("""create table marts.fct_submission_coverage as
-        select distinct county_region_code as region_code, 'accidents' as source,
-               date '2024-01-01' as month, true as is_covered
+    con.execute("""insert into marts.fct_submission_coverage (region_code, source, month, is_covered)
+        select distinct county_region_code, 'accidents', date '2024-01-01', true
         from marts.bridge_region_rollup""")
+
+
+# What the checks on the marts read besides the hand-made marts: the catalogue, the plan targets
+# and the quality views (dbt builds them on the hand-made tables).
+QUALITY_VIEWS_ON_MARTS = [
+    "indicators", "int_indicators_defined", "dim_indicator", "plan_targets", "int_plan_targets",
+    "qa_denominators_long", "qa_denominators", "qa_missing_event_denominators",
+    "qa_missing_plan_denominators",
+]

@@ -8,7 +8,8 @@ import dagster as dg
 import duckdb
 
 from pipelines.quality import checks_for, quality_checks, run_verdict, summarize_failures
-from tests.quality.rows import accident, disaster, insert, marts_tables
+from tests.contract_tables import insert_rows
+from tests.quality.rows import QUALITY_VIEWS_ON_MARTS, accident, disaster, insert, marts_tables
 
 RAW_ACCIDENTS = dg.AssetKey(["raw", "accidents"])
 
@@ -23,18 +24,19 @@ def _stub(key: list[str]) -> dg.AssetsDefinition:
     return _asset
 
 
-def _downstream(upstream: list[str]) -> dg.AssetsDefinition:
-    @dg.asset(key=["reports", "downstream"], deps=[dg.AssetKey(upstream)])
+def _downstream(upstream: list[list[str]]) -> dg.AssetsDefinition:
+    @dg.asset(key=["reports", "downstream"], deps=[dg.AssetKey(k) for k in upstream])
     def _reports() -> None:
         return None
 
     return _reports
 
 
-def _run(settings, key: list[str], with_downstream: bool = False):
-    assets = [_stub(key)] + ([_downstream(key)] if with_downstream else [])
+def _run(settings, *keys: list[str], with_downstream: bool = False):
+    """Materialize stubs of the assets (their rows are in the build file) with their checks."""
+    assets = [_stub(k) for k in keys] + ([_downstream(list(keys))] if with_downstream else [])
     result = dg.materialize(
-        [*assets, *checks_for(key)], resources={"settings": settings}, raise_on_error=False
+        [*assets, *checks_for(*keys)], resources={"settings": settings}, raise_on_error=False
     )
     evals = {e.check_name: e for e in result.get_asset_check_evaluations()}
     return result, evals
@@ -190,7 +192,7 @@ def test_quarantined_row_blocks_in_strict_mode(make_settings, tmp_path):
     assert "raw_accidents_quarantine" in summarize_failures(result.get_asset_check_evaluations())
 
 
-def test_zero_month_against_busy_trailing_average_warns_but_passes_gate(settings, con):
+def test_zero_month_against_busy_trailing_average_warns_but_passes_gate(settings, con, build):
     # 双鸭山市's counties: 8 accidents a month in 2025, none in January 2026, 8 in February.
     n = 0
     for month in [date(2025, m, 1) for m in range(1, 13)] + [date(2026, 2, 1)]:
@@ -200,7 +202,8 @@ def test_zero_month_against_busy_trailing_average_warns_but_passes_gate(settings
             accident(con, f"A-{n}", datetime(month.year, month.month, 3 + i, 10), county,
                      source_file=f"{month:%Y-%m}.xlsx", row_number=5 + i)
     con.close()
-    result, evals = _run(settings, ["raw", "accidents"], with_downstream=True)
+    build(["+qa_accident_volume_anomalies"])  # counted on fct_accidents, built by dbt
+    result, evals = _run(settings, ["raw", "accidents"], ["marts", "fct_accidents"], with_downstream=True)
     ev = evals["raw_accidents_monthly_volume"]
     assert not ev.passed
     assert ev.severity == dg.AssetCheckSeverity.WARN
@@ -230,17 +233,20 @@ def test_crop_failed_above_affected_fails(settings, con):
     assert ("reports", "downstream") not in _materialized(result)
 
 
-def test_gdp_missing_for_region_year_with_accidents_fails(settings, con):
+def test_gdp_missing_for_region_year_with_accidents_fails(settings, con, build):
     marts_tables(con)
-    con.execute("""insert into marts.fct_accidents values
-        ('A-1', '230502', 2023, 1, false), ('A-2', '230502', 2024, 2, false),
-        ('A-3', '230503', 2024, 1, true)""")  # written off: needs nothing
+    acc = ("accident_id", "region_code", "year", "deaths", "is_written_off")
+    insert_rows(con, "fct_accidents", [dict(zip(acc, r, strict=True)) for r in [
+        ("A-1", "230502", 2023, 1, False), ("A-2", "230502", 2024, 2, False),
+        ("A-3", "230503", 2024, 1, True)]])  # written off: needs nothing
     # A grassland fire where no forest area is filed is not a blocking gap (the rate is 数据不足).
-    con.execute("insert into marts.fct_forest_fires values ('F-1', '230502', 2023, 1.5)")
+    insert_rows(con, "fct_forest_fires", [
+        {"fire_id": "F-1", "region_code": "230502", "year": 2023, "damaged_forest_ha": 1.5}])
     con.execute("""insert into marts.fct_denominators values
         ('230502', 2023, 180.5, '最终核实', 30.1, 5.2, 4000, 120.0, null),
         ('230502', 2024, null, null, 30.0, 5.1, 4100, 118.0, null)""")
     con.close()
+    build(QUALITY_VIEWS_ON_MARTS)
     result, evals = _run(settings, ["marts", "fct_denominators"], with_downstream=True)
     ev = evals["marts_fct_denominators_event_years_complete"]
     assert not ev.passed
@@ -258,9 +264,10 @@ def test_gdp_missing_for_region_year_with_accidents_fails(settings, con):
     assert evals["marts_fct_denominators_values_valid"].passed
 
 
-def test_plan_jurisdiction_without_denominators_is_listed(settings, con):
+def test_plan_jurisdiction_without_denominators_is_listed(settings, con, build):
     marts_tables(con)
     con.close()
+    build(QUALITY_VIEWS_ON_MARTS)
     _, evals = _run(settings, ["marts", "fct_denominators"])
     ev = evals["marts_fct_denominators_plan_years_complete"]
     assert not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR
@@ -271,7 +278,7 @@ def test_plan_jurisdiction_without_denominators_is_listed(settings, con):
     assert _meta(ev, "offending_count") > 20
 
 
-def test_gdp_revision_above_share_warns(settings, con):
+def test_gdp_revision_above_share_warns(settings, con, build):
     vintages = [(1, "初步核算", 100.0, "2024初.xlsx"), (3, "最终核实", 115.0, "2024终.xlsx")]
     for rank, status, value, file in vintages:
         insert(con, "raw.statistics", {
@@ -281,7 +288,9 @@ def test_gdp_revision_above_share_warns(settings, con):
             "sheet_name": None, "row_number": 3, "load_seq": rank, "loaded_at": datetime(2026, 3, 1),
         })
     con.close()
-    result, evals = _run(settings, ["raw", "statistics"], with_downstream=True)
+    build(["+qa_gdp_revisions"])
+    result, evals = _run(settings, ["raw", "statistics"], ["marts", "fct_denominator_vintages"],
+                         with_downstream=True)
     ev = evals["raw_statistics_gdp_revision"]
     assert not ev.passed and ev.severity == dg.AssetCheckSeverity.WARN
     assert "2024终.xlsx 第3行" in _meta(ev, "message_zh")
@@ -298,21 +307,24 @@ def test_missing_mart_table_fails_with_a_message(settings, con):
     assert "fct_plan_progress" in _meta(ev, "message_en")
 
 
-def test_a_mart_missing_a_column_fails_with_a_message(settings, con):
+def test_a_mart_missing_a_column_fails_with_a_message(settings, con, build):
     marts_tables(con)
-    con.execute("alter table marts.fct_denominators drop column forest_area_ha")
     con.close()
+    build(QUALITY_VIEWS_ON_MARTS)
+    with duckdb.connect(str(settings.build_path)) as c:  # a mart changed after dbt built its views
+        c.execute("alter table marts.fct_denominators drop column forest_area_ha")
     _, evals = _run(settings, ["marts", "fct_denominators"])
     ev = evals["marts_fct_denominators_values_valid"]
     assert not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR
     assert "forest_area_ha" in _meta(ev, "message_zh")
 
 
-def test_jurisdiction_without_any_filing_is_out_of_scope(settings, con):
+def test_jurisdiction_without_any_filing_is_out_of_scope(settings, con, build):
     """A bureau loading only its own files is not blocked by the other plans' jurisdictions."""
     marts_tables(con)
     con.execute("delete from marts.fct_submission_coverage where region_code not like '5108%'")
     con.close()
+    build(QUALITY_VIEWS_ON_MARTS)
     _, evals = _run(settings, ["marts", "fct_denominators"])
     ev = evals["marts_fct_denominators_plan_years_complete"]
     assert not ev.passed  # 利州区 filed registers but no statistics

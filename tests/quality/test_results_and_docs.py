@@ -20,7 +20,7 @@ from pipelines.quality import (
     write_check_result,
     write_data_docs,
 )
-from pipelines.quality.gx_project import suite_specs
+from pipelines.quality.suites import suite_specs
 from pipelines.settings import EXPECTATIONS_DIR, PipelineSettings
 from tests.quality.rows import accident
 
@@ -81,7 +81,7 @@ def test_committed_gx_project_has_every_suite():
 
 
 def test_committed_suites_match_the_code():
-    """Change a suite in gx_project.py or a threshold in config.py, then `python -m pipelines.quality`."""
+    """Change a suite in suites.py or a threshold, then `python -m pipelines.quality`."""
     for spec in suite_specs():
         saved = json.loads((EXPECTATIONS_DIR / "expectations" / f"{spec.name}.json").read_text())
         on_disk = [(e["type"], e["kwargs"], e.get("meta") or {}) for e in saved["expectations"]]

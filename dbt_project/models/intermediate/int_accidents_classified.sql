@@ -1,4 +1,5 @@
--- Severity class by the 493号令 rule, 工矿商贸 flag, statistical year and month.
+-- Severity class by the 493号令 rule, 工矿商贸 flag, written-off flag, statistical year and month.
+-- The sector, severity and status lists with their flags and Chinese names are seeds.
 with
 
 accidents as (
@@ -13,6 +14,24 @@ regions as (
 
 ),
 
+sectors as (
+
+    select * from {{ ref('sectors') }}
+
+),
+
+severities as (
+
+    select * from {{ ref('severities') }}
+
+),
+
+record_statuses as (
+
+    select * from {{ ref('record_statuses') }}
+
+),
+
 classified as (
 
     select
@@ -21,26 +40,37 @@ classified as (
         cast(extract(month from a.occurred_at) as integer) as month,
         cast(date_trunc('month', a.occurred_at) as date) as occurred_month,
         r.prefecture_code,
-        a.sector in (
-            '煤矿', '金属非金属矿山', '化工（危险化学品）', '烟花爆竹', '工贸', '建筑业', '其他工矿商贸'
-        ) as is_industrial,
+        coalesce(s.is_industrial, false) as is_industrial,
+        coalesce(st.is_written_off, false) as is_written_off,
         {{ severity_class('a.deaths_incl_missing', 'a.serious_injuries', 'a.direct_loss_10k_yuan') }}
             as severity_class,
-        {{ severity_code_from_zh('a.reported_severity') }} as reported_severity_class
+        -- 事故等级 as reported, with or without the 事故 suffix; anything else is not compared
+        reported.severity_class as reported_severity_class
     from accidents as a
     left join regions as r
         on a.region_code = r.region_code
+    left join sectors as s
+        on a.sector = s.sector
+    left join record_statuses as st
+        on a.record_status = st.record_status
+    left join severities as reported
+        on replace(trim(a.reported_severity), '事故', '') = reported.severity_class_zh
 
 ),
 
 final as (
 
     select
-        *,
-        {{ severity_class_zh('severity_class') }} as severity_class_zh,
-        reported_severity_class is not null
-            and reported_severity_class <> severity_class as is_severity_mismatch
-    from classified
+        c.*,
+        sev.severity_class_zh,
+        sev.severity_rank,
+        sev.is_larger_and_above,
+        sev.is_major_and_above,
+        c.reported_severity_class is not null
+        and c.reported_severity_class <> c.severity_class as is_severity_mismatch
+    from classified as c
+    left join severities as sev
+        on c.severity_class = sev.severity_class
 
 )
 

@@ -12,11 +12,7 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by accident_id
-            order by reported_date desc, load_seq desc, source_row_number desc
-        ) as revision_rank,
-        count(*) over (partition by accident_id) as revision_count
+        {{ revision_ranking('accident_id') }}
     from accidents
 
 ),

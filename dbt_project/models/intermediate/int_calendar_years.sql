@@ -4,8 +4,8 @@ with
 
 years as (
 
-    select cast(y as integer) as year
-    from range({{ var('first_year') }}, {{ as_of_year() }} + 1) as t(y)
+    select cast(t.y as integer) as year
+    from range({{ var('first_year') }}, {{ as_of_year() }} + 1) as t (y)
 
 ),
 

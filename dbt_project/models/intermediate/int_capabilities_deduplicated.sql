@@ -11,11 +11,7 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by region_code, year, indicator_code
-            order by reported_date desc nulls last, load_seq desc, source_row_number desc
-        ) as revision_rank,
-        count(*) over (partition by region_code, year, indicator_code) as revision_count
+        {{ revision_ranking('region_code, year, indicator_code') }}
     from reports
 
 ),

@@ -15,8 +15,7 @@ ranked as (
         *,
         row_number() over (
             partition by region_code, year, measure
-            order by vintage_rank desc, reported_date desc nulls last, load_seq desc,
-                source_row_number desc
+            order by vintage_rank desc, {{ latest_filing_first() }}
         ) as vintage_order
     from measures
 

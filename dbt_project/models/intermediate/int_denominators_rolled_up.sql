@@ -17,6 +17,12 @@ bridge as (
 
 ),
 
+data_statuses as (
+
+    select * from {{ ref('data_statuses') }}
+
+),
+
 unit_counts as (
 
     select rollup_region_code, count(*) as units_required
@@ -36,7 +42,7 @@ summed as (
         min(v.vintage_rank) as min_vintage_rank
     from bridge as b
     inner join vintages as v
-        on v.region_code = b.county_region_code
+        on b.county_region_code = v.region_code
     group by b.rollup_region_code, v.year, v.measure
 
 ),
@@ -51,15 +57,12 @@ final as (
         s.units_reporting,
         u.units_required,
         -- a sum is only as final as its least final part: the lowest vintage among the units
-        case s.min_vintage_rank
-            when 1 then '初步核算'
-            when 2 then '年报'
-            when 3 then '最终核实'
-            when 4 then '普查修订'
-        end as data_status
+        d.data_status
     from summed as s
     inner join unit_counts as u
         on s.rollup_region_code = u.rollup_region_code
+    left join data_statuses as d
+        on s.min_vintage_rank = d.vintage_rank
 
 )
 

@@ -14,24 +14,28 @@ regions as (
 
 ),
 
+stages as (
+
+    select * from {{ ref('report_stages') }}
+
+),
+
 ranked as (
 
     select
-        *,
-        row_number() over (
-            partition by event_id, region_code
-            order by report_stage_rank desc nulls last, reported_date desc, load_seq desc,
-                source_row_number desc
-        ) as revision_rank,
-        count(*) over (partition by event_id, region_code) as revision_count
-    from reports
+        r.*,
+        {{ revision_ranking('r.event_id, r.region_code', first_by='s.stage_rank', prefix='r.') }}
+    from reports as r
+    left join stages as s
+        on r.report_stage = s.report_stage
 
 ),
 
 final as (
 
     select
-        r.* exclude (revision_rank),
+        -- sqlfluff reads the exclude list as a column reference
+        r.* exclude (revision_rank),  -- noqa: RF02
         cast(extract(year from r.start_date) as integer) as year,
         cast(extract(month from r.start_date) as integer) as month,
         cast(date_trunc('month', r.start_date) as date) as start_month,

@@ -30,18 +30,18 @@ accident_measures as (
         sum(deaths_incl_missing) as safety_deaths,
         count(*) as safety_accidents,
         sum(case when severity_class = 'larger' then 1 else 0 end) as larger_accidents,
-        sum(case when severity_class in ('larger', 'major', 'extraordinary') then 1 else 0 end)
-            as larger_and_above_accidents,
-        sum(case when severity_class in ('major', 'extraordinary') then 1 else 0 end)
-            as major_and_above_accidents,
+        sum(case when is_larger_and_above then 1 else 0 end) as larger_and_above_accidents,
+        sum(case when is_major_and_above then 1 else 0 end) as major_and_above_accidents,
         sum(case when is_industrial then deaths_incl_missing else 0 end) as industrial_deaths,
         sum(case when sector = '道路运输' and involves_operating_vehicle then deaths_incl_missing
-            else 0 end) as operating_vehicle_deaths,
+            else 0
+        end) as operating_vehicle_deaths,
         sum(case when sector = '煤矿' then deaths_incl_missing else 0 end) as coal_deaths,
         -- deaths in road-transport accidents whose 涉及营运车辆 is not given: while any exist the
         -- operating-vehicle rate is unknown (counting them as 否 would be a silent undercount)
         sum(case when sector = '道路运输' and involves_operating_vehicle is null then deaths_incl_missing
-            else 0 end) as operating_vehicle_unknown_deaths
+            else 0
+        end) as operating_vehicle_unknown_deaths
     from accidents
     group by region_code, occurred_month
 
@@ -71,41 +71,42 @@ fire_measures as (
 
 ),
 
+accidents_long as (
+
+    unpivot accident_measures
+    on safety_deaths, safety_accidents, larger_accidents, larger_and_above_accidents,
+    major_and_above_accidents, industrial_deaths, operating_vehicle_deaths, coal_deaths,
+    operating_vehicle_unknown_deaths
+    into name measure value value
+
+),
+
+disasters_long as (
+
+    unpivot disaster_measures
+    on disaster_dead_missing, disaster_affected_person_times, disaster_direct_loss_100m_yuan
+    into name measure value value
+
+),
+
+fires_long as (
+
+    unpivot fire_measures
+    on forest_damaged_ha
+    into name measure value value
+
+),
+
 unpivoted as (
 
-    select region_code, month, 'accidents' as source, 'safety_deaths' as measure,
-        cast(safety_deaths as double) as value from accident_measures
+    select region_code, month, 'accidents' as source, measure, cast(value as double) as value
+    from accidents_long
     union all
-    select region_code, month, 'accidents', 'safety_accidents', safety_accidents from accident_measures
+    select region_code, month, 'disasters' as source, measure, cast(value as double) as value
+    from disasters_long
     union all
-    select region_code, month, 'accidents', 'larger_accidents', larger_accidents from accident_measures
-    union all
-    select region_code, month, 'accidents', 'larger_and_above_accidents', larger_and_above_accidents
-    from accident_measures
-    union all
-    select region_code, month, 'accidents', 'major_and_above_accidents', major_and_above_accidents
-    from accident_measures
-    union all
-    select region_code, month, 'accidents', 'industrial_deaths', industrial_deaths from accident_measures
-    union all
-    select region_code, month, 'accidents', 'operating_vehicle_deaths', operating_vehicle_deaths
-    from accident_measures
-    union all
-    select region_code, month, 'accidents', 'coal_deaths', coal_deaths from accident_measures
-    union all
-    select region_code, month, 'accidents', 'operating_vehicle_unknown_deaths', operating_vehicle_unknown_deaths
-    from accident_measures
-    union all
-    select region_code, month, 'disasters', 'disaster_dead_missing', disaster_dead_missing
-    from disaster_measures
-    union all
-    select region_code, month, 'disasters', 'disaster_affected_person_times',
-        disaster_affected_person_times from disaster_measures
-    union all
-    select region_code, month, 'disasters', 'disaster_direct_loss_100m_yuan',
-        disaster_direct_loss_100m_yuan from disaster_measures
-    union all
-    select region_code, month, 'forest_fires', 'forest_damaged_ha', forest_damaged_ha from fire_measures
+    select region_code, month, 'forest_fires' as source, measure, cast(value as double) as value
+    from fires_long
 
 ),
 

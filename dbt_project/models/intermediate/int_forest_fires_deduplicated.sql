@@ -17,11 +17,7 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by fire_id
-            order by reported_date desc, load_seq desc, source_row_number desc
-        ) as revision_rank,
-        count(*) over (partition by fire_id) as revision_count
+        {{ revision_ranking('fire_id') }}
     from fires
 
 ),
@@ -29,7 +25,8 @@ ranked as (
 final as (
 
     select
-        f.* exclude (revision_rank),
+        -- sqlfluff reads the exclude list as a column reference
+        f.* exclude (revision_rank),  -- noqa: RF02
         cast(extract(year from f.occurred_at) as integer) as year,
         cast(extract(month from f.occurred_at) as integer) as month,
         cast(date_trunc('month', f.occurred_at) as date) as occurred_month,

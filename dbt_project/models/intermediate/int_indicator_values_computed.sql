@@ -78,20 +78,20 @@ event_inputs as (
         r.is_current_year
     from complete_region_years as r
     inner join indicators as i
-        on i.source = r.source
+        on r.source = i.source
         and i.kind in ('count', 'rate')
     left join numerators as n
-        on n.region_code = r.region_code
-        and n.year = r.year
-        and n.measure = i.numerator_measure
+        on r.region_code = n.region_code
+        and r.year = n.year
+        and i.numerator_measure = n.measure
     left join denominators as d
-        on d.region_code = r.region_code
-        and d.year = r.year
-        and d.measure = i.denominator_measure
+        on r.region_code = d.region_code
+        and r.year = d.year
+        and i.denominator_measure = d.measure
     left join numerators as bl
-        on bl.region_code = r.region_code
-        and bl.year = r.year
-        and bl.measure = i.blocking_measure
+        on r.region_code = bl.region_code
+        and r.year = bl.year
+        and i.blocking_measure = bl.measure
 
 ),
 
@@ -134,7 +134,7 @@ capability_values as (
         c.year = {{ as_of_year() }} as is_current_year
     from capabilities as c
     inner join indicators as i
-        on i.indicator_code = c.indicator_code
+        on c.indicator_code = i.indicator_code
         and i.kind = 'capability'
     where c.year <= {{ as_of_year() }}
 

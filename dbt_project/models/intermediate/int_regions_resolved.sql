@@ -28,7 +28,8 @@ ranked as (
         row_number() over (
             partition by region_code
             order by case level when 'nation' then 1 when 'province' then 2
-                when 'prefecture' then 3 else 4 end
+                when 'prefecture' then 3 else 4
+            end
         ) as level_order
     from regions
 
@@ -83,7 +84,8 @@ final as (
         w.prefecture_code,
         w.province_code,
         w.is_county_level,
-        w.region_code in (select cast(region_code as varchar) from plan_targets) as is_plan_jurisdiction,
+        w.region_code in (select cast(t.region_code as varchar) from plan_targets as t)
+            as is_plan_jurisdiction,
         w.note
     from with_parents as w
 

@@ -22,8 +22,8 @@ years as (
 
 sources as (
 
-    select source
-    from (values ('accidents'), ('disasters'), ('forest_fires')) as s(source)
+    select source from {{ ref('sources') }}
+    where is_event_register
 
 ),
 
@@ -57,9 +57,9 @@ member_years as (
     cross join sources as s
     cross join years as y
     left join unit_months as u
-        on u.region_code = m.county_region_code
-        and u.source = s.source
-        and u.year = y.year
+        on m.county_region_code = u.region_code
+        and s.source = u.source
+        and y.year = u.year
 
 ),
 
@@ -75,7 +75,7 @@ final as (
         sum(case when months_covered >= months_due then 1 else 0 end) as units_complete,
         min(months_covered) as min_months_covered,
         months_due > 0
-            and sum(case when months_covered >= months_due then 1 else 0 end) = count(*) as is_complete
+        and sum(case when months_covered >= months_due then 1 else 0 end) = count(*) as is_complete
     from member_years
     group by rollup_region_code, source, year, months_due, is_current_year
 

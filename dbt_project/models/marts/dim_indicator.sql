@@ -25,7 +25,9 @@ final as (
         denominator_unit_en,
         is_count_based,
         sort_order,
-        blocking_measure
+        blocking_measure,
+        is_denominator_required,
+        plausible_max
     from indicators
 
 )

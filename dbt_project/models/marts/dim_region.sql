@@ -42,7 +42,11 @@ final as (
         r.is_plan_jurisdiction,
         case
             when r.level = 'province' then coalesce(p.county_count, 0)
-            when r.level = 'nation' then (select count(*) from regions where is_county_level)
+            when r.level = 'nation'
+                then (
+                    select count(*) from regions as n
+                    where n.is_county_level
+                )
             else coalesce(c.county_count, 0)
         end as county_count,
         r.is_county_level,

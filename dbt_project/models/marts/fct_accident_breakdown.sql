@@ -17,6 +17,12 @@ bridge as (
 
 ),
 
+severities as (
+
+    select * from {{ ref('severities') }}
+
+),
+
 completeness as (
 
     select * from {{ ref('int_sources_completeness_by_region_year') }}
@@ -49,14 +55,16 @@ final as (
         g.sector,
         g.is_industrial,
         g.severity_class,
-        {{ severity_class_zh('g.severity_class') }} as severity_class_zh,
+        s.severity_class_zh,
         g.accidents,
         g.deaths,
         coalesce(c.is_complete, false) as is_year_complete
     from aggregated as g
+    left join severities as s
+        on g.severity_class = s.severity_class
     left join completeness as c
-        on c.region_code = g.region_code
-        and c.year = g.year
+        on g.region_code = c.region_code
+        and g.year = c.year
 
 )
 

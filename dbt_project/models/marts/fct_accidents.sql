@@ -29,6 +29,7 @@ final as (
         reported_severity,
         severity_class,
         severity_class_zh,
+        is_larger_and_above,
         is_severity_mismatch,
         involves_operating_vehicle,
         is_written_off,

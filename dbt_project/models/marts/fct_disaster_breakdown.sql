@@ -52,8 +52,8 @@ final as (
         coalesce(c.is_complete, false) as is_year_complete
     from aggregated as g
     left join completeness as c
-        on c.region_code = g.region_code
-        and c.year = g.year
+        on g.region_code = c.region_code
+        and g.year = c.year
 
 )
 

@@ -1,8 +1,8 @@
 -- Month-by-month filing status of county-level units per event source, from the first month in
 -- which the source has any filing in the warehouse (never before first_year-01) to the through
--- month: a warehouse started in 2016 is not chased for 2015. Units in scope for a source: every county-level unit that has ever filed it
--- (record or 零报告), and every county-level unit of a plan jurisdiction in which any unit
--- files it (so a unit that never filed is still chased).
+-- month: a warehouse started in 2016 is not chased for 2015. Units in scope for a source: every
+-- county-level unit that has ever filed it (record or 零报告), and every county-level unit of a
+-- plan jurisdiction in which any unit files it (so a unit that never filed is still chased).
 with
 
 regions as (
@@ -25,12 +25,12 @@ covered as (
 
 months as (
 
-    select cast(m as date) as month
+    select cast(t.m as date) as month
     from range(
-        cast('{{ var("first_year") }}-01-01' as timestamp),
-        cast({{ through_month() }} as timestamp) + interval 1 month,
-        interval 1 month
-    ) as t(m)
+            cast('{{ var("first_year") }}-01-01' as timestamp),
+            cast({{ through_month() }} as timestamp) + interval 1 month,
+            interval 1 month
+        ) as t (m)
 
 ),
 
@@ -52,9 +52,9 @@ plan_units as (
         on m.rollup_region_code = j.region_code
         and j.is_plan_jurisdiction
     inner join bridge as f
-        on f.rollup_region_code = m.rollup_region_code
+        on m.rollup_region_code = f.rollup_region_code
     inner join ever_filed as e
-        on e.region_code = f.county_region_code
+        on f.county_region_code = e.region_code
     where m.is_county_level_member
 
 ),
@@ -87,13 +87,13 @@ final as (
         coalesce(c.zero_reports, 0) as zero_reports
     from scope as s
     inner join source_start as st
-        on st.source = s.source
+        on s.source = st.source
     inner join months as m
-        on m.month >= st.first_month
+        on st.first_month <= m.month
     left join covered as c
-        on c.source = s.source
-        and c.region_code = s.region_code
-        and c.month = m.month
+        on s.source = c.source
+        and s.region_code = c.region_code
+        and m.month = c.month
 
 )
 

@@ -47,13 +47,34 @@ county_members as (
 
 ),
 
+window_years as (
+
+    -- the current and the prior year
+    select year from window_def
+    union all
+    select year - 1 as year from window_def
+
+),
+
+indicator_sources as (
+
+    select distinct source from indicators
+
+),
+
+indicator_numerators as (
+
+    select distinct source, numerator_measure from indicators
+
+),
+
 due_months as (
 
     -- January..through month of the current and the prior year
     select y.year, cast(t.m as integer) as month_number
-    from (select year from window_def union all select year - 1 from window_def) as y
+    from window_years as y
     cross join window_def as w
-    cross join range(1, w.through_month + 1) as t(m)
+    cross join range(1, w.through_month + 1) as t (m)
 
 ),
 
@@ -68,12 +89,12 @@ unit_first_gap as (
         min(d.month_number) filter (where c.region_code is null) as first_gap,
         count(c.region_code) as months_covered
     from county_members as m
-    cross join (select distinct source from indicators) as s
+    cross join indicator_sources as s
     cross join due_months as d
     left join covered as c
-        on c.region_code = m.county_region_code
-        and c.source = s.source
-        and c.year = d.year
+        on m.county_region_code = c.region_code
+        and s.source = c.source
+        and d.year = c.year
         and cast(extract(month from c.month) as integer) = d.month_number
     group by m.rollup_region_code, m.county_region_code, s.source, d.year
 
@@ -107,8 +128,8 @@ windows as (
     from region_complete_through as cur
     cross join window_def as w
     inner join region_complete_through as pri
-        on pri.region_code = cur.region_code
-        and pri.source = cur.source
+        on cur.region_code = pri.region_code
+        and cur.source = pri.source
         and pri.year = w.year - 1
     where cur.year = w.year
 
@@ -125,11 +146,11 @@ sums as (
     from measures as m
     inner join bridge as b
         on m.region_code = b.county_region_code
-    inner join (select distinct source, numerator_measure from indicators) as i
-        on i.numerator_measure = m.measure
+    inner join indicator_numerators as i
+        on m.measure = i.numerator_measure
     inner join windows as win
-        on win.region_code = b.rollup_region_code
-        and win.source = i.source
+        on b.rollup_region_code = win.region_code
+        and i.source = win.source
     cross join window_def as w
     where m.year in (w.year, w.year - 1)
         and m.month_number <= win.compared_through_month
@@ -154,15 +175,15 @@ combined as (
     from windows as win
     cross join window_def as w
     inner join indicators as i
-        on i.source = win.source
+        on win.source = i.source
     left join sums as sc
-        on sc.region_code = win.region_code
-        and sc.year = w.year
-        and sc.measure = i.numerator_measure
+        on win.region_code = sc.region_code
+        and w.year = sc.year
+        and i.numerator_measure = sc.measure
     left join sums as sp
-        on sp.region_code = win.region_code
+        on win.region_code = sp.region_code
         and sp.year = w.year - 1
-        and sp.measure = i.numerator_measure
+        and i.numerator_measure = sp.measure
     where win.months_covered_total > 0
 
 ),

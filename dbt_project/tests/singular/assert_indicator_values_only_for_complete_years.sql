@@ -28,9 +28,9 @@ final as (
         on v.indicator_code = i.indicator_code
         and i.kind in ('count', 'rate')
     left join completeness as c
-        on c.region_code = v.region_code
-        and c.source = i.source
-        and c.year = v.year
+        on v.region_code = c.region_code
+        and i.source = c.source
+        and v.year = c.year
     where c.is_complete is null
         or not c.is_complete
         or v.months_covered <> c.months_due

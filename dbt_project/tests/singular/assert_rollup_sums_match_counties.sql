@@ -34,17 +34,21 @@ prefecture_values as (
     from values_ as v
     inner join indicators as i
         on v.indicator_code = i.indicator_code
-    where v.region_code in (select rollup_region_code from bridge where rollup_level = 'prefecture')
+    where v.region_code in (
+            select pb.rollup_region_code from bridge as pb
+            where pb.rollup_level = 'prefecture'
+        )
 
 ),
 
 county_sums as (
 
-    select b.rollup_region_code as region_code, v.year, v.indicator_code, sum(v.value) as value,
+    select
+        b.rollup_region_code as region_code, v.year, v.indicator_code, sum(v.value) as value,
         count(*) as units
     from values_ as v
     inner join bridge as b
-        on b.county_region_code = v.region_code
+        on v.region_code = b.county_region_code
         and b.is_county_level_member
         and b.rollup_region_code <> b.county_region_code
     group by b.rollup_region_code, v.year, v.indicator_code
@@ -66,11 +70,14 @@ final as (
     select p.*, c.value as county_sum, o.value as own_value
     from prefecture_values as p
     left join county_sums as c
-        on c.region_code = p.region_code and c.year = p.year and c.indicator_code = p.indicator_code
+        on p.region_code = c.region_code and p.year = c.year and p.indicator_code = c.indicator_code
     left join own_filings as o
-        on o.region_code = p.region_code and o.year = p.year and o.indicator_code = p.indicator_code
-    where exists (select 1 from bridge where rollup_region_code = p.region_code and is_county_level_member
-        and county_region_code <> p.region_code)
+        on p.region_code = o.region_code and p.year = o.year and p.indicator_code = o.indicator_code
+    where exists (
+            select 1 from bridge as m
+            where m.rollup_region_code = p.region_code and m.is_county_level_member
+                and m.county_region_code <> p.region_code
+        )
         and abs(p.value - coalesce(c.value, 0) - coalesce(o.value, 0)) > 1e-9
 
 )

@@ -29,22 +29,10 @@ renamed as (
         involves_operating_vehicle,
         summary,
         coalesce(nullif(trim(status), ''), '正常') as record_status,
-        coalesce(trim(status) = '核销', false) as is_written_off,
         reported_date,
-        source_file,
-        file_sha256,
-        sheet_name,
-        row_number as source_row_number,
-        load_seq,
-        loaded_at
+        {{ lineage_columns() }}
     from source
-
-),
-
-final as (
-
-    select * from renamed
 
 )
 
-select * from final
+select * from renamed

@@ -16,20 +16,9 @@ renamed as (
         trim(indicator_code) as indicator_code,
         value,
         reported_date,
-        source_file,
-        file_sha256,
-        sheet_name,
-        row_number as source_row_number,
-        load_seq,
-        loaded_at
+        {{ lineage_columns() }}
     from source
-
-),
-
-final as (
-
-    select * from renamed
 
 )
 
-select * from final
+select * from renamed

@@ -29,27 +29,10 @@ renamed as (
         houses_generally_damaged,
         direct_loss_10k_yuan,
         trim(report_stage) as report_stage,
-        -- 初报 < 续报 < 核报: the latest stage wins before the latest 填报日期
-        case trim(report_stage)
-            when '初报' then 1
-            when '续报' then 2
-            when '核报' then 3
-        end as report_stage_rank,
         reported_date,
-        source_file,
-        file_sha256,
-        sheet_name,
-        row_number as source_row_number,
-        load_seq,
-        loaded_at
+        {{ lineage_columns() }}
     from source
-
-),
-
-final as (
-
-    select * from renamed
 
 )
 
-select * from final
+select * from renamed

@@ -12,20 +12,9 @@ renamed as (
         trim(source) as source,
         trim(region_code) as region_code,
         cast(date_trunc('month', month) as date) as month,
-        source_file,
-        file_sha256,
-        sheet_name,
-        row_number as source_row_number,
-        load_seq,
-        loaded_at
+        {{ lineage_columns() }}
     from source
-
-),
-
-final as (
-
-    select * from renamed
 
 )
 
-select * from final
+select * from renamed

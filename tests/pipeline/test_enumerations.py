@@ -1,0 +1,139 @@
+"""One home for every enumeration: the dbt seeds, read by pipelines/enumerations.py.
+
+The loaders, the quality gate, the sample generator and the reports must use those very lists
+(the same objects, or equal values where a library needs its own type), and the seeds must say
+what the data contracts say.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipelines import enumerations as en
+from pipelines.ingest import contracts, raw_tables
+from pipelines.quality import checks, suites
+from pipelines.reports import labels
+from pipelines.sample import generate, national, profiles, records
+from pipelines.settings import SAMPLE_MARKER
+
+SPEC_DIR = Path(__file__).resolve().parents[2] / "docs" / "spec"
+SPEC = (SPEC_DIR / "data-contracts.md").read_text(encoding="utf-8")
+
+
+def _value_sets() -> dict[tuple[str, str], list]:
+    """(suite, column) → the value set of each ExpectColumnValuesToBeInSet of the gate's suites."""
+    found = {}
+    for spec in suites.suite_specs():
+        for e in spec.expectations:
+            if type(e).__name__ == "ExpectColumnValuesToBeInSet":
+                found[(spec.name, e.column)] = list(e.value_set)
+    return found
+
+
+def test_the_loaders_use_the_seed_lists_themselves():
+    acc, dis, fire = (contracts.SPECS[s] for s in ("accidents", "disasters", "forest_fires"))
+    assert acc.col("sector").values is en.SECTORS
+    assert acc.col("accident_type").values is en.ACCIDENT_TYPES
+    assert acc.col("reported_severity").values is en.SEVERITIES_ZH
+    assert fire.col("fire_grade").values is en.SEVERITIES_ZH
+    assert acc.col("status").values is en.RECORD_STATUSES
+    assert dis.col("hazard").values is en.HAZARDS
+    assert dis.col("report_stage").values is en.REPORT_STAGES
+    assert contracts.DATA_STATUSES is en.DATA_STATUSES
+    assert contracts.MEASURE_COLUMNS is en.MEASURES
+    assert contracts.CAPABILITY_INDICATORS is en.CAPABILITY_INDICATORS
+    assert raw_tables.SOURCES is en.SOURCES
+    assert tuple(contracts.SPECS) == en.SOURCES
+    # every alias maps onto a listed value
+    assert set(contracts.SECTOR_ALIASES.values()) <= set(en.SECTORS)
+    assert set(contracts.ACCIDENT_TYPE_ALIASES.values()) <= set(en.ACCIDENT_TYPES)
+    assert set(contracts.HAZARD_ALIASES.values()) <= set(en.HAZARDS)
+    assert set(contracts.SEVERITY_ALIASES.values()) <= set(en.SEVERITIES_ZH)
+
+
+def test_the_quality_gate_checks_the_same_lists():
+    sets = _value_sets()
+    assert sets[("raw_accidents_values_valid", "sector")] == list(en.SECTORS)
+    assert sets[("raw_accidents_values_valid", "accident_type")] == list(en.ACCIDENT_TYPES)
+    assert sets[("raw_accidents_values_valid", "reported_severity")] == list(en.SEVERITIES_ZH)
+    assert sets[("raw_accidents_values_valid", "status")] == list(en.RECORD_STATUSES)
+    assert sets[("raw_forest_fires_values_valid", "fire_grade")] == list(en.SEVERITIES_ZH)
+    assert sets[("raw_disasters_values_valid", "hazard")] == list(en.HAZARDS)
+    assert sets[("raw_disasters_values_valid", "report_stage")] == list(en.REPORT_STAGES)
+    assert sets[("raw_statistics_values_valid", "measure")] == list(en.MEASURES)
+    assert sets[("raw_statistics_values_valid", "data_status")] == list(en.DATA_STATUSES)
+    capabilities = list(en.CAPABILITY_INDICATORS.values())
+    assert sets[("raw_capabilities_values_valid", "indicator_code")] == capabilities
+    assert checks.SOURCES is en.SOURCES and checks.SOURCE_ZH is en.SOURCE_ZH
+
+
+def test_the_sample_generator_draws_from_the_same_lists():
+    assert generate.SOURCES is en.SOURCES
+    assert generate.MARKER == SAMPLE_MARKER
+    assert records.INDUSTRIAL_SECTORS is en.INDUSTRIAL_SECTORS
+    assert profiles.CAPABILITY_NAMES == {code: name for name, code in en.CAPABILITY_INDICATORS.items()}
+    # the national generator weighs sectors, types and hazards: only listed values may be drawn
+    assert set(national.SECTORS) <= set(en.SECTORS)
+    assert set(national.TYPES) <= set(en.SECTORS)
+    assert set(national.TYPES.values()) <= set(en.ACCIDENT_TYPES)
+    assert set(national.HAZARDS) <= set(en.HAZARDS)
+
+
+def test_the_reports_label_with_the_same_names():
+    assert labels.SOURCE_ZH is en.SOURCE_ZH
+    assert labels.SEVERITY_ZH is en.SEVERITY_ZH
+    assert labels.SEVERITY_ORDER == ["extraordinary", "major", "larger", "general"]
+    assert set(labels.SEVERITY_ZH.values()) == set(en.SEVERITIES_ZH)
+
+
+def test_record_keys_of_the_raw_tables():
+    keys = {s: spec.record_key for s, spec in contracts.SPECS.items()}
+    assert keys == {
+        "accidents": ("accident_id",),
+        "disasters": ("event_id", "region_code"),
+        "forest_fires": ("fire_id",),
+        "statistics": ("region_code", "year", "measure"),  # one raw row per measure of a file row
+        "capabilities": ("region_code", "year", "indicator_code"),
+    }
+    assert [s for s, spec in contracts.SPECS.items() if spec.event_register] == list(en.EVENT_SOURCES)
+
+
+def _spec_list(pattern: str) -> list[str]:
+    match = re.search(pattern, SPEC, re.S)
+    assert match, pattern
+    return [v.strip() for v in re.split(r"[,/]", match.group(1)) if v.strip()]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "values"),
+    [
+        (r"Sectors \(行业领域\): (.*?) \(fires", en.SECTORS),
+        (r"\| 事故类别 \| \| one of GB 6441's 20 types, optional \| (.*?) \|", en.ACCIDENT_TYPES),
+        (r"\| 灾种 \| 灾害种类 \| one of: (.*?) \|", en.HAZARDS),
+        (r"\| 报告阶段 \| 报告类型 \| (.*?) \|", en.REPORT_STAGES),
+        (r"\| 数据状态 \| \| (.*?) \|", tuple(en.DATA_STATUSES)),
+        (r"\| 事故等级 \| 事故级别 \| (.*?) \|", en.SEVERITIES_ZH),
+        (r"\| 状态 \| \| (.*?) \|", en.RECORD_STATUSES),
+    ],
+)
+def test_the_seeds_say_what_the_data_contracts_say(pattern, values):
+    assert _spec_list(pattern) == list(values)
+
+
+def test_the_first_seven_sectors_are_industrial():
+    # data-contracts.md: "The first seven are 工矿商贸."
+    assert en.INDUSTRIAL_SECTORS == en.SECTORS[:7]
+
+
+def test_indicator_catalogue_and_severities_match_the_spec():
+    spec = (SPEC_DIR / "indicators.md").read_text(encoding="utf-8")
+    for code in en.INDICATOR_CODES:
+        assert f"| `{code}` |" in spec, code
+    for name in en.CAPABILITY_INDICATORS:
+        assert name in spec, name
+    # the severity table: | 特别重大 | `extraordinary` | ...
+    table = dict(re.findall(r"^\| (\S+) \| `(general|larger|major|extraordinary)` \|", spec, re.M))
+    assert {code: zh for zh, code in table.items()} == en.SEVERITY_ZH
