@@ -111,6 +111,15 @@ CAPABILITY_INDICATORS = {
     "新增从业人员安全技能培训率": "new_worker_training_pct",
 }
 
+# Outcome indicators (computed from the data), by code (docs/spec/indicators.md).
+OUTCOME_INDICATORS = (
+    "safety_deaths", "safety_accidents", "larger_accidents", "larger_and_above_accidents",
+    "major_and_above_accidents", "deaths_per_100m_gdp", "industrial_deaths_per_100k_workers",
+    "operating_vehicle_deaths_per_10k", "coal_deaths_per_mt", "disaster_deaths_per_million",
+    "disaster_affected_per_100k", "disaster_loss_pct_gdp", "forest_fire_damage_permille",
+)
+INDICATOR_CODES = OUTCOME_INDICATORS + tuple(CAPABILITY_INDICATORS.values())
+
 ZERO_REPORT_TOKEN = "零报告"
 
 
@@ -434,6 +443,51 @@ SPECS: dict[str, SourceSpec] = {
         ),
     ),
 }
+
+# The plans source (docs/spec/plans.md): target kinds, comparators, attributes and evaluations,
+# each a code with the Chinese words a plan table may use for it.
+TARGET_KINDS = ("decline_pct", "upper_bound", "lower_bound", "curb")
+TARGET_KIND_ALIASES = {"下降": "decline_pct", "上限": "upper_bound", "下限": "lower_bound", "遏制": "curb",
+                       "有效遏制": "curb"}
+COMPARATORS = ("<", "<=", ">", ">=")
+COMPARATOR_ALIASES = {"＜": "<", "≤": "<=", "＞": ">", "≥": ">=", "＜＝": "<=", "＞＝": ">=", "≦": "<=",
+                      "≧": ">="}
+ATTRIBUTES = ("binding", "expected")
+ATTRIBUTE_ALIASES = {"约束性": "binding", "预期性": "expected"}
+EVALUATIONS = ("end_vs_base", "period_mean", "latest")
+EVALUATION_ALIASES = {"期末比基期": "end_vs_base", "期间年均": "period_mean", "最新值": "latest"}
+
+SPECS["plans"] = SourceSpec(
+    source="plans",
+    title_zh="规划主要指标表",
+    event_register=False,
+    key=("plan_id", "region_code", "seq"),
+    columns=(
+        _c("plan_id", "规划编号", "plan_code", ["规划代号"], required=True, mandatory=True, detect=True),
+        _c("plan_name", "规划名称", "text", required=True, mandatory=True),
+        _c("region_code", "行政区划代码", "code", ["区划代码"], mandatory=True),
+        _c("region_name", "行政区划名称", "region_name", ["地区"]),
+        _c("start_year", "规划期起始年", "plan_year", ["起始年"], required=True, mandatory=True),
+        _c("end_year", "规划期终止年", "plan_year", ["终止年", "目标年"], required=True, mandatory=True),
+        _c("baseline_year", "基期年", "plan_year", ["基准年"], required=True, mandatory=True),
+        _c("seq", "序号", "plan_seq", required=True, mandatory=True),
+        _c("indicator_name_as_printed", "指标名称", "text", ["指标"], mandatory=True),
+        _c("indicator_code", "指标代码", "plan_indicator", required=True, mandatory=True, detect=True),
+        _c("target_kind", "目标类型", "plan_enum", required=True, mandatory=True, detect=True,
+           values=TARGET_KINDS, value_aliases=TARGET_KIND_ALIASES),
+        _c("comparator", "比较符", "plan_enum", mandatory=True, values=COMPARATORS,
+           value_aliases=COMPARATOR_ALIASES),
+        _c("target_value", "目标值", "target_number", mandatory=True),
+        _c("unit", "单位", "text"),
+        _c("baseline_value_printed", "基期值", "text", ["规划文本基期值"]),
+        _c("attribute", "指标属性", "plan_enum", ["属性"], values=ATTRIBUTES,
+           value_aliases=ATTRIBUTE_ALIASES),
+        _c("evaluation", "评价方式", "plan_enum", required=True, mandatory=True, values=EVALUATIONS,
+           value_aliases=EVALUATION_ALIASES),
+        _c("version_date", "版本日期", "date", ["印发日期"]),
+        _c("note", "备注", "text"),
+    ),
+)
 
 MEASURE_COLUMNS = (
     "gdp_100m_yuan",

@@ -30,7 +30,7 @@ STRICT = "STRICT"  # WARN normally, ERROR when settings.is_strict
 
 SOURCE_ZH = {
     "accidents": "生产安全事故", "disasters": "自然灾害损失", "forest_fires": "森林火灾",
-    "statistics": "社会经济统计", "capabilities": "应急能力建设指标",
+    "statistics": "社会经济统计", "capabilities": "应急能力建设指标", "plans": "规划主要指标",
 }
 
 

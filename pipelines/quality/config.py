@@ -11,6 +11,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+from pipelines.ingest import contracts
 from pipelines.settings import EXPECTATIONS_DIR, REGIONS_CSV
 
 REGIONS_CSV_PATH = REGIONS_CSV
@@ -65,16 +66,8 @@ MEASURES = [
     "gdp_100m_yuan", "population_10k", "industrial_workers_10k", "operating_vehicles",
     "coal_output_10k_tonnes", "forest_area_ha",
 ]
-CAPABILITY_INDICATORS = [
-    "enforcement_equipment_compliance_pct", "warning_coverage_pct", "relief_time_hours",
-    "professional_staff_pct", "new_worker_training_pct",
-]
-OUTCOME_INDICATORS = [
-    "safety_deaths", "safety_accidents", "larger_accidents", "larger_and_above_accidents",
-    "major_and_above_accidents", "deaths_per_100m_gdp", "industrial_deaths_per_100k_workers",
-    "operating_vehicle_deaths_per_10k", "coal_deaths_per_mt", "disaster_deaths_per_million",
-    "disaster_affected_per_100k", "disaster_loss_pct_gdp", "forest_fire_damage_permille",
-]
+CAPABILITY_INDICATORS = list(contracts.CAPABILITY_INDICATORS.values())
+OUTCOME_INDICATORS = list(contracts.OUTCOME_INDICATORS)
 INDICATORS = OUTCOME_INDICATORS + CAPABILITY_INDICATORS
 
 # Plausible upper bounds per indicator (lower bound is 0 for all). Generous on purpose: they

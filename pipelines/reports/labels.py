@@ -36,6 +36,7 @@ SOURCE_ZH = {
     "forest_fires": "森林火灾",
     "statistics": "社会经济统计",
     "capabilities": "能力建设指标",
+    "plans": "规划主要指标",
 }
 
 VERDICT_ZH = {
