@@ -1,6 +1,8 @@
--- Denominators per roll-up region × year × measure: the latest vintage of each county-level
--- unit, summed over the region's county-level units; null (never 0) when any unit lacks it.
--- Statistics filed for the prefecture itself are not added (they would double-count).
+-- Denominators per roll-up region × year × measure, latest vintage (docs/spec/indicators.md,
+-- "Roll-up"): a county-level unit's own figure; for a prefecture, its own filed figure when its
+-- statistics bureau filed one (a prefecture's GDP is accounted by its own bureau and need not
+-- equal the sum of its counties'), otherwise the sum over all its county-level units — null
+-- (never 0) when any unit lacks the measure. `basis` says which: filed / sum_of_counties.
 with
 
 vintages as (
@@ -13,6 +15,12 @@ vintages as (
 bridge as (
 
     select * from {{ ref('int_region_rollup_bridged') }}
+
+),
+
+members as (
+
+    select * from bridge
     where is_county_level_member
 
 ),
@@ -20,7 +28,7 @@ bridge as (
 unit_counts as (
 
     select rollup_region_code, count(*) as units_required
-    from bridge
+    from members
     group by rollup_region_code
 
 ),
@@ -28,20 +36,20 @@ unit_counts as (
 summed as (
 
     select
-        b.rollup_region_code,
+        m.rollup_region_code,
         v.year,
         v.measure,
         sum(v.value) as value,
         count(*) as units_reporting,
         min(v.vintage_rank) as min_vintage_rank
-    from bridge as b
+    from members as m
     inner join vintages as v
-        on v.region_code = b.county_region_code
-    group by b.rollup_region_code, v.year, v.measure
+        on v.region_code = m.county_region_code
+    group by m.rollup_region_code, v.year, v.measure
 
 ),
 
-final as (
+sums as (
 
     select
         s.rollup_region_code as region_code,
@@ -51,15 +59,68 @@ final as (
         s.units_reporting,
         u.units_required,
         -- a sum is only as final as its least final part: the lowest vintage among the units
-        case s.min_vintage_rank
+        s.min_vintage_rank as vintage_rank,
+        -- a county-level unit's "sum" is its own figure
+        case when own.county_region_code is not null then 'filed' else 'sum_of_counties' end as basis
+    from summed as s
+    inner join unit_counts as u
+        on s.rollup_region_code = u.rollup_region_code
+    left join members as own
+        on own.rollup_region_code = s.rollup_region_code
+        and own.county_region_code = s.rollup_region_code
+
+),
+
+filed_by_prefecture as (
+
+    -- a prefecture's own filing (the bridge's prefecture-self row: not a county-level member)
+    select
+        b.rollup_region_code as region_code,
+        v.year,
+        v.measure,
+        v.value,
+        cast(null as bigint) as units_reporting,
+        u.units_required,
+        v.vintage_rank,
+        'filed' as basis
+    from bridge as b
+    inner join vintages as v
+        on v.region_code = b.county_region_code
+    left join unit_counts as u
+        on u.rollup_region_code = b.rollup_region_code
+    where not b.is_county_level_member
+
+),
+
+chosen as (
+
+    select * from filed_by_prefecture
+    union all
+    select s.* from sums as s
+    anti join filed_by_prefecture as f
+        on f.region_code = s.region_code
+        and f.year = s.year
+        and f.measure = s.measure
+
+),
+
+final as (
+
+    select
+        region_code,
+        year,
+        measure,
+        value,
+        units_reporting,
+        units_required,
+        case vintage_rank
             when 1 then '初步核算'
             when 2 then '年报'
             when 3 then '最终核实'
             when 4 then '普查修订'
-        end as data_status
-    from summed as s
-    inner join unit_counts as u
-        on s.rollup_region_code = u.rollup_region_code
+        end as data_status,
+        basis
+    from chosen
 
 )
 

@@ -85,6 +85,27 @@ final as (
         cast(denominator_unit_en as varchar) as denominator_unit_en,
         cast(is_count_based as boolean) as is_count_based,
         cast(sort_order as integer) as sort_order,
+        -- the numerator's unit: a count of deaths or accidents, or not a count at all (money, area)
+        cast(case numerator_measure
+            when 'disaster_affected_person_times' then '人次'
+            when 'disaster_direct_loss_100m_yuan' then '亿元'
+            when 'forest_damaged_ha' then '公顷'
+            when 'safety_accidents' then '起'
+            when 'larger_accidents' then '起'
+            when 'larger_and_above_accidents' then '起'
+            when 'major_and_above_accidents' then '起'
+            else case when numerator_measure is not null then '人' end
+        end as varchar) as numerator_unit_zh,
+        cast(case numerator_measure
+            when 'disaster_affected_person_times' then 'person-times'
+            when 'disaster_direct_loss_100m_yuan' then '100m yuan'
+            when 'forest_damaged_ha' then 'ha'
+            when 'safety_accidents' then 'accidents'
+            when 'larger_accidents' then 'accidents'
+            when 'larger_and_above_accidents' then 'accidents'
+            when 'major_and_above_accidents' then 'accidents'
+            else case when numerator_measure is not null then 'persons' end
+        end as varchar) as numerator_unit_en,
         -- an event measure that must be 0 for the value to be known (see int_event_measures_by_month)
         cast(case indicator_code
             when 'operating_vehicle_deaths_per_10k' then 'operating_vehicle_unknown_deaths'

@@ -25,7 +25,9 @@ final as (
         denominator_unit_en,
         is_count_based,
         sort_order,
-        blocking_measure
+        blocking_measure,
+        numerator_unit_zh,
+        numerator_unit_en
     from indicators
 
 )
