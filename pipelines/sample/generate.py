@@ -18,6 +18,7 @@ from .layout import (
     write_fires,
     write_statistics,
 )
+from .plans import write_plans
 from .profiles import AS_OF, FACTS, YEARS, jurisdictions
 from .readme import MARKER_TEXT, sample_readme
 from .records import (
@@ -30,7 +31,7 @@ from .records import (
     special_accidents,
 )
 
-SOURCES = ("accidents", "disasters", "forest_fires", "statistics", "capabilities")
+SOURCES = ("accidents", "disasters", "forest_fires", "statistics", "capabilities", "plans")
 SCALES = ("sample", "national", "national-2x", "national-4x")
 MARKER = "SAMPLE_DATA.txt"
 
@@ -193,6 +194,7 @@ def _sample(out_dir: Path, seed: int) -> GenerationSummary:
         write_fires(out, rng, jur, fires, revisions[jur.code])
     write_statistics(out, jurs, values, revised)
     write_capabilities(out)
+    write_plans(out)
 
     facts = count_facts(all_accidents)
     (out_dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")

@@ -19,7 +19,8 @@ ACCIDENTS = dg.AssetKey(["raw", "accidents"])
 def test_one_asset_key_per_source_in_group_ingest():
     assert ingest_assets == [raw_sources]
     assert {k.to_user_string() for k in raw_sources.keys} == {
-        "raw/accidents", "raw/disasters", "raw/forest_fires", "raw/statistics", "raw/capabilities", "raw/plans"
+        "raw/accidents", "raw/disasters", "raw/forest_fires", "raw/statistics", "raw/capabilities",
+        "raw/plans",
     }
     assert raw_sources.can_subset
     for key in raw_sources.keys:
