@@ -265,6 +265,37 @@ PLANS_15 = (
 )
 PLAN_FILES = PLANS_14 + PLANS_15
 
+# --- the national-scale data: the same standard targets for every prefecture (all synthetic) -----
+STANDARD_14 = (
+    T(1, "safety_deaths", "生产安全事故死亡人数", "decline_pct", ">=", "15", "%", "binding", "end_vs_base"),
+    T(2, "larger_and_above_accidents", "重大较大生产安全事故起数", "curb", "", "", "", "binding", "end_vs_base"),
+    T(3, "deaths_per_100m_gdp", "亿元生产总值生产安全事故死亡率", "decline_pct", ">=", "33", "%", "binding", "end_vs_base"),
+    T(4, "industrial_deaths_per_100k_workers", "工矿商贸就业人员十万人生产安全事故死亡率", "decline_pct", ">=", "20", "%",
+      "binding", "end_vs_base"),
+    T(5, "disaster_deaths_per_million", "年均每百万人口因自然灾害死亡率", "upper_bound", "<", "1", "人/百万人", "expected",
+      "period_mean"),
+    T(6, "disaster_affected_per_100k", "年均每十万人受灾人次", "upper_bound", "<", "15000", "人次/十万人", "expected",
+      "period_mean"),
+    T(7, "disaster_loss_pct_gdp", "年均因自然灾害直接经济损失占地区生产总值比例", "upper_bound", "<", "1", "%", "expected",
+      "period_mean"),
+)
+STANDARD_15 = (
+    T(1, "safety_deaths", "生产安全事故死亡人数", "decline_pct", ">=", "10", "%", "binding", "end_vs_base"),
+    T(2, "larger_and_above_accidents", "较大及以上生产安全事故起数", "curb", "", "", "", "binding", "end_vs_base"),
+    T(3, "deaths_per_100m_gdp", "亿元生产总值生产安全事故死亡率", "decline_pct", ">=", "20", "%", "binding", "end_vs_base"),
+    T(4, "industrial_deaths_per_100k_workers", "工矿商贸就业人员十万人生产安全事故死亡率", "decline_pct", ">=", "15", "%",
+      "binding", "end_vs_base"),
+    T(5, "disaster_deaths_per_million", "年均每百万人口因自然灾害死亡率", "upper_bound", "<", "1", "人/百万人", "expected",
+      "period_mean"),
+    T(6, "disaster_loss_pct_gdp", "年均因自然灾害直接经济损失占地区生产总值比例", "upper_bound", "<", "1", "%", "expected",
+      "period_mean"),
+)
+# (plan code, period as printed in the name, (first, last, base), targets)
+NATIONAL_PLANS = (
+    ("14fyp", "“十四五”", (2021, 2025, 2020), STANDARD_14),
+    ("15fyp", "“十五五”（示例）", (2026, 2030, 2025), STANDARD_15),
+)
+
 
 def plan_cells(plan: PlanFile, t: Target) -> list[Cell]:
     """One row of a plan table, in the plan file's style."""

@@ -48,17 +48,10 @@ def ensure_manifest() -> Path:
     return MANIFEST
 
 
-PLAN_TARGETS_FILE = "plan_targets.csv"  # optional, at the top of the data folder
-
-
-def dbt_vars(as_of_iso: str, data_dir: Path) -> dict[str, str]:
-    """The --vars of every dbt command of a run (build and docs): the as-of date, and the data
-    folder's own plan targets when it brings them (the national scale data does)."""
-    out = {"as_of": as_of_iso}
-    plan_targets = Path(data_dir) / PLAN_TARGETS_FILE
-    if plan_targets.is_file():
-        out["plan_targets_csv"] = str(plan_targets)
-    return out
+def dbt_vars(as_of_iso: str, data_dir: Path) -> dict[str, str]:  # noqa: ARG001 - one signature for all callers
+    """The --vars of every dbt command of a run (build and docs): the as-of date. Plans come from
+    the data folder's plans/ through the raw layer, never from a var."""
+    return {"as_of": as_of_iso}
 
 
 def project_files() -> list[Path]:
