@@ -26,7 +26,6 @@ def expectations_dir() -> Path:
 # The earliest date an event or statistic may carry. 2015 because one plan (衡水) compares
 # 2020 with 2015; submissions coverage itself starts in 2016-01.
 COVERED_FROM = date(2015, 1, 1)
-PLAN_YEARS = (2021, 2025)  # the 14th five-year plan
 # Statistics for year Y are published during Y+1: denominators are required for years up to
 # as_of.year - DENOMINATOR_LAG_YEARS only (the current year's GDP does not exist yet).
 DENOMINATOR_LAG_YEARS = 1

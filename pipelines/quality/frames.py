@@ -8,10 +8,12 @@ rows only, and their suites expect an empty frame.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pandas as pd
 
+from pipelines.ingest.contracts import SPECS, match_header
 from pipelines.quality import config
 
 
@@ -26,14 +28,9 @@ def _regions_sql() -> str:
     )
 
 
-def _plan_targets(con) -> str:
-    """The plan targets the marts were built from: dbt's ``intermediate.int_plan_targets`` (the
-    seed, or the data folder's plan_targets.csv); ``seeds.plan_targets`` when that model is absent."""
-    found = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'intermediate' "
-        "and table_name = 'int_plan_targets'"
-    ).fetchall()[0][0]
-    return "intermediate.int_plan_targets" if found else "seeds.plan_targets"
+def _plan_targets(con) -> str:  # noqa: ARG001 - kept for its callers
+    """The targets of the plans in force the marts were built from (dbt's int_plan_targets)."""
+    return "intermediate.int_plan_targets"
 
 
 def _df(con, sql: str) -> pd.DataFrame:
@@ -263,16 +260,16 @@ def missing_event_denominators(con, as_of: date) -> pd.DataFrame:
 
 
 def missing_plan_denominators(con, as_of: date) -> pd.DataFrame:
-    """Plan jurisdictions lacking a denominator one of their targets needs, per plan year.
+    """Plan jurisdictions lacking a denominator one of their targets needs, per year.
 
-    The years are the plan years 2021–2025 (up to the last year whose statistics are due) and,
-    for decline targets, the base year.
+    The years are each plan's own (int_plan_targets): its plan years up to the last year whose
+    statistics are due, and its base year for decline targets. (A previous period without its
+    denominators only leaves a period mean's change unshown, with the reason: not a blocker.)
     """
     needs = ", ".join(
         f"({_lit(ind)}, {_lit(m)})" for ind, measures in config.INDICATOR_MEASURES.items() for m in measures
     )
-    first, last = config.PLAN_YEARS
-    last = min(last, _last_required_year(as_of))
+    last = _last_required_year(as_of)
     return _df(
         con,
         f"""
@@ -285,18 +282,18 @@ def missing_plan_denominators(con, as_of: date) -> pd.DataFrame:
             where c.is_covered
         ),
         targets as (
-            select plan_id, region_code, indicator_code, target_kind,
-                   try_cast(baseline_year as integer) as baseline_year
-            from {_plan_targets(con)}
-            where region_code in (select region_code from reporting)
+            select t.region_code, t.indicator_code, t.target_kind, t.start_year, t.end_year, t.baseline_year
+            from {_plan_targets(con)} t
+            where t.region_code in (select region_code from reporting)
         ),
         needs(indicator_code, measure) as (values {needs}),
         years as (
             select t.region_code, t.indicator_code, y.year
-            from targets t, (select unnest(range({first}, {last} + 1)) as year) y
+            from targets t,
+                 lateral (select unnest(range(t.start_year, least(t.end_year, {last}) + 1)) as year) y
             union
             select region_code, indicator_code, baseline_year
-            from targets where target_kind = 'decline_pct' and baseline_year is not null
+            from targets where target_kind = 'decline_pct' and baseline_year <= {last}
         ),
         required as (
             select y.region_code, y.year, n.measure,
@@ -347,3 +344,50 @@ def missing_submissions(con, as_of: date) -> pd.DataFrame:
         order by source, region_code, month
         """,
     )
+
+
+def plan_rows(con, as_of: date) -> pd.DataFrame:
+    """Every row of ``raw.plans`` with the derived columns its ``values_valid`` suite reads."""
+    return _df(
+        con,
+        f"""
+        select t.* exclude (extra_columns),
+               t.region_code in (select region_code from {_regions_sql()}) as is_region_known,
+               date_diff('day', {_lit(as_of)}::date, t.version_date) as version_days_after_as_of
+        from raw.plans t
+        order by t.source_file, t.row_number
+        """,
+    )
+
+
+def plans_not_in_force(con, as_of: date) -> pd.DataFrame:  # noqa: ARG001 - the frames' signature
+    """Plans the plan files name that are not in force, so that no report shows them: every
+    version rejected (equal or missing 版本日期, marts.dim_plan_version), or every row quarantined
+    (its 规划编号 and 行政区划代码 read from the quarantined cells, as the loader matched headers)."""
+    in_force = {tuple(r) for r in con.execute("select plan_id, region_code from marts.dim_plan").fetchall()}
+    found: dict[tuple[str, str], dict] = {}
+    for plan_id, region, file_name, reason_zh, reason_en in con.execute(
+        "select plan_id, region_code, source_file, status_reason_zh, status_reason_en "
+        "from marts.dim_plan_version where version_status = 'rejected' order by source_file"
+    ).fetchall():
+        if (plan_id, region) not in in_force:
+            entry = found.setdefault((plan_id, region), {"file_name": file_name, "reason_zh": reason_zh,
+                                                         "reason_en": reason_en})
+            if file_name not in entry["file_name"].split("、"):
+                entry["file_name"] += "、" + file_name
+    spec = SPECS["plans"]
+    for file_name, reason_zh, reason_en, record in con.execute(
+        "select file_name, reason_zh, reason_en, raw_record from raw.quarantine "
+        "where source = 'plans' and raw_record is not null order by file_name, row_number"
+    ).fetchall():
+        cells = {}
+        for header, value in json.loads(record).items():
+            match = match_header(spec, header)
+            if match is not None and match.col.name in ("plan_id", "region_code") and value:
+                cells[match.col.name] = str(value).strip()
+        key = (cells.get("plan_id"), cells.get("region_code"))
+        if None in key or key in in_force or key in found:
+            continue
+        found[key] = {"file_name": file_name, "reason_zh": reason_zh, "reason_en": reason_en}
+    rows = [{"plan_id": p, "region_code": r, **v} for (p, r), v in sorted(found.items())]
+    return pd.DataFrame(rows, columns=["plan_id", "region_code", "file_name", "reason_zh", "reason_en"])

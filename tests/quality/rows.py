@@ -67,10 +67,13 @@ def marts_tables(con) -> None:
         gdp_100m_yuan double, gdp_data_status varchar, population_10k double,
         industrial_workers_10k double, operating_vehicles bigint, coal_output_10k_tonnes double,
         forest_area_ha double)""")
-    seeds = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
-    con.execute("create schema if not exists seeds")
-    con.execute("create table seeds.plan_targets as select * from read_csv(?, header = true, "
-                "types = {'region_code': 'varchar'})", [str(seeds / "plan_targets.csv")])
+    # The five 14th plans' targets (docs/spec/plan_targets.csv) as dbt's int_plan_targets holds them.
+    spec = Path(__file__).resolve().parents[2] / "docs" / "spec" / "plan_targets.csv"
+    con.execute("create schema if not exists intermediate")
+    con.execute("""create table intermediate.int_plan_targets as
+        select * exclude (baseline_year, baseline_value), 2021 as start_year, 2025 as end_year,
+               2020 as baseline_year, 2016 as previous_first_year, 2020 as previous_last_year
+        from read_csv(?, header = true, types = {'region_code': 'varchar'})""", [str(spec)])
     # Every county-level unit of the five jurisdictions filed something (so all are in scope).
     con.execute("""create table marts.bridge_region_rollup as
         select p.region_code as rollup_region_code, c.region_code as county_region_code
