@@ -1,8 +1,9 @@
 -- The monitoring month of each plan jurisdiction in the as-of year (docs/spec/plans.md): the
 -- latest month up to which every county-level unit of the jurisdiction has filed every event
--- register (accidents, disasters, forest fires: records or 零报告), in the as-of year and, so that
--- the same months can be compared, in the year before. Null when no month of the year is
--- complete (January..month are then not comparable), never a month that has gaps.
+-- register it keeps (accidents, disasters, forest fires: records or 零报告), in the as-of year
+-- and, so that the same months can be compared, in the year before. A register the
+-- jurisdiction has never filed (no forest, no forest-fire register) does not hold it back; one
+-- it has filed before does. Null when no month of the year is complete, never a month with gaps.
 with
 
 jurisdictions as (
@@ -34,9 +35,15 @@ window_def as (
 
 ),
 
-sources as (
+registers_in_use as (
 
-    select source from (values ('accidents'), ('disasters'), ('forest_fires')) as s(source)
+    -- the event registers each jurisdiction's units have filed, in any month
+    select distinct j.region_code, c.source
+    from jurisdictions as j
+    inner join bridge as b
+        on b.rollup_region_code = j.region_code
+    inner join covered as c
+        on c.region_code = b.county_region_code
 
 ),
 
@@ -61,7 +68,8 @@ unit_gaps as (
     from jurisdictions as j
     inner join bridge as b
         on b.rollup_region_code = j.region_code
-    cross join sources as s
+    inner join registers_in_use as s
+        on s.region_code = j.region_code
     cross join due as d
     left join covered as c
         on c.region_code = b.county_region_code
