@@ -235,7 +235,7 @@ def _whole_plan_rules(
                        pl.lit(") must be before its first plan year ("), start.cast(pl.String),
                        pl.lit("); the whole plan is rejected")]),
     ))
-    rows = pl.col("_row").cast(pl.String).unique().sort()
+    rows = pl.col("_row").unique().sort().cast(pl.String)
     seq_rows, seq_rows_en = (rows.str.join(sep).over([*plan, "seq"]) for sep in ("、", ", "))
     flags.append((pl.len().over([*plan, "seq"]) > 1).alias("_e_plan_seq_twice"))
     checks.append(Check(
