@@ -6,8 +6,9 @@
     denominators for rates, 1 for counts (or the number of years for period totals).
 
     `inputs`: a CTE with the key columns, x1, x2 (whole numbers), e1, e2.
-    Writes four CTEs; the last, `<inputs>_p_values`, has the keys, x1, x2 and p_value
-    (1.0 when x1 + x2 = 0: nothing happened in either period, no change to detect).
+    Writes four CTEs; the last, `<inputs>_p_values`, has the keys, x1, x2, p_value (1.0 when
+    x1 + x2 = 0: nothing happened in either period, no change to detect) and is_significant
+    (p < 0.05).
     Use: `with ..., {{ exact_test_ctes('sig_inputs', ['plan_id', 'region_code', 'seq']) }}, ...` -#}
 {% macro exact_test_ctes(inputs, keys) -%}
 {%- set k = keys | join(', ') -%}
@@ -59,7 +60,8 @@
         i.{{ keys | join(', i.') }},
         i.x1,
         i.x2,
-        case when i.x1 + i.x2 = 0 then 1.0 else s.p_value end as p_value
+        case when i.x1 + i.x2 = 0 then 1.0 else s.p_value end as p_value,
+        i.x1 + i.x2 > 0 and s.p_value < 0.05 as is_significant
     from {{ inputs }} as i
     left join {{ inputs }}_sums as s
         on true

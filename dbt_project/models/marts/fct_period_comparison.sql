@@ -167,11 +167,7 @@ final as (
         j.years_complete,
         case when j.is_previous_complete then j.previous_numerator_sum end as previous_numerator_total,
         case when j.is_plan_complete then j.numerator_sum end as numerator_total,
-        case
-            when sig.x1 is null then null
-            when sig.x1 + sig.x2 = 0 then false
-            else sig.p_value < 0.05
-        end as is_change_significant,
+        sig.is_significant as is_change_significant,
         sig.p_value as change_p_value
     from judged as j
     left join sig_inputs_p_values as sig

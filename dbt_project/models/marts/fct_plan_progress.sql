@@ -119,42 +119,30 @@ baseline as (
 
 ),
 
-plan_year_stats as (
+period_stats as (
 
+    -- the plan years (start..end) and the previous period (the five years ending at the base year)
     select
         t.plan_id,
         t.region_code,
         t.seq,
-        count(*) as years_complete,
-        string_agg(cast(v.year as varchar), ',' order by v.year) as complete_years,
-        max(v.year) as latest_complete_year,
-        avg(v.value) as mean_value,
-        sum(v.numerator) as sum_numerator,
-        sum(v.denominator) as sum_denominator
+        count(*) filter (where v.year between t.start_year and t.end_year) as years_complete,
+        string_agg(cast(v.year as varchar), ',' order by v.year) filter (
+            where v.year between t.start_year and t.end_year
+        ) as complete_years,
+        max(v.year) filter (where v.year between t.start_year and t.end_year) as latest_complete_year,
+        avg(v.value) filter (where v.year between t.start_year and t.end_year) as mean_value,
+        sum(v.numerator) filter (where v.year between t.start_year and t.end_year) as sum_numerator,
+        sum(v.denominator) filter (where v.year between t.start_year and t.end_year) as sum_denominator,
+        count(*) filter (where v.year between t.previous_first_year and t.previous_last_year)
+            as previous_years_complete,
+        avg(v.value) filter (where v.year between t.previous_first_year and t.previous_last_year)
+            as previous_mean_value
     from targets as t
     inner join complete_values as v
         on v.plan_id = t.plan_id
         and v.region_code = t.region_code
         and v.seq = t.seq
-        and v.year between t.start_year and t.end_year
-    group by t.plan_id, t.region_code, t.seq
-
-),
-
-previous_period_stats as (
-
-    select
-        t.plan_id,
-        t.region_code,
-        t.seq,
-        count(*) as years_complete,
-        avg(v.value) as mean_value
-    from targets as t
-    inner join complete_values as v
-        on v.plan_id = t.plan_id
-        and v.region_code = t.region_code
-        and v.seq = t.seq
-        and v.year between t.previous_first_year and t.previous_last_year
     group by t.plan_id, t.region_code, t.seq
 
 ),
@@ -191,8 +179,8 @@ evaluated as (
         coalesce(s.years_complete, 0) as years_complete,
         s.complete_years,
         coalesce(s.years_complete, 0) = t.plan_year_count as has_every_plan_year,
-        coalesce(pp.years_complete, 0) = 5 as has_every_previous_year,
-        case when pp.years_complete = 5 then pp.mean_value end as previous_period_mean,
+        coalesce(s.previous_years_complete, 0) = 5 as has_every_previous_year,
+        case when s.previous_years_complete = 5 then s.previous_mean_value end as previous_period_mean,
         case
             when t.evaluation = 'period_mean' then
                 case
@@ -220,10 +208,8 @@ evaluated as (
     from targets as t
     left join baseline as b
         on b.plan_id = t.plan_id and b.region_code = t.region_code and b.seq = t.seq
-    left join plan_year_stats as s
+    left join period_stats as s
         on s.plan_id = t.plan_id and s.region_code = t.region_code and s.seq = t.seq
-    left join previous_period_stats as pp
-        on pp.plan_id = t.plan_id and pp.region_code = t.region_code and pp.seq = t.seq
     left join after_base as a
         on a.plan_id = t.plan_id and a.region_code = t.region_code and a.seq = t.seq
 
@@ -387,11 +373,7 @@ final as (
             when c.target_kind = 'lower_bound' then c.target_threshold - c.evaluated_value
             else c.evaluated_value - c.target_threshold
         end as gap_to_target,
-        case
-            when sig.x1 is null then null
-            when sig.x1 + sig.x2 = 0 then false
-            else sig.p_value < 0.05
-        end as is_change_significant,
+        sig.is_significant as is_change_significant,
         c.years_complete,
         c.note,
         -- the plan's years

@@ -176,11 +176,7 @@ final as (
             when 'within_bound' then '未超过上限'
             else {{ status_zh('j.status') }}
         end as status_zh,
-        case
-            when sig.x1 is null then null
-            when sig.x1 + sig.x2 = 0 then false
-            else sig.p_value < 0.05
-        end as is_change_significant,
+        sig.is_significant as is_change_significant,
         sig.p_value as change_p_value,
         j.is_above_bound,
         j.target_kind,
