@@ -72,11 +72,14 @@ def numerator_label(value, is_count: bool | None, unit: str | None) -> str | Non
 
 
 def change_text(change_pct, change_pp) -> str:
-    """+20.0% for a relative change, +0.25个百分点 for a percentage or share indicator."""
+    """+20.0% for a relative change, +0.25个百分点 for a percentage or share indicator; an
+    unchanged value reads 持平, never "+0.0%"."""
     if not is_missing(change_pp):
         v = float(change_pp)
         size = fmt_num(abs(v), digits=2) if abs(v) < 1 else f"{abs(v):.1f}"
         return "持平" if v == 0 else f"{'+' if v > 0 else '-'}{size}个百分点"
+    if not is_missing(change_pct) and float(change_pct) == 0:
+        return "持平"
     return fmt_pct(change_pct)
 
 

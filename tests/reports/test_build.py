@@ -105,7 +105,9 @@ def test_headline_numbers_equal_the_marts(built, warehouse, name, region, plan):
                 assert raw == "", field
             else:
                 assert math.isclose(float(raw), m[field], rel_tol=1e-12), field
-                shown = fmt_pct(m[field]) if field == "change_pct" else fmt_num(m[field])
+                # an unchanged value reads 持平, never "+0.0%"
+                shown = (("持平" if m[field] == 0 else fmt_pct(m[field])) if field == "change_pct"
+                         else fmt_num(m[field]))
                 assert shown in cells[field].text, (field, shown, cells[field].text)
         assert cells["status"].attrs["data-value"] == m["status"]
         assert m["status_zh"] in cells["status"].text  # the word, not only a colour
