@@ -278,3 +278,18 @@ def test_worker_processes_write_the_same_reports_as_a_serial_build(built, wareho
         if p.suffix == ".html":
             parallel_text = stamp.sub("", p.read_text(encoding="utf-8"))
             assert parallel_text == stamp.sub("", _read(serial_out, p.name)), p.name
+
+
+def test_an_index_without_plans_says_so(warehouse, tmp_path):
+    copy = tmp_path / "no_plans.duckdb"
+    copy.write_bytes(warehouse.read_bytes())
+    con = duckdb.connect(str(copy))
+    con.execute("delete from marts.dim_plan")
+    con.close()
+    con = duckdb.connect(str(copy), read_only=True)
+    try:
+        paths = build_reports(con, tmp_path / "out", as_of=AS_OF, is_sample_data=False, run_id=RUN_ID)
+    finally:
+        con.close()
+    assert [p.name for p in paths] == ["index.html", "plotly.min.js"]
+    assert "没有现行的规划" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
