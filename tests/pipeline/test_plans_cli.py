@@ -362,3 +362,56 @@ def test_the_outlook_on_a_series_with_a_clear_trend(scenario):
     assert [outlook[s]["outlook"] for s in (1, 2, 3)] == ["likely", "unlikely", "uncertain"]
     page = (reports / "360281_乐平市_15fyp.html").read_text(encoding="utf-8")
     assert "可能实现" in page and "难以实现" in page and "不确定" in page
+
+
+def test_every_mart_column_is_described_in_english_and_chinese(scenario):
+    _, con, _ = scenario
+    columns = rows(
+        con,
+        "select table_name, column_name, data_type, comment from duckdb_columns()"
+        " where schema_name = 'marts'",
+    )
+    plan_marts = {
+        "dim_plan",
+        "dim_plan_version",
+        "fct_plan_target_versions",
+        "fct_plan_progress",
+        "fct_period_comparison",
+        "fct_plan_ytd",
+        "fct_plan_outlook",
+    }
+    assert plan_marts <= {c["table_name"] for c in columns}
+    undescribed = [
+        (c["table_name"], c["column_name"])
+        for c in columns
+        if not c["comment"]
+        or " / " not in c["comment"]
+        or not any("\u4e00" <= ch <= "\u9fff" for ch in c["comment"])
+    ]
+    assert undescribed == []
+    # the outlook (a Python model) is typed like its description says
+    types = {c["column_name"]: c["data_type"] for c in columns if c["table_name"] == "fct_plan_outlook"}
+    assert (types["seq"], types["projected_year"], types["projected_value"]) == (
+        "INTEGER",
+        "INTEGER",
+        "DOUBLE",
+    )
+
+
+def test_the_plan_marts_have_the_columns_and_types_their_descriptions_declare(scenario):
+    """_plans__models.yml types every column (ready for contract: enforced); the tables agree."""
+    import yaml
+
+    from pipelines.settings import DBT_PROJECT_DIR
+
+    _, con, _ = scenario
+    models = yaml.safe_load((DBT_PROJECT_DIR / "models" / "marts" / "_plans__models.yml").read_text("utf-8"))
+    for model in models["models"]:
+        actual = rows(
+            con,
+            "select column_name, data_type from duckdb_columns() where schema_name = 'marts'"
+            " and table_name = ? order by column_index",
+            (model["name"],),
+        )
+        declared = [{"column_name": c["name"], "data_type": c["data_type"].upper()} for c in model["columns"]]
+        assert actual == declared, model["name"]
