@@ -399,6 +399,8 @@ final as (
             when c.evaluation = 'period_mean' and not c.has_every_plan_year
                 then '规划期（' || c.start_year || '—' || c.end_year || '年）尚有年份无完整数据，不计算变化'
             when c.change_from is null then '基期（' || c.baseline_year || '年）数据不完整，不计算变化'
+            when c.change_from = 0 and c.change_to is not null and c.evaluation = 'period_mean'
+                then '上一规划期年均值为0，不计算变化率'
             when c.change_from = 0 and c.change_to is not null then '基期值为0，不计算变化率'
             when c.change_to is null then '无可评估的数据，不计算变化'
         end as change_note_zh,
@@ -412,6 +414,8 @@ final as (
                 then 'the plan period (' || c.start_year || '–' || c.end_year
                     || ') has years without complete data: no change'
             when c.change_from is null then 'the base year (' || c.baseline_year || ') is incomplete: no change'
+            when c.change_from = 0 and c.change_to is not null and c.evaluation = 'period_mean'
+                then 'the previous period''s mean is 0: no relative change'
             when c.change_from = 0 and c.change_to is not null then 'the baseline is 0: no relative change'
             when c.change_to is null then 'nothing to evaluate: no change'
         end as change_note_en,
