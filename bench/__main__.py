@@ -42,7 +42,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_DIR / "data_raw"
 SCALES = ("sample", "national", "national-2x", "national-4x")
-SOURCES = ("accidents", "capabilities", "disasters", "forest_fires", "statistics")
+SOURCES = ("accidents", "capabilities", "disasters", "forest_fires", "plans", "statistics")
 AS_OF = "2026-11-26"  # the as-of date of the generated data (sample and national)
 INCREMENTAL_AS_OF = "2026-12-05"
 INCREMENTAL_MONTH = "2026-11"

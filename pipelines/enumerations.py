@@ -1,8 +1,9 @@
 """The project's enumerations and their labels, read from their one home: the dbt seeds.
 
 Every list of codes (sources, sectors, accident types, hazards, severities, report stages,
-record statuses, data statuses, measures, file statuses) and the indicator catalogue is a CSV
-file in ``dbt_project/seeds/``. dbt loads them into ``seeds.*`` for the models, the dbt tests and
+record statuses, data statuses, measures, file statuses; the plans' target kinds, comparators,
+attributes and evaluation methods) and the indicator catalogue is a CSV file in
+``dbt_project/seeds/``. dbt loads them into ``seeds.*`` for the models, the dbt tests and
 the analysts; Python reads the same files here, because the loaders validate files before any
 dbt run has built the warehouse (on the first run there is none). Code that runs after dbt and
 needs more than a list (the quality gate, the reports) reads the built tables instead
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import csv
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pipelines.settings import DBT_PROJECT_DIR
@@ -40,8 +42,24 @@ def _value(text: str) -> Any:
     return text
 
 
+# Every seed read here: the ingest rules depend on them (pipelines/ingest/judgment.py fingerprints
+# these files with the ingest code, so that a changed list judges unchanged files again).
+SEED_NAMES: tuple[str, ...] = (
+    "sources", "sectors", "accident_types", "hazards", "severities", "report_stages", "record_statuses",
+    "data_statuses", "measures", "file_statuses", "indicators", "target_kinds", "comparators",
+    "plan_attributes", "evaluation_methods",
+)
+
+
+def seed_paths() -> list[Path]:
+    """The seed files of :data:`SEED_NAMES`."""
+    return [SEEDS_DIR / f"{name}.csv" for name in SEED_NAMES]
+
+
 @cache
 def _seed(name: str) -> tuple[dict[str, Any], ...]:
+    if name not in SEED_NAMES:
+        raise KeyError(f"seed {name!r} is not an enumeration (add it to SEED_NAMES)")
     with (SEEDS_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
         rows = [{k: _value(v) for k, v in row.items()} for row in csv.DictReader(fh)]
     if "sort_order" in (rows[0] if rows else {}):
@@ -107,3 +125,14 @@ PLAUSIBLE_MAX: dict[str, float] = {
     for r in _seed("indicators")
     if r["plausible_max"] is not None
 }
+
+# The plans source (docs/spec/plans.md): codes, and the Chinese word a plan table may use instead.
+TARGET_KINDS: tuple[str, ...] = _column("target_kinds", "target_kind")
+TARGET_KIND_ZH: dict[str, str] = _mapping("target_kinds", "target_kind", "target_kind_zh")
+COMPARATORS: tuple[str, ...] = _column("comparators", "comparator")
+# The comparator as Chinese text prints it (＜ ≤ ＞ ≥): plan tables, reports.
+COMPARATOR_ZH: dict[str, str] = _mapping("comparators", "comparator", "comparator_zh")
+PLAN_ATTRIBUTES: tuple[str, ...] = _column("plan_attributes", "attribute")
+PLAN_ATTRIBUTE_ZH: dict[str, str] = _mapping("plan_attributes", "attribute", "attribute_zh")
+EVALUATIONS: tuple[str, ...] = _column("evaluation_methods", "evaluation")
+EVALUATION_ZH: dict[str, str] = _mapping("evaluation_methods", "evaluation", "evaluation_zh")

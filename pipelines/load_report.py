@@ -12,7 +12,8 @@ Three pieces:
   Written into the reports build folder, it is published with the reports.
 
 *Revised* means: a record key (accident 事故编号; disaster 灾害过程编号 × 行政区划代码; fire
-火灾编号; statistics 区划 × 年份 × 指标; capabilities 区划 × 年份 × 指标) that the file files again
+火灾编号; statistics 区划 × 年份 × 指标; capabilities 区划 × 年份 × 指标; plans 规划编号 × 区划 ×
+序号: a later version of a plan) that the file files again
 although an earlier-loaded file (smaller ``load_seq``) already holds it. Several rows of one key
 within the same file are not counted as revisions of an earlier file.
 """

@@ -1,9 +1,10 @@
 """Tables shaped like the dbt model contracts, for tests that fill marts by hand.
 
 The columns and types of every mart that reports and analysts read are declared once, in
-``dbt_project/models/marts/_marts__models.yml`` (``contract: enforced``), and dbt checks every
-build against them. A test that needs such a table without running dbt builds it here, from the
-manifest, never from DDL copied by hand: when a mart changes, the fixtures change with it.
+``dbt_project/models/marts/_marts__models.yml`` and ``_plans__models.yml`` (``contract:
+enforced``), and dbt checks every build against them. A test that needs such a table without
+running dbt builds it here, from the manifest, never from DDL copied by hand: when a mart
+changes, the fixtures change with it.
 """
 
 from __future__ import annotations

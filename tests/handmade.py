@@ -1,6 +1,8 @@
 """A small data folder written by hand, independent of the sample generator.
 
 Two plan jurisdictions, years 2020–2025, every answer worked out by hand (see EXPECTED).
+Their 14th plans (2021–2025, base 2020) are the targets of the published plans, one CSV each in
+``plans/`` (PLAN_HEADERS, HANDMADE_PLANS).
 
 双鸭山市 230500 (8 county-level units). Every unit, every year: GDP 50 亿元, 15 万人,
 工矿商贸 workers 2 万人, 5,000 operating vehicles, coal output 500 万吨 in 尖山区 and 0 elsewhere.
@@ -149,6 +151,63 @@ STAT_HEADERS = [
     "数据状态",
     "填报日期",
 ]
+
+PLAN_HEADERS = [
+    "规划编号", "规划名称", "行政区划代码", "规划期起始年", "规划期终止年", "基期年", "序号", "指标名称",
+    "指标代码", "目标类型", "比较符", "目标值", "单位", "基期值", "指标属性", "评价方式", "版本日期", "备注",
+]
+B, E = "约束性", "预期性"  # 指标属性
+END, MEAN = "期末比基期", "期间年均"  # 评价方式
+# (seq, indicator, printed name, kind, comparator, value, unit, attribute, evaluation)
+SHUANGYASHAN_14 = [
+    (1, "safety_deaths", "生产安全事故死亡人数", "下降", "≥", "15%", "%", B, END),
+    (2, "larger_and_above_accidents", "重大较大生产安全事故起数", "遏制", "", "", "", B, END),
+    (3, "deaths_per_100m_gdp", "单位生产总值生产安全事故死亡率", "下降", "≥", "33%", "%", B, END),
+    (4, "industrial_deaths_per_100k_workers", "工矿商贸就业人员十万人生产安全事故死亡率",
+     "下降", "≥", "20%", "%", B, END),
+    (5, "operating_vehicle_deaths_per_10k", "营运车辆万车死亡率", "下降", "≥", "10%", "%", B, END),
+    (6, "coal_deaths_per_mt", "煤矿百万吨死亡率", "下降", "≥", "10%", "%", B, END),
+    (7, "disaster_deaths_per_million", "年均每百万人口因自然灾害死亡率", "上限", "<", "1", "", E, MEAN),
+    (8, "disaster_affected_per_100k", "年均每十万人受灾人次", "上限", "<", "15000", "", E, MEAN),
+    (9, "disaster_loss_pct_gdp", "年均因自然灾害直接经济损失占全市生产总值比例",
+     "上限", "<", "1%", "%", E, MEAN),
+]
+LIZHOU_14 = [
+    (1, "safety_deaths", "生产安全事故死亡人数", "下降", "≥", "5%", "%", B, END),
+    (2, "deaths_per_100m_gdp", "单位全区生产总值生产安全事故死亡率", "下降", "≥", "15%", "%", B, END),
+    (3, "industrial_deaths_per_100k_workers", "工矿商贸就业人员十万人生产安全事故死亡率",
+     "下降", "≥", "10%", "%", B, END),
+    (4, "disaster_loss_pct_gdp", "年均因自然灾害直接经济损失占全区生产总值比例",
+     "上限", "<", "1%", "%", E, MEAN),
+    (5, "disaster_deaths_per_million", "年均每百万人口因自然灾害死亡率", "上限", "<", "1", "", E, MEAN),
+    (6, "disaster_affected_per_100k", "年均每十万人受灾人次", "上限", "<", "15000", "", E, MEAN),
+]
+# (file, plan code, plan name, region, first year, last year, base year, version date, targets)
+HANDMADE_PLANS = [
+    ("双鸭山市十四五规划.csv", "14fyp", "双鸭山市应急体系建设“十四五”规划", "230500", 2021, 2025, 2020,
+     "2022-12-30", SHUANGYASHAN_14),
+    ("利州区十四五规划.csv", "14fyp", "广元市利州区“十四五”应急体系规划", LIZHOU, 2021, 2025, 2020,
+     "2022-11-29", LIZHOU_14),
+]
+
+
+def plan_rows(plan_id, name, region, first, last, base, version, targets, **overrides) -> list[list]:
+    """Rows of a plan table (PLAN_HEADERS); ``overrides`` maps a header to a value for every row."""
+    rows = []
+    for seq, code, printed, kind, comp, value, unit, attribute, evaluation in targets:
+        cells = [plan_id, name, region, first, last, base, seq, printed, code, kind, comp, value, unit, "",
+                 attribute, evaluation, version, ""]
+        row = dict(zip(PLAN_HEADERS, cells, strict=True))
+        row.update(overrides)
+        rows.append([row[h] for h in PLAN_HEADERS])
+    return rows
+
+
+def write_plan(root: Path, file_name: str, rows: list[list], headers: list[str] = PLAN_HEADERS) -> Path:
+    path = root / "plans" / file_name
+    _write_csv(path, headers, rows)
+    return path
+
 
 # Expected marts values, worked out by hand from the figures above.
 EXPECTED_VALUES = {
@@ -301,4 +360,6 @@ def write_handmade_folder(root: Path) -> Path:
         STAT_HEADERS,
         [[LIZHOU, "利州区", 2025, 300, "", "", "", "", "最终核实", "2026-09-30"]],
     )
+    for file_name, *plan in HANDMADE_PLANS:
+        write_plan(root, file_name, plan_rows(*plan))
     return root

@@ -15,7 +15,7 @@ _PROJECT_VARS = yaml.safe_load(_PROJECT_FILE.read_text("utf-8"))["vars"]
 
 
 def var(name, default=None):
-    """The var as declared in dbt_project.yml (a run may override as_of, plan_targets_csv)."""
+    """The var as declared in dbt_project.yml (a run overrides only as_of)."""
     return _PROJECT_VARS.get(name, default)
 
 

@@ -13,15 +13,24 @@ from dataclasses import dataclass, field
 from pipelines.enumerations import (
     ACCIDENT_TYPES,
     CAPABILITY_INDICATORS,  # noqa: F401 - the validator imports it from here
+    COMPARATOR_ZH,
+    COMPARATORS,
     DATA_STATUSES,
+    EVALUATION_ZH,
+    EVALUATIONS,
     EVENT_SOURCES,
     HAZARDS,
+    INDICATOR_CODES,  # noqa: F401 - the plans' validator imports it from here
     MEASURES,
+    PLAN_ATTRIBUTE_ZH,
+    PLAN_ATTRIBUTES,
     RECORD_STATUSES,
     REPORT_STAGES,
     SECTORS,
     SEVERITIES_ZH,
     SOURCE_TITLE_ZH,
+    TARGET_KIND_ZH,
+    TARGET_KINDS,
 )
 from pipelines.ingest.normalise import fold_str
 
@@ -74,7 +83,8 @@ class Col:
     """One column of a source file.
 
     kind: text | code | region_name | datetime | date | count | amount | area | enum | bool |
-          year | measure | pct_number
+          year | measure | pct_number; the plans' own kinds (ingest/plans.py): plan_code |
+          plan_year | plan_seq | plan_indicator | plan_enum | target_number
     required: the cell must not be empty (rows with an empty cell are rejected).
     mandatory: the header must be present (else the whole file is rejected).
     detect: used to find the header row.
@@ -400,6 +410,45 @@ SPECS: dict[str, SourceSpec] = {
         ),
     ),
 }
+
+# The plans source (docs/spec/plans.md): the codes are seeds (pipelines/enumerations.py); a plan
+# table may give the seed's Chinese word instead, or one of these other spellings.
+TARGET_KIND_ALIASES = {zh: code for code, zh in TARGET_KIND_ZH.items()} | {"有效遏制": "curb"}
+COMPARATOR_ALIASES = {zh: code for code, zh in COMPARATOR_ZH.items()} | {
+    "＜＝": "<=", "＞＝": ">=", "≦": "<=", "≧": ">=",
+}
+ATTRIBUTE_ALIASES = {zh: code for code, zh in PLAN_ATTRIBUTE_ZH.items()}
+EVALUATION_ALIASES = {zh: code for code, zh in EVALUATION_ZH.items()}
+
+SPECS["plans"] = SourceSpec(
+    source="plans",
+    key=("plan_id", "region_code", "seq"),
+    columns=(
+        _c("plan_id", "规划编号", "plan_code", ["规划代号"], required=True, mandatory=True, detect=True),
+        _c("plan_name", "规划名称", "text", required=True, mandatory=True),
+        _c("region_code", "行政区划代码", "code", ["区划代码"], mandatory=True),
+        _c("region_name", "行政区划名称", "region_name", ["地区"]),
+        _c("start_year", "规划期起始年", "plan_year", ["起始年"], required=True, mandatory=True),
+        _c("end_year", "规划期终止年", "plan_year", ["终止年", "目标年"], required=True, mandatory=True),
+        _c("baseline_year", "基期年", "plan_year", ["基准年"], required=True, mandatory=True),
+        _c("seq", "序号", "plan_seq", required=True, mandatory=True),
+        _c("indicator_name_as_printed", "指标名称", "text", ["指标"], mandatory=True),
+        _c("indicator_code", "指标代码", "plan_indicator", required=True, mandatory=True, detect=True),
+        _c("target_kind", "目标类型", "plan_enum", required=True, mandatory=True, detect=True,
+           values=TARGET_KINDS, value_aliases=TARGET_KIND_ALIASES),
+        _c("comparator", "比较符", "plan_enum", mandatory=True, values=COMPARATORS,
+           value_aliases=COMPARATOR_ALIASES),
+        _c("target_value", "目标值", "target_number", mandatory=True),
+        _c("unit", "单位", "text"),
+        _c("baseline_value_printed", "基期值", "text", ["规划文本基期值"]),
+        _c("attribute", "指标属性", "plan_enum", ["属性"], values=PLAN_ATTRIBUTES,
+           value_aliases=ATTRIBUTE_ALIASES),
+        _c("evaluation", "评价方式", "plan_enum", required=True, mandatory=True, values=EVALUATIONS,
+           value_aliases=EVALUATION_ALIASES),
+        _c("version_date", "版本日期", "date", ["印发日期"]),
+        _c("note", "备注", "text"),
+    ),
+)
 
 MEASURE_COLUMNS = MEASURES
 

@@ -34,6 +34,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from pipelines import enumerations
 from pipelines.settings import REGIONS_CSV
 
 
@@ -79,10 +80,13 @@ def folder_fingerprint(folder: Path, suffixes: tuple[str, ...] = (".xlsx", ".csv
 
 @lru_cache(maxsize=1)
 def rules_fingerprint() -> str:
-    """The ingest code (contracts, parsers, validation, reading, loading): any change to it may change
-    a verdict, so every file is judged again once after an upgrade."""
+    """The ingest code (contracts, parsers, validation, reading, loading) and the lists it checks
+    cells against (the enumeration seeds and the indicator catalogue, ``pipelines/enumerations.py``):
+    any change to them may change a verdict, so every file is judged again once after an upgrade or
+    after a seed gains a value (a new sector, a new indicator code a plan may target)."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+    code = sorted(Path(__file__).resolve().parent.glob("*.py")) + [Path(enumerations.__file__).resolve()]
+    for path in [*code, *enumerations.seed_paths()]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 

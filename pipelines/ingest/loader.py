@@ -25,9 +25,10 @@ from pipelines.ingest.discovery import SourceFile, ignored_entries, list_source_
 from pipelines.ingest.errors import FileRejected, InputError, is_environment_fault, unexpected_file_error
 from pipelines.ingest.judgment import Judgment
 from pipelines.ingest.normalise import printable, printable_expr
+from pipelines.ingest.plans import validator_for
 from pipelines.ingest.raw_tables import RAW_TABLES, SOURCES, column_types, create_raw_tables
 from pipelines.ingest.reading import SheetData, read_file
-from pipelines.ingest.validation import QUARANTINE_COLUMNS, SheetValidator, build_messages
+from pipelines.ingest.validation import QUARANTINE_COLUMNS, build_messages
 
 __all__ = [
     "FileLoadReport", "InputError", "SourceLoadReport", "SourceOutcome", "load_source", "load_sources",
@@ -209,7 +210,8 @@ def _split_conflicts(
             ["value"], rows_id,
         )
     else:
-        group = per_file + list(spec.key) + ["reported_date"]
+        dated = ["reported_date"] if "reported_date" in records.columns else []  # plans have none
+        group = per_file + list(spec.key) + dated
         bad = _find_conflicts(records, spec, group, _value_columns(spec), rows_id)
     if bad.height == 0:
         return records, records.head(0)
@@ -266,7 +268,7 @@ def process_file(spec: SourceSpec, f: SourceFile, as_of: date) -> FileResult:
             if after_footer:
                 continue  # everything after a footer row is not data
             part = dataclasses.replace(sheet, data=batch, lazy=None, cleanup=None)
-            validator = SheetValidator(spec, part, f.name, as_of)
+            validator = validator_for(spec)(spec, part, f.name, as_of)
             res = validator.run()
             after_footer = validator.footer_seen
             rows_read += res.rows_read
@@ -469,7 +471,7 @@ def _process_chunk(spec: SourceSpec, files: list[SourceFile], as_of: date) -> Ch
     for lay, members in enumerate(groups.values()):
         stacked = pl.concat([d for _, _, d in members], how="diagonal_relaxed")
         sheet = dataclasses.replace(members[0][1], sheet_name=None, data=stacked, lazy=None, cleanup=None)
-        res = SheetValidator(spec, sheet, None, as_of).run()
+        res = validator_for(spec)(spec, sheet, None, as_of).run()
         rows_read.update(res.rows_read_by_file or {})
         for name, day in res.latest_dates.items():
             if day is not None and (name not in latest or day > latest[name]):

@@ -113,6 +113,32 @@ RAW_TABLES: dict[str, str] = {
         reported_date         date,
         {LINEAGE_COLUMNS}
     """,
+    # One row per plan target as the plan table gives it (docs/spec/plans.md): every version of
+    # every plan is kept (a file is one version); which version is in force is decided in dbt.
+    "plans": f"""
+        plan_id                   varchar not null,  -- 规划编号, e.g. 14fyp, 15fyp
+        plan_name                 varchar not null,  -- 规划名称 as printed
+        region_code               varchar not null,  -- the plan's jurisdiction
+        region_name               varchar,
+        is_region_from_name       boolean not null,
+        start_year                integer not null,  -- 规划期起始年
+        end_year                  integer not null,  -- 规划期终止年
+        baseline_year             integer not null,  -- 基期年
+        seq                       integer not null,  -- 序号
+        indicator_name_as_printed varchar,           -- 指标名称 as printed
+        indicator_code            varchar not null,  -- a code of indicators.md
+        target_kind               varchar not null,  -- decline_pct / upper_bound / lower_bound / curb
+        comparator                varchar,           -- < <= > >= (>= for a decline given without one)
+        target_value              double,            -- % for decline_pct; the bound in the indicator's unit
+        unit                      varchar,           -- 单位 as printed
+        baseline_value_printed    varchar,           -- 基期值 as printed (text: its decimals matter)
+        attribute                 varchar,           -- binding / expected (null: the plan does not say)
+        evaluation                varchar not null,  -- end_vs_base / period_mean / latest
+        version_date              date,              -- 版本日期 / 印发日期
+        note                      varchar,           -- 备注
+        extra_columns             json,
+        {LINEAGE_COLUMNS}
+    """,
     # 零报告: a unit's statement that it had nothing to report for a month, per source.
     "zero_reports": f"""
         source                varchar not null,  -- accidents / disasters / forest_fires
@@ -163,7 +189,7 @@ _ADDED_COLUMNS = {
     "files": ("judged_against", "latest_date", "note_zh", "note_en"),
 }
 
-SOURCES: tuple[str, ...] = ENUMERATED_SOURCES  # the five source folders, in load order (seeds/sources.csv)
+SOURCES: tuple[str, ...] = ENUMERATED_SOURCES  # the source folders, in load order (seeds/sources.csv)
 
 
 def column_types(table: str) -> dict[str, str]:

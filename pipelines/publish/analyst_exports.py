@@ -112,7 +112,7 @@ def _docs_vars(dbt_vars: dict[str, str]) -> dict[str, str]:
 
 def dbt_docs_key(build_db: Path, dbt_vars: dict[str, str]) -> str:
     """What the docs site is made of: dbt's version, the project's files, which vars are set
-    (``plan_targets_csv`` changes the lineage of int_plan_targets; where the file lies does not)
+    (a var may change what the models compile to; the values of the run's as-of date do not)
     and the build file's catalog (tables, views, columns, types, comments; dbt-duckdb's catalog
     has no row counts or other statistics). Equal keys give the same site, whatever was loaded."""
     from dbt.version import __version__ as dbt_version

@@ -72,7 +72,9 @@ def check_defs() -> list[CheckDef]:
             CheckDef(
                 f"raw_{s}_values_valid", key, ERROR,
                 f"{zh}字段类型与取值范围", f"{s} types and ranges",
-                lambda con, as_of, s=s: frames.raw_rows(con, s, as_of), False,
+                frames.plan_rows if s == "plans" else (
+                    lambda con, as_of, s=s: frames.raw_rows(con, s, as_of)),
+                False,
             ),
         ]
     defs += [
@@ -127,6 +129,12 @@ def check_defs() -> list[CheckDef]:
             "marts_fct_plan_progress_values_valid", ("marts", "fct_plan_progress"), ERROR,
             "规划进度表与规划目标一一对应", "plan progress: one row per plan target",
             _model("qa_plan_progress"), False,
+        ),
+        CheckDef(
+            "marts_dim_plan_every_plan_in_force", ("marts", "dim_plan"), STRICT,
+            "规划文件中的规划均有效（无整份被拒收或版本冲突的规划）",
+            "every plan the plan files name is in force (none rejected whole or in a version conflict)",
+            _model("qa_plans_not_in_force"), True,
         ),
         CheckDef(
             "marts_fct_missing_submissions_monthly_filed", ("marts", "fct_missing_submissions"), WARN,
@@ -285,6 +293,11 @@ def evaluate(d: CheckDef, settings: PipelineSettings, run_id: str) -> CheckOutco
                     extra_en += "Not strict mode: warning only. "
                 for row in sample:
                     row.setdefault("deaths_in_row", 0)
+            elif d.name == "marts_dim_plan_every_plan_in_force" and count:
+                reasons = "；".join(str(r.get("reason_zh") or "") for r in sample[:5])
+                extra_zh = f"这些规划不进入报告：{reasons}。"
+                extra_en = "These plans are not in the reports: " + "; ".join(
+                    str(r.get("reason_en") or "") for r in sample[:5]) + ". "
             elif d.name.endswith("_files_readable") and count:
                 reasons = "；".join(f"{r['file_name']}：{r.get('reason_zh') or ''}" for r in sample[:5])
                 extra_zh = f"整体拒收的文件：{reasons}。"

@@ -65,6 +65,23 @@ def raw_rows(con, source: str, as_of: date) -> pd.DataFrame:
     )
 
 
+def plan_rows(con, as_of: date) -> pd.DataFrame:
+    """Every row of ``raw.plans`` with the derived columns its ``values_valid`` suite reads (a plan's
+    years may lie in the future; its 版本日期 may not)."""
+    return _df(
+        con,
+        """
+        select t.* exclude (extra_columns),
+               t.region_code in (select region_code from read_csv($regions, all_varchar = true))
+                   as is_region_known,
+               date_diff('day', $as_of, t.version_date) as version_days_after_as_of
+        from raw.plans t
+        order by t.source_file, t.row_number
+        """,
+        {"as_of": as_of, "regions": str(config.REGIONS_CSV_PATH)},
+    )
+
+
 def rejected_files(con, source: str) -> pd.DataFrame:
     return _df(
         con,

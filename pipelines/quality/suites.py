@@ -14,14 +14,19 @@ from typing import Any
 from pipelines.enumerations import (
     ACCIDENT_TYPES,
     CAPABILITY_INDICATORS,
+    COMPARATORS,
     DATA_STATUSES,
+    EVALUATIONS,
     HAZARDS,
+    INDICATOR_CODES,
     MEASURES,
+    PLAN_ATTRIBUTES,
     PLAUSIBLE_MAX,
     RECORD_STATUSES,
     REPORT_STAGES,
     SECTORS,
     SEVERITIES_ZH,
+    TARGET_KINDS,
 )
 from pipelines.quality import config
 
@@ -303,6 +308,41 @@ def suite_specs() -> list[SuiteSpec]:
                 _between(gxe, "years_after_as_of", max_value=0),
             ],
             ["plan_id", "region_code", "seq"],
+        )
+    )
+    specs.append(
+        SuiteSpec(
+            "raw_plans_values_valid",
+            [
+                gxe.ExpectColumnValuesToNotBeNull(column="plan_id"),
+                gxe.ExpectColumnValuesToMatchRegex(column="plan_id", regex=r"^[A-Za-z0-9_-]+$"),
+                gxe.ExpectColumnValuesToMatchRegex(column="region_code", regex=r"^\d{6}$"),
+                gxe.ExpectColumnValuesToBeInSet(column="is_region_known", value_set=[True]),
+                gxe.ExpectColumnValuesToBeInSet(column="indicator_code", value_set=list(INDICATOR_CODES)),
+                gxe.ExpectColumnValuesToBeInSet(column="target_kind", value_set=list(TARGET_KINDS)),
+                gxe.ExpectColumnValuesToBeInSet(column="comparator", value_set=list(COMPARATORS)),
+                gxe.ExpectColumnValuesToBeInSet(column="attribute", value_set=list(PLAN_ATTRIBUTES)),
+                gxe.ExpectColumnValuesToBeInSet(column="evaluation", value_set=list(EVALUATIONS)),
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="end_year", column_B="start_year", or_equal=True
+                ),
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="start_year", column_B="baseline_year"),
+                _between(gxe, "seq", min_value=1),
+                _between(gxe, "target_value", min_value=0),
+                _between(gxe, "version_days_after_as_of", max_value=0),
+                gxe.ExpectColumnValuesToNotBeNull(column="source_file"),
+                gxe.ExpectColumnValuesToNotBeNull(column="row_number"),
+            ],
+            raw_index,
+        )
+    )
+    specs.append(
+        SuiteSpec(
+            "marts_dim_plan_every_plan_in_force",
+            _no_offenders(
+                gxe, "every plan the plan files name is in force (not rejected whole, no version conflict)"
+            ),
+            ["plan_id", "region_code"],
         )
     )
     specs.append(

@@ -21,6 +21,10 @@ MARTS_READ = [
     "fct_disaster_breakdown",
     "fct_missing_submissions",
     "fct_severity_findings",
+    "dim_plan",
+    "fct_period_comparison",
+    "fct_plan_ytd",
+    "fct_plan_outlook",
 ]
 
 # The quality gate is a set of blocking asset checks on the raw and mart assets (pipelines/quality),
@@ -32,7 +36,7 @@ MARTS_READ = [
 @dg.asset(
     group_name="reports",
     deps=[dg.AssetKey(["marts", m]) for m in MARTS_READ],
-    description="领导用报告：每个规划地区一份 HTML（离线可看、可打印 A4）及目录页。",
+    description="领导用报告：每个规划、每个规划地区一份 HTML（离线可看、可打印 A4）及目录页。",
     kinds={"html", "plotly"},
 )
 def leadership_reports(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:

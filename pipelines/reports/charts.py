@@ -118,8 +118,10 @@ def indicator_figure(
     national: list[tuple[int, float]],
     plan_years: tuple[int, int, int],
     show_band: bool,
+    outlook: dict | None = None,
 ) -> Figure:
-    """Yearly values (gaps left as gaps), Poisson band, baseline, target path, national figure."""
+    """Yearly values (gaps left as gaps), Poisson band, baseline, target path, national figure,
+    and for a running plan's end-year target the trend's projection with its 95% interval."""
     base_year, first_year, end_year = plan_years
     fig = _figure(_layout(title, unit))
     values = [None if is_missing(series.get(y, {}).get("value")) else series[y]["value"] for y in years]
@@ -237,6 +239,21 @@ def indicator_figure(
                     line=dict(color=C_TARGET, dash="dash", width=1.5),
                 )
             )
+    projected = (outlook or {}).get("projected_value")
+    if outlook and outlook.get("evaluation") == "end_vs_base" and not is_missing(projected):
+        value, low, high = outlook["projected_value"], outlook["projected_low"], outlook["projected_high"]
+        fig["data"].append(
+            dict(
+                type="scatter",
+                x=[end_year],
+                y=[value],
+                mode="markers",
+                name=f"趋势外推（{end_year}年，95%区间）",
+                marker=dict(symbol="circle-open", size=9, color=C_VALUE),
+                error_y=dict(type="data", array=[high - value], arrayminus=[value - low], visible=True,
+                             color=C_VALUE, thickness=1.2, width=6),
+            )
+        )
     if national:
         fig["data"].append(
             dict(

@@ -42,15 +42,7 @@ VERDICT_ZH = {
 
 KIND_ZH = {"count": "数量", "rate": "比率", "capability": "能力建设"}
 
-COMPARATOR_ZH = {"<": "＜", "<=": "≤", ">": "＞", ">=": "≥", "=": "＝"}
-
-# Plans the warehouse knows: base year, first and last plan year.
-PLANS = {"14fyp": ("“十四五”规划", 2020, 2021, 2025)}
-
-
-def plan_meta(plan_id: str) -> tuple[str, int, int, int]:
-    return PLANS.get(plan_id, (plan_id, 2020, 2021, 2025))
-
+COMPARATOR_ZH = enumerations.COMPARATOR_ZH  # ＜ ≤ ＞ ≥ (seeds/comparators.csv)
 
 def is_missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))

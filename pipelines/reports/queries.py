@@ -49,19 +49,21 @@ class Catalog:
 REQUIRED = (
     "marts.dim_region",
     "marts.dim_indicator",
+    "marts.dim_plan",
     "marts.fct_plan_progress",
     "marts.fct_indicator_values",
 )
 
 
-def jurisdictions(con) -> list[Row]:
+def plans(con) -> list[Row]:
+    """Every plan in force with its jurisdiction: one report each (a region's plans in time order)."""
     return fetch(
         con,
         """
-        with j as (select distinct region_code from marts.fct_plan_progress)
-        select j.region_code, coalesce(r.region_name, j.region_code) as region_name, r.level
-        from j left join marts.dim_region r using (region_code)
-        order by j.region_code
+        select p.*, coalesce(r.region_name, p.region_code) as jurisdiction_name, r.level
+        from marts.dim_plan p
+        left join marts.dim_region r using (region_code)
+        order by p.region_code, p.start_year, p.plan_id
         """,
     )
 
@@ -107,7 +109,8 @@ class RegionReads:
             region,
             """
             -- p.*: the contract's columns, plus any the mart adds (curb_reference_mean, evaluation)
-            select p.region_code as _region, p.*, i.indicator_name_zh, i.unit_zh, i.kind,
+            select p.region_code as _region, p.*, i.indicator_name_zh, i.unit_zh, i.unit_en, i.kind,
+                   i.is_count_based as indicator_is_count_based, i.numerator_unit_zh,
                    b.numerator as baseline_count, e.numerator as evaluated_count
             from marts.fct_plan_progress p
             left join marts.dim_indicator i using (indicator_code)
@@ -119,6 +122,57 @@ class RegionReads:
              and e.year = p.evaluated_year
             where list_contains(?, p.region_code)
             order by p.region_code, p.plan_id, p.seq
+            """,
+        )
+
+    def period_comparison(self, region: str) -> list[Row]:
+        """The final evaluation's rows of the region (callers pick the plan's period)."""
+        return self._rows(
+            region,
+            """
+            select c.region_code as _region, c.*, i.indicator_name_zh, i.unit_zh, i.unit_en, i.kind,
+                   i.is_count_based, i.numerator_unit_zh, i.sort_order
+            from marts.fct_period_comparison c
+            join marts.dim_indicator i using (indicator_code)
+            where list_contains(?, c.region_code)
+            order by c.region_code, i.sort_order
+            """,
+        )
+
+    def county_period_comparison(self, prefecture: str) -> list[Row]:
+        """The final evaluation's rows of the prefecture's county-level units."""
+        return self._rows(
+            prefecture,
+            """
+            select r.prefecture_code as _region, c.*
+            from marts.fct_period_comparison c
+            join marts.dim_region r using (region_code)
+            where list_contains(?, r.prefecture_code) and r.level = 'county'
+            order by r.prefecture_code, c.region_code, c.indicator_code
+            """,
+        )
+
+    def plan_ytd(self, region: str) -> list[Row]:
+        return self._rows(
+            region,
+            """
+            select y.region_code as _region, y.*, i.indicator_name_zh, i.unit_zh
+            from marts.fct_plan_ytd y
+            left join marts.dim_indicator i using (indicator_code)
+            where list_contains(?, y.region_code)
+            order by y.region_code, y.plan_id, y.seq
+            """,
+        )
+
+    def plan_outlook(self, region: str) -> list[Row]:
+        return self._rows(
+            region,
+            """
+            select o.region_code as _region, o.*, i.indicator_name_zh, i.unit_zh, i.kind
+            from marts.fct_plan_outlook o
+            left join marts.dim_indicator i using (indicator_code)
+            where list_contains(?, o.region_code)
+            order by o.region_code, o.plan_id, o.seq
             """,
         )
 

@@ -21,6 +21,7 @@ from .layout import (
     write_fires,
     write_statistics,
 )
+from .plans import write_plans
 from .profiles import AS_OF, FACTS, YEARS, jurisdictions
 from .readme import MARKER_TEXT, sample_readme
 from .records import (
@@ -195,6 +196,7 @@ def _sample(out_dir: Path, seed: int) -> GenerationSummary:
         write_fires(out, rng, jur, fires, revisions[jur.code])
     write_statistics(out, jurs, values, revised)
     write_capabilities(out)
+    write_plans(out)
 
     facts = count_facts(all_accidents)
     (out_dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")

@@ -4,8 +4,9 @@
 2026: about 2万 production-safety accidents and 2万 deaths a year in total (times the factor of
 ``national-2x`` / ``national-4x``), disaster records per event and county (about 1亿 person-times
 affected a year), forest fires, a zero report for every quiet unit-month, statistics for every
-unit, and ``plan_targets.csv`` giving every prefecture the standard targets. Plain UTF-8 CSV,
-one file per province and year, written with fast string joins.
+unit, and plan tables (``plans/``) giving every prefecture the standard 14th-plan targets and an
+illustrative 15th plan (示例). Plain UTF-8 CSV, one file per province and year (per province and
+plan for plans), written with fast string joins.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 
 from .generate import MARKER, GenerationSummary
 from .layout import ACC_CANON, DIS_CANON, FIRE_CANON, STAT_CANON
+from .plans import CANON as PLAN_HEADER
+from .plans import NATIONAL_PLANS, PlanFile, plan_cells
 from .readme import MARKER_TEXT, national_readme
 from .records import days_in_month as _dim
 from .records import fire_grade, severity_rule
@@ -156,6 +159,14 @@ def _load_regions():
     prefectures = [r for r in rows if r["level"] == "prefecture"]
     provinces = {r["region_code"]: r["region_name"] for r in rows if r["level"] == "province"}
     return counties, prefectures, provinces
+
+
+def _plan_region_name(prefecture: dict, provinces: dict[str, str]) -> str:
+    """北京市市辖区, not 市辖区: a generic prefecture name gets its province's."""
+    name = prefecture["region_name"]
+    if name in ("市辖区", "县") or name.endswith("直辖县级行政区划"):
+        return provinces.get(prefecture["parent_code"], "") + name
+    return name
 
 
 class _Writer:
@@ -389,103 +400,19 @@ def generate_national(out_dir: Path, seed: int, factor: int = 1) -> GenerationSu
             )
         w.write("statistics", f"{year}年社会经济统计.csv", STAT_CANON, lines, 0)
     (out_dir / "capabilities").mkdir(parents=True, exist_ok=True)
-    # --- plan targets: the standard targets for every prefecture ---------------------------------
-    standard = [
-        ("safety_deaths", "生产安全事故死亡人数", "decline_pct", ">=", "15", "%", "2020", "end_vs_base"),
-        ("larger_and_above_accidents", "重大较大生产安全事故起数", "curb", "", "", "", "2020", "end_vs_base"),
-        (
-            "deaths_per_100m_gdp",
-            "亿元生产总值生产安全事故死亡率",
-            "decline_pct",
-            ">=",
-            "33",
-            "%",
-            "2020",
-            "end_vs_base",
-        ),
-        (
-            "industrial_deaths_per_100k_workers",
-            "工矿商贸就业人员十万人生产安全事故死亡率",
-            "decline_pct",
-            ">=",
-            "20",
-            "%",
-            "2020",
-            "end_vs_base",
-        ),
-        (
-            "disaster_deaths_per_million",
-            "年均每百万人口因自然灾害死亡率",
-            "upper_bound",
-            "<",
-            "1",
-            "per million",
-            "",
-            "period_mean",
-        ),
-        (
-            "disaster_affected_per_100k",
-            "年均每十万人受灾人次",
-            "upper_bound",
-            "<",
-            "15000",
-            "per 100k",
-            "",
-            "period_mean",
-        ),
-        (
-            "disaster_loss_pct_gdp",
-            "年均因自然灾害直接经济损失占地区生产总值比例",
-            "upper_bound",
-            "<",
-            "1",
-            "%",
-            "",
-            "period_mean",
-        ),
-    ]
-    header = [
-        "plan_id",
-        "region_code",
-        "seq",
-        "indicator_code",
-        "indicator_name_as_printed",
-        "target_kind",
-        "comparator",
-        "target_value",
-        "unit",
-        "baseline_year",
-        "baseline_value",
-        "attribute",
-        "evaluation",
-        "source_file",
-        "note",
-    ]
-    lines = [_csv_line(header)]
+    # --- plans: the standard 14th-plan targets and an illustrative 15th plan for every prefecture ---
+    by_province: dict[str, list[dict]] = defaultdict(list)
     for p in prefectures:
-        for i, (code, name, kind, comp, val, unit, base, ev) in enumerate(standard, start=1):
-            lines.append(
-                _csv_line(
-                    (
-                        "14fyp",
-                        p["region_code"],
-                        i,
-                        code,
-                        name,
-                        kind,
-                        comp,
-                        val,
-                        unit,
-                        base,
-                        "",
-                        "expected",
-                        ev,
-                        "synthetic_national",
-                        "synthetic standard target",
-                    )
-                )
-            )
-    (out_dir / "plan_targets.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        by_province[p["parent_code"]].append(p)
+    for prov in sorted(by_province):
+        for plan_id, period, years, targets in NATIONAL_PLANS:
+            plans = [
+                PlanFile("", plan_id, f"{_plan_region_name(p, provinces)}应急管理{period}规划（合成）",
+                         p["region_code"], years, "", targets, "utf-8", "codes")
+                for p in by_province[prov]
+            ]
+            lines = [_csv_line(plan_cells(plan, t)) for plan in plans for t in plan.targets]
+            w.write("plans", f"{prov}_{provinces.get(prov, prov)}_{plan_id}.csv", PLAN_HEADER, lines, 0)
     (out_dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     scale = "national" if factor == 1 else f"national-{factor}x"
     (out_dir / "README.md").write_text(

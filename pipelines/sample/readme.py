@@ -59,6 +59,7 @@ def sample_readme(
     a("- Regions: the five plan jurisdictions and their county-level units — 双鸭山市 230500 (8 counties),")
     a("  利州区 510802, 衡水市 131100 (11 counties + development zones 131171, 131172), 乐平市 360281,")
     a("  满洲里市 150781 — 24 filing units.")
+    a("- Plans: the five 14th plans as published and illustrative 15th plans (示例) — see Plans below.")
     a("- Years 2015–2025 complete for every source and unit (2015 is the base of 衡水's 2020-vs-2015 facts);")
     a("  2026 January–October for accidents, disasters and forest fires (as-of date of the default run:")
     a("  2026-11-26). Statistics 2015–2025; capabilities 2020–2025.")
@@ -209,6 +210,7 @@ def sample_readme(
         + "."
     )
     a("")
+    a(plans_section())
     a("## Deliberate imperfections")
     a("")
     a(
@@ -260,6 +262,47 @@ def sample_readme(
     return "\n".join(L)
 
 
+def plans_section() -> str:
+    """The plans/ folder: which plan files, in which forms, and what is assumed (示例)."""
+    from .plans import PLAN_FILES, PLANS_14
+
+    fmt = {"xlsx": "xlsx", "utf-8": "CSV UTF-8", "utf-8-sig": "CSV UTF-8 with BOM", "gb18030": "CSV GB18030"}
+    style = {"words": "Chinese words (下降/上限/遏制, 期末比基期 …)", "codes": "codes (decline_pct, end_vs_base …)",
+             "aliases": "alias headers (规划代号, 起始年, 基准年, 指标, 属性, 印发日期) and codes"}
+    lines = [
+        "## Plans (`plans/`, 规划主要指标表)",
+        "",
+        "One file per plan document, in the form of `docs/spec/plans.md`. The five **14th plans** (2021–2025,",
+        "base 2020) carry the published targets exactly as `docs/spec/plan_targets.csv` transcribes them from",
+        "`docs/plans/` (41 targets; names, dates as printed: 版本日期 where the plan text gives one). The",
+        "**15th plans** (2026–2030, base 2025) are **illustrative (示例, in every 规划名称)**: no 15th plan of",
+        "these places is transcribed here, so their targets are assumptions of the right form and size —",
+        "deaths −10% by 2030 against 2025, deaths per 亿元 GDP −20%, 工矿商贸 deaths per 100k −15%,",
+        "年均 disaster deaths per million below 1 and loss below 1% of GDP, 年均 较大及以上 accidents ≤ 1",
+        "(衡水), capability targets a little above the 14th plans'. 双鸭山's 15th plan is given twice: an",
+        "earlier version (版本日期 2026-01-20, coal deaths −5%) and a revision (2026-09-15, coal deaths −10%,",
+        "as a mid-term review would make) that supersedes it; the earlier one stays queryable",
+        "(`marts.dim_plan_version`).",
+        "",
+        "| file | plan | version | targets | form |",
+        "|---|---|---|---|---|",
+    ]
+    for plan in PLAN_FILES:
+        title = "title rows, " if plan.title else ""
+        lines.append(
+            f"| `{plan.file_name}` | {plan.plan_id} {plan.region} | {plan.version or '–'} | "
+            f"{len(plan.targets)} | {fmt[plan.fmt]}, {title}{style[plan.style]} |"
+        )
+    lines += [
+        "",
+        f"The 14th plans hold {sum(len(p.targets) for p in PLANS_14)} targets. Baselines printed in a plan",
+        "(满洲里: `3人`, `0.0172%`, `≤12小时` …) are kept as printed; the plans without a 版本日期 (乐平,",
+        "满洲里) are the only version of their plan.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def national_readme(seed: int, scale: str, factor: int, files: dict[str, int], nbytes: dict[str, int]) -> str:
     return "\n".join(
         [
@@ -277,7 +320,8 @@ def national_readme(seed: int, scale: str, factor: int, files: dict[str, int], n
             f"- Forest fires: about {900 * factor:,} a year. Zero reports (`零报告`, `YYYY-MM`) for every quiet",
             "  unit-month of every event source; 2016-01 to 2026-10, all complete.",
             "- Statistics: one file per year 2016–2025 with every measure for every unit (年报).",
-            "- `plan_targets.csv`: the seed's columns, the standard targets for every prefecture.",
+            "- Plans (`plans/`, one file per province and plan): the standard 14th-plan targets (2021–2025, base",
+            "  2020) and an illustrative 15th plan (示例, 2026–2030, base 2025) for every prefecture.",
             "",
             "Files: " + ", ".join(f"{s} {files[s]} ({nbytes[s] / 1e6:.1f} MB)" for s in files),
             "",

@@ -37,8 +37,6 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineSettings):
     # dbt reads the file path from the environment (profiles.yml); the run holds the writer lock.
     os.environ["EM_BUILD_DB"] = str(settings.build_path)
-    # A data folder may bring its own plan targets (the national scale data does): then every
-    # model reads them through int_plan_targets instead of the seed.
     dbt_vars = run_dbt_vars(settings.as_of_date.isoformat(), settings.data_path)
     test_results: list[dg.AssetCheckResult] = []
     try:

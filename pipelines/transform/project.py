@@ -53,32 +53,18 @@ def ensure_manifest() -> Path:
 
 @cache
 def project_vars() -> dict[str, Any]:
-    """The vars of ``dbt_project.yml`` as declared there (a run overrides only ``as_of`` and
-    ``plan_targets_csv``): the quality gate's thresholds and the first covered year live there
-    once, for the models, and Python reads them here for its messages."""
+    """The vars of ``dbt_project.yml`` as declared there (a run overrides only ``as_of``): the
+    quality gate's thresholds and the first covered year live there once, for the models, and
+    Python reads them here for its messages."""
     text = (DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8")
     return dict(yaml.safe_load(text)["vars"])
 
 
-PLAN_TARGETS_FILE = "plan_targets.csv"  # optional, at the top of the data folder
-
-
-def duckdb_literal_path(path: Path) -> str:
-    """A path for DuckDB's file readers, which take every path as a glob pattern: ``[``, ``*`` and
-    ``?`` bracketed so that a data folder named ``数据[2026]`` is that folder (not ``数据2``)."""
-    text = str(path).replace("[", "[[]")
-    return text.replace("*", "[*]").replace("?", "[?]")
-
-
-def dbt_vars(as_of_iso: str, data_dir: Path) -> dict[str, str]:
-    """The --vars of every dbt command of a run (build and docs): the as-of date, and the data
-    folder's own plan targets when it brings them (the national scale data does), as a path
-    DuckDB's read_csv takes literally."""
-    out = {"as_of": as_of_iso}
-    plan_targets = Path(data_dir) / PLAN_TARGETS_FILE
-    if plan_targets.is_file():
-        out["plan_targets_csv"] = duckdb_literal_path(plan_targets)
-    return out
+def dbt_vars(as_of_iso: str, data_dir: Path) -> dict[str, str]:  # noqa: ARG001 - one signature for all callers
+    """The --vars of every dbt command of a run (build and docs): the as-of date. Plans come from
+    the data folder's plans/ through the raw layer, never from a var (so no data-folder path
+    reaches DuckDB's file readers, which would take it as a glob pattern)."""
+    return {"as_of": as_of_iso}
 
 
 def project_files() -> list[Path]:

@@ -12,6 +12,9 @@ The hand-made folder (tests/handmade.py, every figure worked out by hand there) 
   1 accident against 3 deaths in 2 accidents in 2025-01..10 (SYS-2025-001 April, SYS-2025-002 May,
   2 deaths after revision); 利州区 0 against 2 (LZ-2025-001, LZ-2025-002; LZ-2025-003 is in
   November). Disasters have no 2026 filings: every unit is on the 催报清单 for 2026-01..10.
+- ``plans/双鸭山市十五五（示例）.csv``: 双鸭山市's 15th plan (2026–2030, base 2025) beside its ended
+  14th plan: deaths −10% (2025: 3 deaths → 2.7), deaths per 亿元 GDP −20% (2025: 3/400 → 0.006).
+  No 2026 disaster register is filed, so it has no monitoring month yet (年内监测 数据不足).
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from tests.handmade import (
     LIZHOU,
     SHUANGYASHAN_COUNTIES,
     _accident_row,
+    plan_rows,
     write_handmade_folder,
+    write_plan,
 )
 
 AS_OF = "2026-11-26"
@@ -57,6 +62,12 @@ def write_analyst_extras(root: Path) -> Path:
         writer = csv.writer(fh)
         writer.writerow(ACCIDENT_HEADERS)
         writer.writerows(rows)
+    write_plan(root, "双鸭山市十五五（示例）.csv", plan_rows(
+        "15fyp", "双鸭山市应急体系建设“十五五”规划（示例）", "230500", 2026, 2030, 2025, "2026-02-01", [
+            (1, "safety_deaths", "生产安全事故死亡人数", "下降", "≥", "10%", "%", "约束性", "期末比基期"),
+            (2, "deaths_per_100m_gdp", "亿元生产总值生产安全事故死亡率", "下降", "≥", "20%", "%", "约束性",
+             "期末比基期"),
+        ]))
     return path
 
 

@@ -30,6 +30,8 @@ MARTS = {
     "fct_forest_fires", "fct_indicator_values", "fct_missing_submissions", "fct_plan_progress",
     "fct_severity_findings", "fct_submission_coverage", "fct_ytd_comparison", "fct_source_completeness",
     "fct_quarantine_summary",
+    "dim_plan", "dim_plan_version", "fct_plan_target_versions", "fct_period_comparison", "fct_plan_ytd",
+    "fct_plan_outlook",
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -178,6 +180,69 @@ def check_plan_progress_overview(rows):
             assert row["evaluated_value"] == approx(evaluated), row
         if baseline is not None:
             assert row["baseline_value"] == approx(baseline), row
+
+
+def check_plans_in_force(rows):
+    # the hand-made folder's two 14th plans (over) and 双鸭山市's 15th (conftest), each with its years;
+    # no disaster register filed in 2026: the 15th plan has no monitoring month yet
+    got = [(r["plan_id"], r["region_code"], r["start_year"], r["end_year"], r["baseline_year"],
+            r["previous_first_year"], r["previous_last_year"], r["stage_zh"], r["monitoring_month"],
+            r["versions"]) for r in rows]
+    assert got == [
+        ("14fyp", "230500", 2021, 2025, 2020, 2016, 2020, "终期评估", None, 1),
+        ("15fyp", "230500", 2026, 2030, 2025, 2021, 2025, "年度监测", None, 1),
+        ("14fyp", LIZHOU, 2021, 2025, 2020, 2016, 2020, "终期评估", None, 1),
+    ]
+
+
+def check_final_evaluation_counties(rows):
+    # deaths 2021–2025: 双鸭山市 3 (2025: 尖山区 1, 岭东区 2 after revision), other counties 0;
+    # 受灾人次 per 100k: 2023's 12,000 in 四方台区 → 8,000 there (15 万 people), 1,000 in the city
+    # (120 万): means 1,600 and 200. 2016–2019 never filed: no previous period, no change.
+    deaths = {r["region_code"]: r for r in rows if r["indicator_code"] == "safety_deaths"}
+    assert set(deaths) == {"230500", *SHUANGYASHAN_COUNTIES}
+    assert {code: r["total"] for code, r in deaths.items()} == {
+        "230500": 3, "230502": 1, "230503": 2, **{c: 0 for c in SHUANGYASHAN_COUNTIES[2:]}}
+    affected = {r["region_code"]: r["mean"] for r in rows
+                if r["indicator_code"] == "disaster_affected_per_100k"}
+    assert (affected["230500"], affected["230505"]) == (approx(200), approx(1600))
+    assert all(r["previous_total"] is None and r["change_pct"] is None for r in rows)
+    assert {r["missing_years"] for r in rows} == {"2016,2017,2018,2019"}
+
+
+def check_period_mean_changes(rows):
+    got = [(r["region_code"], r["seq"], r["change_basis"], r["evaluated_value"], r["change_pct"])
+           for r in rows]
+    assert got == [("230500", 7, "previous_period_mean", approx(0.3333), None),
+                   ("230500", 8, "previous_period_mean", approx(200.0), None),
+                   ("230500", 9, "previous_period_mean", approx(0.01), None),
+                   (LIZHOU, 4, "previous_period_mean", None, None),
+                   (LIZHOU, 5, "previous_period_mean", None, None),
+                   (LIZHOU, 6, "previous_period_mean", None, None)]
+    assert all(r["change_note_zh"] == "上一规划期（2016—2020年）有年份数据不完整，不计算变化" for r in rows)
+
+
+def check_running_plan_monitoring(rows):
+    # 2025 baseline: 3 deaths, exact Poisson [0.619, 8.767]; 3 / 400 亿元 = 0.0075 (GDP 最终核实);
+    # thresholds 3 × 0.9 = 2.7 and 0.0075 × 0.8 = 0.006; no complete 2026 and no monitoring month.
+    got = [(r["seq"], r["baseline_year"], r["baseline_value"], r["baseline_ci_low"], r["baseline_ci_high"],
+            r["baseline_denominator_status"], r["target_threshold"], r["status_zh"], r["through_month"],
+            r["ytd_value"], r["ytd_status_zh"], r["first_fitted_year"], r["last_fitted_year"]) for r in rows]
+    assert got == [
+        (1, 2025, approx(3), approx(0.619), approx(8.767), None, approx(2.7), "数据不足", None, None,
+         "数据不足", 2020, 2025),
+        (2, 2025, approx(0.0075), approx(0.002), approx(0.022), "最终核实", approx(0.006), "数据不足", None,
+         None, None, 2020, 2025),
+    ]
+    assert all(r["outlook_zh"] in ("可能实现", "不确定", "难以实现") for r in rows)
+
+
+def check_denominator_basis(rows):
+    # 双鸭山市 files no figure of its own: 8 × 50 亿元, 8 × 15 万人; 利州区's own 最终核实 300
+    got = [(r["region_code"], r["gdp_100m_yuan"], r["gdp_basis"], r["gdp_data_status"], r["population_10k"],
+            r["population_basis"]) for r in rows]
+    assert got == [("230500", 400, "sum_of_counties", "最终核实", 120, "sum_of_counties"),
+                   (LIZHOU, 300, "filed", "最终核实", 50, "filed")]
 
 
 def check_csv_safe_missing_submissions(rows):

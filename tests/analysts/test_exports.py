@@ -41,7 +41,9 @@ def test_parquet_path_is_beside_the_published_warehouse(tmp_path):
 
 def test_run_publishes_one_parquet_file_per_mart(published):
     tables = _marts_tables(published.warehouse)
-    assert len(tables) == 18
+    # 18, and the plan marts: dim_plan, dim_plan_version, fct_plan_target_versions,
+    # fct_period_comparison, fct_plan_ytd, fct_plan_outlook
+    assert len(tables) == 24
     files = sorted(published.parquet.iterdir())
     assert [p.name for p in files] == [f"{t}.parquet" for t in sorted(tables)]
     # nothing of the swap left behind
@@ -140,11 +142,11 @@ def test_write_dbt_docs_from_a_build_file_and_reuse_it_only_while_nothing_change
     assert "changed for the docs test" in text
     assert dbt_docs_key(build, {}) in text[-200:]
     # the run's as-of date changes nothing in the site (compiled for the project's default date);
-    # plan targets from the data folder change the lineage of int_plan_targets, wherever they lie
+    # which other vars are set does (they may change what the models compile to), not their values
     assert dbt_docs_key(build, {"as_of": "2026-12-05"}) == dbt_docs_key(build, {})
-    with_targets = dbt_docs_key(build, {"plan_targets_csv": "/data/a/plan_targets.csv"})
-    assert with_targets != dbt_docs_key(build, {})
-    assert with_targets == dbt_docs_key(build, {"plan_targets_csv": "/data/b/plan_targets.csv"})
+    with_var = dbt_docs_key(build, {"include_as_of_month": "true"})
+    assert with_var != dbt_docs_key(build, {})
+    assert with_var == dbt_docs_key(build, {"include_as_of_month": "false"})
 
 
 @pytest.mark.browser

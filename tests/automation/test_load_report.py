@@ -144,7 +144,8 @@ def test_report_for_a_run_lists_every_file_with_reasons(tmp_path):
     assert legacy["status"] == "rejected" and ".xls" in legacy["reason_zh"]
     assert files[("accidents", "accidents_2020_2025.csv")]["status"] == "skipped"
     t = report["totals"]
-    assert (t["files_loaded"], t["files_rejected"], t["files_skipped"]) == (1, 1, 5)
+    # skipped: the hand-made folder's 5 register/statistics files and its 2 plan files
+    assert (t["files_loaded"], t["files_rejected"], t["files_skipped"]) == (1, 1, 7)
     assert (t["rows_read"], t["rows_loaded"], t["rows_revised"], t["rows_rejected"]) == (4, 2, 1, 2)
     page = html_path.read_text(encoding="utf-8")
     assert "accidents_2026.csv" in page and "拒收原因" in page and "Why rows were rejected" in page
@@ -155,7 +156,7 @@ def test_report_for_a_run_lists_every_file_with_reasons(tmp_path):
         first = json.loads(write_load_report(con, "run-1", tmp_path / "r1")[1].read_text(encoding="utf-8"))
     finally:
         con.close()
-    assert first["totals"]["files_loaded"] == 5 and first["totals"]["rows_revised"] == 3
+    assert first["totals"]["files_loaded"] == 7 and first["totals"]["rows_revised"] == 3
 
 
 def test_report_for_an_unknown_run_is_empty_not_an_error(tmp_path):

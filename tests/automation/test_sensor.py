@@ -121,10 +121,10 @@ def test_a_legacy_format_file_triggers_so_its_rejection_is_reported(folder):
 
 
 def test_first_start_with_nothing_published_asks_for_one_run(folder):
-    _, settings = folder  # five files, nothing published
+    _, settings = folder  # seven files (five registers and statistics, two plans), nothing published
     requests, cursor, _ = tick(settings, None)
-    assert len(requests) == 1 and 5 > BATCH_ABOVE
-    assert requests[0].run_key.startswith("files-") and requests[0].tags["em/files"] == "5"
+    assert len(requests) == 1 and 7 > BATCH_ABOVE
+    assert requests[0].run_key.startswith("files-") and requests[0].tags["em/files"] == "7"
     assert tick(settings, cursor)[0] == []
 
 

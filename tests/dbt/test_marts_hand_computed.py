@@ -44,10 +44,14 @@ Disasters: 2020 flood in 230502 (初报 0 dead, 核报 1 dead + 1 missing, 5000 
 
 Capabilities (满洲里 150781): relief_time_hours 2020 = 12, 2024 = 11, 2025 = 10.5 then revised
 to 9.5, 2026 = 8 (after the plan); enforcement_equipment_compliance_pct 2025 = 98.
+
+Plans: the five 14th plans (2021–2025, base 2020) as raw.plans rows, one file each, with the
+targets of docs/spec/plan_targets.csv; as of 2026-03-31 they are over.
 """
 
 from __future__ import annotations
 
+import csv
 from datetime import date, datetime
 from pathlib import Path
 
@@ -59,6 +63,7 @@ from pipelines.ingest.raw_tables import create_raw_tables
 from tests.dbt_runner import run_dbt
 
 PROJECT = Path(__file__).resolve().parents[2]
+SPEC_TARGETS = PROJECT / "docs" / "spec" / "plan_targets.csv"
 DBT_DIR = PROJECT / "dbt_project"
 AS_OF = "2026-03-31"
 PREF = "230500"
@@ -191,6 +196,21 @@ def build_raw(con) -> None:
     con.executemany(
         "insert into raw.capabilities values (?, null, false, ?, ?, ?, ?, ?, ?, null, ?, ?, ?)",
         [(r, y, c, v, rep, f, "sha-" + f, 2, seq, LOADED_AT) for r, y, c, v, rep, f, seq in caps],
+    )
+
+    with SPEC_TARGETS.open(encoding="utf-8", newline="") as fh:
+        targets = list(csv.DictReader(fh))
+    con.executemany(
+        "insert into raw.plans values (?, ?, ?, null, false, 2021, 2025, 2020, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " null, ?, null, ?, ?, null, ?, ?, ?)",
+        [
+            (t["plan_id"], f"{t['region_code']}“十四五”规划", t["region_code"], int(t["seq"]),
+             t["indicator_name_as_printed"], t["indicator_code"], t["target_kind"], t["comparator"] or None,
+             float(t["target_value"]) if t["target_value"] else None, t["unit"], t["baseline_value"] or None,
+             None if t["attribute"] == "unspecified" else t["attribute"], t["evaluation"], t["note"] or None,
+             f"plan-{t['region_code']}.csv", "sha-plan", i + 2, 80, LOADED_AT)
+            for i, t in enumerate(targets)
+        ],
     )
 
 

@@ -19,7 +19,8 @@ ACCIDENTS = dg.AssetKey(["raw", "accidents"])
 def test_one_asset_key_per_source_in_group_ingest():
     assert ingest_assets == [raw_sources]
     assert {k.to_user_string() for k in raw_sources.keys} == {
-        "raw/accidents", "raw/disasters", "raw/forest_fires", "raw/statistics", "raw/capabilities"
+        "raw/accidents", "raw/disasters", "raw/forest_fires", "raw/statistics", "raw/capabilities",
+        "raw/plans",
     }
     assert raw_sources.can_subset
     for key in raw_sources.keys:
@@ -78,7 +79,7 @@ def test_all_sources_in_one_step_each_with_its_materialization(tmp_path):
     result = dg.materialize([raw_sources], resources={"settings": settings})
     assert result.success
     mats = {m.asset_key.path[1]: m.metadata for m in result.asset_materializations_for_node("raw_sources")}
-    assert set(mats) == {"accidents", "disasters", "forest_fires", "statistics", "capabilities"}
+    assert set(mats) == {"accidents", "disasters", "forest_fires", "statistics", "capabilities", "plans"}
     with duckdb.connect(str(settings.build_path), read_only=True) as con:
         for source, md in mats.items():
             in_files = con.execute(
@@ -86,7 +87,8 @@ def test_all_sources_in_one_step_each_with_its_materialization(tmp_path):
             ).fetchone()[0]
             assert md["rows_loaded"].value == in_files
         logged = con.execute("select source, count(*) from raw.load_log group by all order by 1").fetchall()
-    assert logged == [("accidents", 2), ("disasters", 1), ("statistics", 2)]  # the handmade folder's files
+    # the handmade folder's files
+    assert logged == [("accidents", 2), ("disasters", 1), ("plans", 2), ("statistics", 2)]
     assert mats["capabilities"]["rows_read"].value == 0
 
 
@@ -104,12 +106,12 @@ def test_a_failing_source_fails_the_step_and_rolls_back_alone(tmp_path, monkeypa
     result = dg.materialize([raw_sources], resources={"settings": settings}, raise_on_error=False)
     assert not result.success
     done = {m.asset_key.path[1] for m in result.asset_materializations_for_node("raw_sources")}
-    assert done == {"accidents", "forest_fires", "statistics", "capabilities"}
+    assert done == {"accidents", "forest_fires", "statistics", "capabilities", "plans"}
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     assert "No space left on device" in failure.step_failure_data.error.cause.message
     with duckdb.connect(str(settings.build_path), read_only=True) as con:
         by_source = dict(con.execute("select source, count(*) from raw.files group by all").fetchall())
-        assert by_source == {"accidents": 2, "statistics": 2}
+        assert by_source == {"accidents": 2, "statistics": 2, "plans": 2}
         assert con.execute("select count(*) from raw.disasters").fetchone()[0] == 0
         zero = con.execute("select count(*) from raw.zero_reports where source = 'disasters'").fetchone()
         assert zero == (0,)

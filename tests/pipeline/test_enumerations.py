@@ -13,14 +13,16 @@ from pathlib import Path
 import pytest
 
 from pipelines import enumerations as en
-from pipelines.ingest import contracts, raw_tables
+from pipelines.ingest import contracts, judgment, plans, raw_tables
 from pipelines.quality import checks, suites
 from pipelines.reports import labels
 from pipelines.sample import generate, national, profiles, records
+from pipelines.sample import plans as sample_plans
 from pipelines.settings import SAMPLE_MARKER
 
 SPEC_DIR = Path(__file__).resolve().parents[2] / "docs" / "spec"
 SPEC = (SPEC_DIR / "data-contracts.md").read_text(encoding="utf-8")
+PLANS_SPEC = (SPEC_DIR / "plans.md").read_text(encoding="utf-8")
 
 
 def _value_sets() -> dict[tuple[str, str], list]:
@@ -54,6 +56,41 @@ def test_the_loaders_use_the_seed_lists_themselves():
     assert set(contracts.SEVERITY_ALIASES.values()) <= set(en.SEVERITIES_ZH)
 
 
+def test_the_plans_loader_uses_the_seed_lists_themselves():
+    spec = contracts.SPECS["plans"]
+    assert spec.col("target_kind").values is en.TARGET_KINDS
+    assert spec.col("comparator").values is en.COMPARATORS
+    assert spec.col("attribute").values is en.PLAN_ATTRIBUTES
+    assert spec.col("evaluation").values is en.EVALUATIONS
+    assert plans.INDICATOR_CODES is en.INDICATOR_CODES  # the codes a plan may target: the catalogue
+    assert spec.title_zh == en.SOURCE_TITLE_ZH["plans"] and not spec.event_register
+    # a plan table may use the seed's Chinese word for every code, and no alias leaves the list
+    for col, words in (("target_kind", en.TARGET_KIND_ZH), ("comparator", en.COMPARATOR_ZH),
+                       ("attribute", en.PLAN_ATTRIBUTE_ZH), ("evaluation", en.EVALUATION_ZH)):
+        aliases = spec.col(col).value_aliases
+        assert {zh: code for code, zh in words.items()}.items() <= aliases.items(), col
+        assert set(aliases.values()) <= set(spec.col(col).values), col
+
+
+def test_the_ingest_rules_fingerprint_covers_the_seeds(tmp_path, monkeypatch):
+    """A seed that gains a value (a sector, an indicator a plan may target) changes what rows are
+    valid: unchanged files are judged again (pipelines/ingest/judgment.py)."""
+    seeds = {p.name for p in en.SEEDS_DIR.glob("*.csv")}
+    assert {f"{n}.csv" for n in en.SEED_NAMES} == seeds - {"regions.csv", "national_reference.csv"}
+    for path in en.seed_paths():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(en, "SEEDS_DIR", tmp_path)
+    judgment.rules_fingerprint.cache_clear()
+    try:
+        before = judgment.rules_fingerprint()
+        with (tmp_path / "sectors.csv").open("a", encoding="utf-8") as fh:
+            fh.write("新行业,false,99\n")
+        judgment.rules_fingerprint.cache_clear()
+        assert judgment.rules_fingerprint() != before
+    finally:
+        judgment.rules_fingerprint.cache_clear()
+
+
 def test_the_quality_gate_checks_the_same_lists():
     sets = _value_sets()
     assert sets[("raw_accidents_values_valid", "sector")] == list(en.SECTORS)
@@ -68,6 +105,11 @@ def test_the_quality_gate_checks_the_same_lists():
     capabilities = list(en.CAPABILITY_INDICATORS.values())
     assert sets[("raw_capabilities_values_valid", "indicator_code")] == capabilities
     assert checks.SOURCES is en.SOURCES and checks.SOURCE_ZH is en.SOURCE_ZH
+    assert sets[("raw_plans_values_valid", "indicator_code")] == list(en.INDICATOR_CODES)
+    assert sets[("raw_plans_values_valid", "target_kind")] == list(en.TARGET_KINDS)
+    assert sets[("raw_plans_values_valid", "comparator")] == list(en.COMPARATORS)
+    assert sets[("raw_plans_values_valid", "attribute")] == list(en.PLAN_ATTRIBUTES)
+    assert sets[("raw_plans_values_valid", "evaluation")] == list(en.EVALUATIONS)
 
 
 def test_the_sample_generator_draws_from_the_same_lists():
@@ -80,6 +122,11 @@ def test_the_sample_generator_draws_from_the_same_lists():
     assert set(national.TYPES) <= set(en.SECTORS)
     assert set(national.TYPES.values()) <= set(en.ACCIDENT_TYPES)
     assert set(national.HAZARDS) <= set(en.HAZARDS)
+    # plan tables written in words use the seeds' words
+    assert sample_plans.KIND_ZH is en.TARGET_KIND_ZH
+    assert sample_plans.COMPARATOR_ZH is en.COMPARATOR_ZH
+    assert sample_plans.EVALUATION_ZH is en.EVALUATION_ZH
+    assert sample_plans.ATTRIBUTE_ZH == en.PLAN_ATTRIBUTE_ZH | {"unspecified": ""}
 
 
 def test_the_reports_label_with_the_same_names():
@@ -87,6 +134,7 @@ def test_the_reports_label_with_the_same_names():
     assert labels.SEVERITY_ZH is en.SEVERITY_ZH
     assert labels.SEVERITY_ORDER == ["extraordinary", "major", "larger", "general"]
     assert set(labels.SEVERITY_ZH.values()) == set(en.SEVERITIES_ZH)
+    assert labels.COMPARATOR_ZH is en.COMPARATOR_ZH
 
 
 def test_record_keys_of_the_raw_tables():
@@ -97,6 +145,7 @@ def test_record_keys_of_the_raw_tables():
         "forest_fires": ("fire_id",),
         "statistics": ("region_code", "year", "measure"),  # one raw row per measure of a file row
         "capabilities": ("region_code", "year", "indicator_code"),
+        "plans": ("plan_id", "region_code", "seq"),  # a later file of the same key: a later version
     }
     assert [s for s, spec in contracts.SPECS.items() if spec.event_register] == list(en.EVENT_SOURCES)
 
@@ -121,6 +170,27 @@ def _spec_list(pattern: str) -> list[str]:
 )
 def test_the_seeds_say_what_the_data_contracts_say(pattern, values):
     assert _spec_list(pattern) == list(values)
+
+
+def _plans_spec_row(header: str) -> str:
+    match = re.search(rf"^\| {header} \|[^|]*\| (.*?) \|$", PLANS_SPEC, re.M)
+    assert match, header
+    return match.group(1)
+
+
+def test_the_plan_seeds_say_what_the_plans_spec_says():
+    """docs/spec/plans.md: | 目标类型 | | `decline_pct` / … , or 下降 / … | and the like."""
+    codes, words = _plans_spec_row("目标类型").split(", or ")
+    assert re.findall(r"`(\w+)`", codes) == list(en.TARGET_KINDS)
+    assert words.split(" / ") == list(en.TARGET_KIND_ZH.values())
+    comparators = _plans_spec_row("比较符")
+    assert re.findall(r"`([<>]=?)`", comparators.split("(or")[0]) == list(en.COMPARATORS)
+    assert re.search(r"\(or (.*?)\)", comparators).group(1).split() == list(en.COMPARATOR_ZH.values())
+    codes, words = _plans_spec_row("评价方式").split(", or ")
+    assert re.findall(r"`(\w+)`", codes) == list(en.EVALUATIONS)
+    assert words.split(" / ") == list(en.EVALUATION_ZH.values())
+    attributes = re.findall(r"(\S+) \((\w+)\)", _plans_spec_row("指标属性"))
+    assert attributes == [(zh, code) for code, zh in en.PLAN_ATTRIBUTE_ZH.items()]
 
 
 def test_the_first_seven_sectors_are_industrial():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,11 @@ EXPECTED = {
     "lizhou_2016_2020": [("safety_accidents", 83), ("safety_deaths", 58)],
     "manzhouli_2020": [("deaths_per_100m_gdp", 3, 0.0172), ("industrial_deaths_per_100k_workers", 1, 1.474),
                        ("safety_accidents", 3, 3), ("safety_deaths", 3, 3)],
+    "plan_statuses_14fyp": [
+        ("131100", "achieved", 10), ("131100", "no_verdict", 1), ("131100", "not_achieved", 1),
+        ("150781", "achieved", 6), ("230500", "achieved", 8), ("230500", "no_verdict", 1),
+        ("360281", "achieved", 8), ("510802", "achieved", 4), ("510802", "not_achieved", 2),
+    ],
 }
 # Rates are printed rounded: −62% and −47% (whole percent), counts to two decimals.
 HENGSHUI = {"deaths_per_100m_gdp": (-62, 0), "industrial_deaths_per_100k_workers": (-47, 0),
@@ -70,9 +76,58 @@ def test_hengshui_changes_against_2015(sample_warehouse):
         code: want for code, (want, _) in HENGSHUI.items()}
 
 
+def test_both_plans_of_the_five_jurisdictions_are_published(sample_warehouse):
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
+    plans = con.execute("select plan_id, stage, count(*), min(start_year), max(end_year),"
+                        " min(monitoring_month) from marts.dim_plan group by all order by plan_id").fetchall()
+    superseded = con.execute("select region_code, version_date::varchar from marts.dim_plan_version"
+                             " where version_status <> 'current'").fetchall()
+    con.close()
+    # 双鸭山 monitored through August (饶河县 has not filed September), the others through September
+    # or October (docs: data_raw/README.md, units that have not filed yet)
+    assert plans == [("14fyp", "final_evaluation", 5, 2021, 2025, None),
+                     ("15fyp", "monitoring", 5, 2026, 2030, 8)]
+    assert superseded == [("230500", "2026-01-20")]  # the earlier version of its 15th plan
+
+
 def test_sample_reports_carry_the_sample_banner(sample_warehouse):
     reports = sample_warehouse.parent / "reports"
     pages = sorted(reports.glob("[0-9]*.html")) + [reports / "index.html"]
-    assert len(pages) == 6  # five jurisdictions and the index
+    assert len(pages) == 11  # two plans of five jurisdictions, and the index
     for page in pages:
         assert "示例数据" in page.read_text(encoding="utf-8"), page.name
+
+
+@pytest.mark.browser
+def test_sample_reports_of_both_plans_render_in_chromium(sample_warehouse):
+    """Both plans' reports of a prefecture and the index, in real Chromium: no error, every chart drawn."""
+    from pipelines.reports.pdf import BASE_FLAGS, find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("Chromium 未安装（/usr/bin/chromium）")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    reports = sample_warehouse.parent / "reports"
+    names = ["index.html", "230500_双鸭山市_14fyp.html", "230500_双鸭山市_15fyp.html",
+             "131100_衡水市_15fyp.html"]
+    with sync_api.sync_playwright() as p, tempfile.TemporaryDirectory(prefix="em-pw-") as profile:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=find_chromium(), headless=True, args=BASE_FLAGS,
+            viewport={"width": 1366, "height": 900},
+        )
+        try:
+            for name in names:
+                page = context.new_page()
+                problems: list[str] = []
+                page.on("console", lambda m, box=problems: box.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e, box=problems: box.append(str(e)))
+                page.goto((reports / name).as_uri(), wait_until="load")
+                page.wait_for_timeout(300)
+                assert problems == [], (name, problems)
+                charts = page.locator("div.chart[data-figure]")
+                for i in range(charts.count()):
+                    assert charts.nth(i).locator("svg.main-svg").count() >= 1, (name, i)
+                if name != "index.html":
+                    assert charts.count() >= 6, name
+                page.close()
+        finally:
+            context.close()

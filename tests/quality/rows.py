@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date, datetime
 from pathlib import Path
 
@@ -56,7 +57,8 @@ def disaster(con, event_id: str, start: date, region_code: str = "230502", *,
 def marts_tables(con) -> None:
     """The marts a denominators check reads, built from their dbt contracts and filled by hand:
     dim_region from the regions seed, the five plan jurisdictions' county-level units all filing
-    (so all are in scope); no events and no denominators (tests add them)."""
+    (so all are in scope); no events and no denominators (tests add them). The five 14th plans
+    (2021–2025, base 2020) are raw.plans rows: dbt builds int_plan_targets from them."""
     create_contract_tables(con, [
         "dim_region", "bridge_region_rollup", "fct_accidents", "fct_disaster_losses", "fct_forest_fires",
         "fct_denominators", "fct_submission_coverage",
@@ -73,12 +75,36 @@ def marts_tables(con) -> None:
     con.execute("""insert into marts.fct_submission_coverage (region_code, source, month, is_covered)
         select distinct county_region_code, 'accidents', date '2024-01-01', true
         from marts.bridge_region_rollup""")
+    fourteenth_plans(con)
+
+
+def fourteenth_plans(con) -> None:
+    """The five published 14th plans' targets (docs/spec/plan_targets.csv) as raw.plans rows, one
+    file per plan."""
+    spec = Path(__file__).resolve().parents[2] / "docs" / "spec" / "plan_targets.csv"
+    with spec.open(encoding="utf-8", newline="") as fh:
+        targets = list(csv.DictReader(fh))
+    for i, t in enumerate(targets):
+        insert(con, "raw.plans", {
+            "plan_id": t["plan_id"], "plan_name": f"{t['region_code']}“十四五”规划",
+            "region_code": t["region_code"],
+            "is_region_from_name": False, "start_year": 2021, "end_year": 2025, "baseline_year": 2020,
+            "seq": int(t["seq"]), "indicator_name_as_printed": t["indicator_name_as_printed"],
+            "indicator_code": t["indicator_code"], "target_kind": t["target_kind"],
+            "comparator": t["comparator"] or None,
+            "target_value": float(t["target_value"]) if t["target_value"] else None, "unit": t["unit"],
+            "baseline_value_printed": t["baseline_value"] or None,
+            "attribute": None if t["attribute"] == "unspecified" else t["attribute"],
+            "evaluation": t["evaluation"], "note": t["note"] or None,
+            **_lineage(f"plan-{t['region_code']}.csv", i + 2),
+        })
 
 
 # What the checks on the marts read besides the hand-made marts: the catalogue, the plan targets
-# and the quality views (dbt builds them on the hand-made tables).
+# (from raw.plans) and the quality views (dbt builds them on the hand-made tables).
 QUALITY_VIEWS_ON_MARTS = [
-    "indicators", "int_indicators_defined", "dim_indicator", "plan_targets", "int_plan_targets",
+    "indicators", "int_indicators_defined", "dim_indicator", "stg_plans__targets", "int_plan_versions",
+    "int_plan_targets",
     "qa_denominators_long", "qa_denominators", "qa_missing_event_denominators",
     "qa_missing_plan_denominators",
 ]

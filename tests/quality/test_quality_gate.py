@@ -61,7 +61,7 @@ def _results_row(settings, check_name: str):
 
 def test_every_check_is_exported_once_with_its_policy():
     names = [spec.name for c in quality_checks for spec in c.check_specs]
-    assert len(names) == len(set(names)) == 25
+    assert len(names) == len(set(names)) == 29
     blocking = {
         spec.name: spec.blocking for c in quality_checks for spec in c.check_specs
     }
@@ -242,9 +242,11 @@ def test_gdp_missing_for_region_year_with_accidents_fails(settings, con, build):
     # A grassland fire where no forest area is filed is not a blocking gap (the rate is 数据不足).
     insert_rows(con, "fct_forest_fires", [
         {"fire_id": "F-1", "region_code": "230502", "year": 2023, "damaged_forest_ha": 1.5}])
-    con.execute("""insert into marts.fct_denominators values
-        ('230502', 2023, 180.5, '最终核实', 30.1, 5.2, 4000, 120.0, null),
-        ('230502', 2024, null, null, 30.0, 5.1, 4100, 118.0, null)""")
+    den = ("region_code", "year", "gdp_100m_yuan", "gdp_data_status", "population_10k", "industrial_workers_10k",
+           "operating_vehicles", "coal_output_10k_tonnes", "forest_area_ha")
+    insert_rows(con, "fct_denominators", [dict(zip(den, r, strict=True)) for r in [
+        ("230502", 2023, 180.5, "最终核实", 30.1, 5.2, 4000, 120.0, None),
+        ("230502", 2024, None, None, 30.0, 5.1, 4100, 118.0, None)]])
     con.close()
     build(QUALITY_VIEWS_ON_MARTS)
     result, evals = _run(settings, ["marts", "fct_denominators"], with_downstream=True)

@@ -1,7 +1,9 @@
 """A small warehouse holding the marts/quality contract tables with hand-written rows.
 
 Two plan jurisdictions: 双鸭山市 (prefecture, two counties, one with a hostile name) and
-满洲里市 (county). The reports must show exactly these numbers.
+满洲里市 (county), both under their ended 14th plan (2021–2025, final evaluation), and 双鸭山市
+under a running 15th plan too (2026–2030, base 2025, monitored through October 2026). The
+reports must show exactly these numbers.
 """
 
 from __future__ import annotations
@@ -27,7 +29,28 @@ create table marts.dim_region(region_code varchar, region_name varchar, level va
   prefecture_code varchar, province_code varchar, is_plan_jurisdiction boolean, county_count integer);
 create table marts.bridge_region_rollup(rollup_region_code varchar, county_region_code varchar);
 create table marts.dim_indicator(indicator_code varchar, indicator_name_zh varchar, indicator_name_en varchar,
-  unit_zh varchar, unit_en varchar, multiplier integer, kind varchar);
+  unit_zh varchar, unit_en varchar, multiplier integer, kind varchar, is_count_based boolean,
+  numerator_unit_zh varchar, sort_order integer);
+create table marts.dim_plan(plan_id varchar, region_code varchar, region_name varchar, plan_name varchar,
+  start_year integer, end_year integer, baseline_year integer, previous_first_year integer,
+  previous_last_year integer, is_over boolean, stage varchar, stage_zh varchar, monitoring_year integer,
+  monitoring_month integer, version_date date, source_file varchar, target_count bigint);
+create table marts.fct_period_comparison(region_code varchar, indicator_code varchar,
+  previous_first_year integer, previous_last_year integer, first_year integer, last_year integer,
+  previous_total double, total double, previous_mean double, mean double, change_pct double, change_pp double,
+  missing_years varchar, previous_years_complete bigint, years_complete bigint,
+  previous_numerator_total double, numerator_total double, is_change_significant boolean,
+  change_p_value double);
+create table marts.fct_plan_ytd(plan_id varchar, region_code varchar, seq integer, indicator_code varchar,
+  year integer, through_month integer, ytd_value double, prior_ytd_value double, ytd_change_pct double,
+  required_yearly_change_pct double, pace_ratio double, status varchar, status_zh varchar,
+  is_change_significant boolean, change_p_value double, is_above_bound boolean, target_kind varchar,
+  comparator varchar, target_value double);
+create table marts.fct_plan_outlook(plan_id varchar, region_code varchar, seq integer, indicator_code varchar,
+  evaluation varchar, first_fitted_year integer, last_fitted_year integer, years_fitted integer,
+  projected_year integer, projected_value double, projected_low double, projected_high double,
+  target_value double, comparator varchar, outlook varchar, outlook_zh varchar, method varchar,
+  trend_pct_per_year double, dispersion double);
 create table marts.fct_indicator_values(region_code varchar, year integer, indicator_code varchar,
   numerator double, denominator double, value double, value_ci_low double, value_ci_high double,
   is_current_year boolean, months_covered integer);
@@ -83,9 +106,10 @@ ROLLUP = [
     ("150781", "150781"),
 ]
 INDICATORS = [
-    ("safety_deaths", "生产安全事故死亡人数", "Deaths", "人", "persons", 1, "count"),
-    ("safety_accidents", "生产安全事故起数", "Accidents", "起", "accidents", 1, "count"),
-    ("larger_and_above_accidents", "较大及以上生产安全事故起数", "Larger+", "起", "accidents", 1, "count"),
+    ("safety_deaths", "生产安全事故死亡人数", "Deaths", "人", "persons", 1, "count", True, "人", 1),
+    ("safety_accidents", "生产安全事故起数", "Accidents", "起", "accidents", 1, "count", True, "起", 2),
+    ("larger_and_above_accidents", "较大及以上生产安全事故起数", "Larger+", "起", "accidents", 1, "count",
+     True, "起", 4),
     (
         "deaths_per_100m_gdp",
         "亿元生产总值生产安全事故死亡率",
@@ -94,6 +118,9 @@ INDICATORS = [
         "per 100m",
         1,
         "rate",
+        True,
+        "人",
+        6,
     ),
     (
         "disaster_deaths_per_million",
@@ -103,6 +130,9 @@ INDICATORS = [
         "per m",
         1,
         "rate",
+        True,
+        "人",
+        10,
     ),
     (
         "industrial_deaths_per_100k_workers",
@@ -112,6 +142,9 @@ INDICATORS = [
         "per 100k",
         100000,
         "rate",
+        True,
+        "人",
+        7,
     ),
     (
         "relief_time_hours",
@@ -121,7 +154,13 @@ INDICATORS = [
         "hours",
         1,
         "capability",
+        False,
+        None,
+        16,
     ),
+    # a loss share: its numerator is money, never a count
+    ("disaster_loss_pct_gdp", "因自然灾害直接经济损失占生产总值比例", "Loss % GDP", "%", "%", 100, "rate",
+     False, "亿元", 12),
 ]
 
 # Deaths per year (2016..2025) and GDP (亿元) per county; the prefecture is their sum.
@@ -188,6 +227,10 @@ def _indicator_rows() -> list[tuple]:
             )
         )
     rows.append(("230500", 2026, "safety_deaths", 22, None, 22, 13.8, 33.3, True, 10))
+    # 0.4485 亿元 of disaster loss a year over 350 亿元 of GDP (a share, not a count)
+    for year in years:
+        loss = ("230500", year, "disaster_loss_pct_gdp", 0.4485, 350.0, 0.4485 / 350 * 100)
+        rows.append((*loss, None, None, False, 12))
     return rows
 
 
@@ -419,6 +462,64 @@ PLAN_PROGRESS = [
     ),
 ]
 
+# 双鸭山's 14th plan: a loss share, whose numerator (亿元) is never shown as a count.
+LOSS_SHARE = 0.4485 / 350 * 100
+PLAN_PROGRESS.append((
+    "14fyp", "230500", 9, "disaster_loss_pct_gdp", "年均因自然灾害直接经济损失占全市生产总值比例",
+    "upper_bound", "<", 1, "%", 2020, LOSS_SHARE, None, False, 1, 2025, LOSS_SHARE, None, "achieved",
+    "已完成", None, None, 5, None,
+))
+# 双鸭山's running 15th plan (base 2025): no complete plan year yet.
+PLAN_PROGRESS += [
+    ("15fyp", "230500", 1, "safety_deaths", "生产安全事故死亡人数", "decline_pct", ">=", 10, "%", 2025, 14,
+     None, False, 12.6, None, None, None, "insufficient_data", "数据不足", None, None, 0, None),
+    ("15fyp", "230500", 2, "deaths_per_100m_gdp", "亿元生产总值生产安全事故死亡率", "decline_pct", ">=", 20,
+     "%", 2025, 14 / 350, None, False, 14 / 350 * 0.8, None, None, None, "insufficient_data", "数据不足",
+     None, None, 0, None),
+]
+PLANS = [
+    ("14fyp", "230500", "双鸭山市", "双鸭山市应急体系建设“十四五”规划", 2021, 2025, 2020, 2016, 2020,
+     True, "final_evaluation", "终期评估", None, None, "2022-12-30", "双鸭山十四五.xlsx", 5),
+    ("14fyp", "150781", "满洲里市", "满洲里“十四五”应急体系规划", 2021, 2025, 2020, 2016, 2020,
+     True, "final_evaluation", "终期评估", None, None, None, "满洲里十四五.csv", 5),
+    ("15fyp", "230500", "双鸭山市", "双鸭山市应急体系建设“十五五”规划（示例）", 2026, 2030, 2025, 2021, 2025,
+     False, "monitoring", "年度监测", 2026, 10, "2026-09-15", "双鸭山十五五.xlsx", 2),
+]
+# The final evaluation, worked out from DEATHS: 双鸭山 2019 is a gap (岭东区 did not file), so its
+# previous period has no total; 尖山区 62 → 47 (−24.2%); 满洲里 17 → 10 (−41.2%).
+Y = (2016, 2020, 2021, 2025)
+PERIOD = [
+    ("230500", "safety_deaths", *Y, None, 74, None, 14.8, None, None, "2019", 4, 5, None, 74, None, None),
+    ("230502", "safety_deaths", *Y, 62, 47, 12.4, 9.4, (9.4 - 12.4) / 12.4 * 100, None, None, 5, 5, 62, 47,
+     True, 0.04),
+    ("230503", "safety_deaths", *Y, None, 27, None, 5.4, None, None, "2019", 4, 5, None, 27, None, None),
+    ("150781", "safety_deaths", *Y, 17, 10, 3.4, 2.0, (2.0 - 3.4) / 3.4 * 100, None, None, 5, 5, 17, 10,
+     False, 0.25),
+    ("230500", "disaster_loss_pct_gdp", *Y, None, None, 0.1, 0.1281, None, 0.0281, None, 5, 5, 1.75, 2.2425,
+     None, None),
+]
+PLAN_YTD = [
+    ("15fyp", "230500", 1, "safety_deaths", 2026, 10, 22, 28, (22 - 28) / 28 * 100, -2.085, 10.28, "on_track",
+     "符合进度", False, 0.42, None, "decline_pct", ">=", 10),
+]
+OUTLOOK = [
+    ("15fyp", "230500", 1, "safety_deaths", "end_vs_base", 2016, 2025, 10, 2030, 10.5, 6.1, 17.9, 12.6, ">=",
+     "uncertain", "不确定", "poisson_trend", -4.2, 1.0),
+    ("15fyp", "230500", 2, "deaths_per_100m_gdp", "end_vs_base", 2016, 2025, 10, 2030, 0.02, 0.012, 0.031,
+     14 / 350 * 0.8, ">=", "likely", "可能实现", "poisson_trend", -6.0, 1.0),
+]
+
+YTD = [
+    ("15fyp", "230500", 1, "safety_deaths", 2026, 10, 22, 28, (22 - 28) / 28 * 100, -2.085, 10.28, "on_track",
+     "符合进度", False, 0.42, None, "decline_pct", ">=", 10),
+]
+OUTLOOK = [
+    ("15fyp", "230500", 1, "safety_deaths", "end_vs_base", 2016, 2025, 10, 2030, 10.5, 6.1, 17.9, 12.6, ">=",
+     "uncertain", "不确定", "poisson_trend", -4.2, 1.0),
+    ("15fyp", "230500", 2, "deaths_per_100m_gdp", "end_vs_base", 2016, 2025, 10, 2030, 0.02, 0.012, 0.031,
+     14 / 350 * 0.8, ">=", "likely", "可能实现", "poisson_trend", -6.0, 1.0),
+]
+
 YTD = [
     ("230500", "safety_deaths", 2026, 10, 22, 28, -21.4, True, 10),
     ("230500", "deaths_per_100m_gdp", 2026, 10, None, None, None, False, 10),
@@ -639,6 +740,10 @@ def make_warehouse(path: Path) -> Path:
             "marts.dim_indicator": INDICATORS,
             "marts.fct_indicator_values": _indicator_rows(),
             "marts.fct_plan_progress": PLAN_PROGRESS,
+            "marts.dim_plan": PLANS,
+            "marts.fct_period_comparison": PERIOD,
+            "marts.fct_plan_ytd": PLAN_YTD,
+            "marts.fct_plan_outlook": OUTLOOK,
             "marts.fct_ytd_comparison": YTD,
             "marts.fct_accident_breakdown": ACC_BREAKDOWN,
             "marts.fct_disaster_breakdown": DIS_BREAKDOWN,

@@ -29,13 +29,14 @@ def test_leadership_reports_asset(warehouse, tmp_path):
     out = settings.reports_build_path
     assert not stale.exists()  # a fresh folder
     assert sorted(p.name for p in out.iterdir()) == [
-        "150781_满洲里市.html",
-        "230500_双鸭山市.html",
+        "150781_满洲里市_14fyp.html",
+        "230500_双鸭山市_14fyp.html",
+        "230500_双鸭山市_15fyp.html",
         "index.html",
         "plotly.min.js",
     ]
     meta = result.asset_materializations_for_node("leadership_reports")[0].metadata
-    assert meta["reports"].value == 2
+    assert meta["reports"].value == 3
     assert meta["largest_report_kb"].value < 1000
     assert "示例数据" not in (out / "index.html").read_text(encoding="utf-8")  # no SAMPLE_DATA.txt marker
 

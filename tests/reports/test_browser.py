@@ -55,7 +55,9 @@ def _open(context, path: Path):
     return page, problems, outside
 
 
-@pytest.mark.parametrize("name", ["230500_双鸭山市.html", "150781_满洲里市.html"])
+@pytest.mark.parametrize(
+    "name", ["230500_双鸭山市_14fyp.html", "230500_双鸭山市_15fyp.html", "150781_满洲里市_14fyp.html"]
+)
 def test_report_renders_offline(browser, built, name):
     out, _ = built
     page, problems, outside = _open(browser, out / name)
@@ -83,7 +85,7 @@ def test_index_renders_and_links(browser, built):
     page, problems, outside = _open(browser, out / "index.html")
     try:
         assert problems == [] and outside == []
-        assert page.locator("table#index tbody tr").count() == 2
+        assert page.locator("table#index tbody tr").count() == 3
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "index.png"), full_page=True)
     finally:
@@ -93,7 +95,8 @@ def test_index_renders_and_links(browser, built):
 def test_export_pdf_writes_a4_pdfs(built, tmp_path):
     out, _ = built
     pdfs = export_pdf(out, tmp_path / "pdf")
-    assert sorted(p.name for p in pdfs) == ["150781_满洲里市.pdf", "230500_双鸭山市.pdf"]
+    assert sorted(p.name for p in pdfs) == [
+        "150781_满洲里市_14fyp.pdf", "230500_双鸭山市_14fyp.pdf", "230500_双鸭山市_15fyp.pdf"]
     for pdf in pdfs:
         data = pdf.read_bytes()
         assert data.startswith(b"%PDF")

@@ -15,7 +15,6 @@ import duckdb
 import pytest
 
 from pipelines.ingest import loader as loader_module
-from pipelines.transform.project import duckdb_literal_path
 from tests.ingest.conftest import ACC_HEADER, acc_row, write_csv, write_xlsx
 
 from .helpers import assert_reason, dicts, files, ids, load, quarantine
@@ -93,23 +92,16 @@ def test_glob_characters_in_the_data_folder_path(tmp_path, robust_case):
         assert ids(con) == ["REAL-1"]
     finally:
         con.close()
-    # DuckDB's readers glob too: the dbt var for a data folder's plan_targets.csv is bracketed
-    (real / "plan_targets.csv").write_text("a,b\n1,2\n", encoding="utf-8")
-    (decoy / "plan_targets.csv").write_text("a,b\n9,9\n", encoding="utf-8")
-    literal = duckdb_literal_path(real / "plan_targets.csv")
-    assert duckdb.sql(f"select * from read_csv('{literal}')").fetchall() == [(1, 2)]
-    assert duckdb.sql(f"select * from read_csv('{real / 'plan_targets.csv'}')").fetchall() == [(9, 9)]
     robust_case(
         "glob_data_folder", section="input", order=ORDER + 5,
-        title="sibling: glob characters in the data folder's path (`数据[2026]` beside `数据2`), for polars "
-        "and for DuckDB's read_csv of `plan_targets.csv` (dbt)",
+        title="sibling: glob characters in the data folder's path (`数据[2026]` beside `数据2`)",
         reason_code=None,
-        destination="the folder itself is read; the dbt var is bracketed (`[[]`) so DuckDB reads that file",
+        destination="the folder itself is read (no data-folder path reaches DuckDB's file readers, which "
+        "glob: plans reach dbt through raw.plans, not a read_csv var)",
         valid_rows="1 of 1", exit_code="0",
-        note="DuckDB's `read_csv` has no switch to turn globbing off: "
-        "`pipelines.transform.project.duckdb_literal_path` brackets `[`, `*` and `?`. "
-        "`pipelines/quality/frames.py` reads the project's regions.csv the same way (a project path, "
-        "not a user's; left as it is).",
+        note="DuckDB's `read_csv` has no switch to turn globbing off, so the pipeline never hands it a "
+        "path from the data folder. `pipelines/quality/frames.py` reads the project's regions.csv with it "
+        "(a project path, not a user's; left as it is).",
     )
 
 

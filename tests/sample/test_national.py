@@ -5,15 +5,12 @@ from __future__ import annotations
 import csv
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from pipelines.sample import generate_sample
 
 from .reader import ALIASES, read_table
-
-SEED_TARGETS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "plan_targets.csv"
 
 
 @pytest.fixture(scope="module")
@@ -54,11 +51,22 @@ def test_national_files_follow_the_contracts(national):
     assert 500 < deaths < 2500
 
 
-def test_national_plan_targets(national):
-    out, _, _ = national
-    with SEED_TARGETS.open(encoding="utf-8") as f:
-        seed_cols = next(csv.reader(f))
-    with (out / "plan_targets.csv").open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    assert list(rows[0].keys()) == seed_cols
-    assert len({r["region_code"] for r in rows}) == 342
+def test_national_plans(national):
+    """Every prefecture gets the standard 14th plan and an illustrative 15th plan, as plan files."""
+    out, summary, _ = national
+    files = sorted((out / "plans").glob("*.csv"))
+    assert summary.files["plans"] == len(files) == 62  # 31 provinces × 2 plans
+    plans = {}
+    for path in files:
+        t = read_table("plans", path)
+        for _, r in t.records:
+            plans.setdefault((r["规划编号"], r["行政区划代码"]), set()).add(
+                (r["规划期起始年"], r["规划期终止年"], r["基期年"], r["规划名称"]))
+    assert len({code for _, code in plans}) == 342
+    assert {p for p, _ in plans} == {"14fyp", "15fyp"}
+    for (plan_id, _), cells in plans.items():
+        assert len(cells) == 1  # plan-level cells equal on every row
+        first, last, base, name = next(iter(cells))
+        years = ("2021", "2025", "2020") if plan_id == "14fyp" else ("2026", "2030", "2025")
+        assert (first, last, base) == years
+        assert ("示例" in name) == (plan_id == "15fyp")

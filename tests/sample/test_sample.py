@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from .reader import (
     regions,
 )
 
-SOURCES = ("accidents", "disasters", "forest_fires", "statistics", "capabilities")
+SOURCES = ("accidents", "disasters", "forest_fires", "statistics", "capabilities", "plans")
 JURISDICTION_UNITS = {
     "230500": ["230502", "230503", "230505", "230506", "230521", "230522", "230523", "230524"],
     "510802": ["510802"],
@@ -445,3 +446,79 @@ def test_committed_sample_is_current(sample_dir):
     if not (committed / "SAMPLE_DATA.txt").exists():
         pytest.skip("data_raw/ holds no generated sample")
     assert snapshot(committed) == snapshot(sample_dir)
+
+
+# --- plans (docs/spec/plans.md; sample-data.md "Plans") ------------------------------------------
+PLAN_WORDS = {
+    "下降": "decline_pct",
+    "上限": "upper_bound",
+    "下限": "lower_bound",
+    "遏制": "curb",
+    "＜": "<",
+    "≤": "<=",
+    "＞": ">",
+    "≥": ">=",
+    "约束性": "binding",
+    "预期性": "expected",
+    "": "unspecified",
+    "期末比基期": "end_vs_base",
+    "期间年均": "period_mean",
+    "最新值": "latest",
+}
+SPEC_TARGETS = Path(__file__).resolve().parents[2] / "docs" / "spec" / "plan_targets.csv"
+
+
+def test_the_14th_plan_files_carry_the_transcribed_targets_exactly(tables):
+    got = []
+    for t in tables["plans"]:
+        for _, r in t.records:
+            if r["规划编号"] == "14fyp":
+                assert (r["规划期起始年"], r["规划期终止年"], r["基期年"]) == ("2021", "2025", "2020"), (
+                    t.path.name
+                )
+                value = r["目标值"].rstrip("%")
+                got.append(
+                    (
+                        r["行政区划代码"],
+                        int(r["序号"]),
+                        r["指标代码"],
+                        PLAN_WORDS.get(r["目标类型"], r["目标类型"]),
+                        PLAN_WORDS.get(r["比较符"], r["比较符"]) if r["比较符"] else "",
+                        float(value) if value else None,
+                        PLAN_WORDS.get(r.get("指标属性", ""), r.get("指标属性")),
+                        PLAN_WORDS.get(r["评价方式"], r["评价方式"]),
+                    )
+                )
+    with SPEC_TARGETS.open(encoding="utf-8", newline="") as f:
+        want = [
+            (
+                r["region_code"],
+                int(r["seq"]),
+                r["indicator_code"],
+                r["target_kind"],
+                r["comparator"],
+                float(r["target_value"]) if r["target_value"] else None,
+                r["attribute"],
+                r["evaluation"],
+            )
+            for r in csv.DictReader(f)
+        ]
+    assert sorted(got) == sorted(want) and len(want) == 41
+
+
+def test_illustrative_15th_plans_are_marked_and_one_is_revised(tables, sample_dir):
+    plans15 = {}
+    for t in tables["plans"]:
+        for _, r in t.records:
+            if r["规划编号"] == "15fyp":
+                assert "示例" in r["规划名称"], t.path.name
+                assert (r["规划期起始年"], r["规划期终止年"], r["基期年"]) == ("2026", "2030", "2025")
+                plans15.setdefault(r["行政区划代码"], set()).add(
+                    (t.path.name, r.get("版本日期") or r.get("印发日期"))
+                )
+    assert set(plans15) == {"230500", "510802", "131100", "360281", "150781"}
+    revised = {code: versions for code, versions in plans15.items() if len(versions) > 1}
+    assert list(revised) == ["230500"]
+    (early, _), (late, _) = sorted(revised["230500"], key=lambda v: v[1])
+    assert late.endswith(".xlsx") and next(t for t in tables["plans"] if t.path.name == late).header_row > 0
+    assert "示例" in (sample_dir / "README.md").read_text(encoding="utf-8").split("## Plans")[1]

@@ -1,6 +1,8 @@
--- Denominators per roll-up region × year × measure: the latest vintage of each county-level
--- unit, summed over the region's county-level units; null (never 0) when any unit lacks it.
--- Statistics filed for the prefecture itself are not added (they would double-count).
+-- Denominators per roll-up region × year × measure, latest vintage (docs/spec/indicators.md,
+-- "Roll-up"): a county-level unit's own figure; for a prefecture, its own filed figure when its
+-- statistics bureau filed one (a prefecture's GDP is accounted by its own bureau and need not
+-- equal the sum of its counties'), otherwise the sum over all its county-level units — null
+-- (never 0) when any unit lacks the measure. `basis` says which: filed / sum_of_counties.
 with
 
 vintages as (
@@ -13,7 +15,6 @@ vintages as (
 bridge as (
 
     select * from {{ ref('int_region_rollup_bridged') }}
-    where is_county_level_member
 
 ),
 
@@ -23,10 +24,17 @@ data_statuses as (
 
 ),
 
+members as (
+
+    select * from bridge
+    where is_county_level_member
+
+),
+
 unit_counts as (
 
     select rollup_region_code, count(*) as units_required
-    from bridge
+    from members
     group by rollup_region_code
 
 ),
@@ -34,20 +42,20 @@ unit_counts as (
 summed as (
 
     select
-        b.rollup_region_code,
+        m.rollup_region_code,
         v.year,
         v.measure,
         sum(v.value) as value,
         count(*) as units_reporting,
         min(v.vintage_rank) as min_vintage_rank
-    from bridge as b
+    from members as m
     inner join vintages as v
-        on b.county_region_code = v.region_code
-    group by b.rollup_region_code, v.year, v.measure
+        on m.county_region_code = v.region_code
+    group by m.rollup_region_code, v.year, v.measure
 
 ),
 
-final as (
+sums as (
 
     select
         s.rollup_region_code as region_code,
@@ -57,12 +65,65 @@ final as (
         s.units_reporting,
         u.units_required,
         -- a sum is only as final as its least final part: the lowest vintage among the units
-        d.data_status
+        s.min_vintage_rank as vintage_rank,
+        -- a county-level unit's "sum" is its own figure
+        case when own.county_region_code is not null then 'filed' else 'sum_of_counties' end as basis
     from summed as s
     inner join unit_counts as u
         on s.rollup_region_code = u.rollup_region_code
+    left join members as own
+        on s.rollup_region_code = own.rollup_region_code
+        and s.rollup_region_code = own.county_region_code
+
+),
+
+filed_by_prefecture as (
+
+    -- a prefecture's own filing (the bridge's prefecture-self row: not a county-level member)
+    select
+        b.rollup_region_code as region_code,
+        v.year,
+        v.measure,
+        v.value,
+        cast(null as bigint) as units_reporting,
+        u.units_required,
+        v.vintage_rank,
+        'filed' as basis
+    from bridge as b
+    inner join vintages as v
+        on b.county_region_code = v.region_code
+    left join unit_counts as u
+        on b.rollup_region_code = u.rollup_region_code
+    where not b.is_county_level_member
+
+),
+
+chosen as (
+
+    select * from filed_by_prefecture
+    union all
+    select s.* from sums as s
+    anti join filed_by_prefecture as f
+        on s.region_code = f.region_code
+        and s.year = f.year
+        and s.measure = f.measure
+
+),
+
+final as (
+
+    select
+        c.region_code,
+        c.year,
+        c.measure,
+        c.value,
+        c.units_reporting,
+        c.units_required,
+        d.data_status,
+        c.basis
+    from chosen as c
     left join data_statuses as d
-        on s.min_vintage_rank = d.vintage_rank
+        on c.vintage_rank = d.vintage_rank
 
 )
 

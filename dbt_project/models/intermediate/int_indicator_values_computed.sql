@@ -73,6 +73,7 @@ event_inputs as (
         i.is_count_based,
         coalesce(n.value, 0) as numerator,
         d.value * i.denominator_scale_mult / i.denominator_scale_div as denominator,
+        d.basis as denominator_basis,
         coalesce(bl.value, 0) as blocking_value,
         r.months_due as months_covered,
         r.is_current_year
@@ -106,6 +107,7 @@ event_values as (
         is_count_based,
         numerator,
         case when kind = 'rate' then denominator end as denominator,
+        case when kind = 'rate' then denominator_basis end as denominator_basis,
         case
             when kind = 'count' then numerator
             else numerator * multiplier / denominator
@@ -129,6 +131,7 @@ capability_values as (
         i.is_count_based,
         cast(null as double) as numerator,
         cast(null as double) as denominator,
+        cast(null as varchar) as denominator_basis,
         c.value,
         cast(null as integer) as months_covered,
         c.year = {{ as_of_year() }} as is_current_year

@@ -34,7 +34,9 @@ final as (
         cast(sort_order as integer) as sort_order,
         cast(blocking_measure as varchar) as blocking_measure,
         cast(is_denominator_required as boolean) as is_denominator_required,
-        cast(plausible_max as double) as plausible_max
+        cast(plausible_max as double) as plausible_max,
+        cast(numerator_unit_zh as varchar) as numerator_unit_zh,
+        cast(numerator_unit_en as varchar) as numerator_unit_en
     from catalogue
 
 )

@@ -1,44 +1,54 @@
--- The plan targets every model and check uses: one row per target.
--- By default the seed (seeds/plan_targets.csv: the five real plans). When the var
--- `plan_targets_csv` names a file (the pipeline sets it to <data_dir>/plan_targets.csv when that
--- file exists, e.g. the national scale data), that file is read instead, with the seed's column
--- types. Nothing else may read ref('plan_targets') directly.
--- depends_on: {{ ref('plan_targets') }}
-{%- set csv_path = var('plan_targets_csv', '') %}
-{%- set columns = [
-    ('plan_id', 'varchar'), ('region_code', 'varchar'), ('seq', 'integer'),
-    ('indicator_code', 'varchar'), ('indicator_name_as_printed', 'varchar'),
-    ('target_kind', 'varchar'), ('comparator', 'varchar'), ('target_value', 'double'),
-    ('unit', 'varchar'), ('baseline_year', 'integer'), ('baseline_value', 'varchar'),
-    ('attribute', 'varchar'), ('evaluation', 'varchar'), ('source_file', 'varchar'),
-    ('note', 'varchar'),
-] %}
+-- The targets of the plans in force (the current version of each plan, int_plan_versions), one
+-- row per target, with its plan's years: a target is evaluated under its own plan's start, end
+-- and base year, and its previous period is the five years that end at the base year
+-- (docs/spec/plans.md). Nothing about a plan's years is a global setting.
 with
 
 targets as (
 
-{%- if csv_path %}
+    select * from {{ ref('stg_plans__targets') }}
 
-    select * from read_csv(
-        '{{ csv_path | replace("'", "''") }}',
-        header = true, all_varchar = true, auto_detect = true
-    )
+),
 
-{%- else %}
+versions as (
 
-    select * from {{ ref('plan_targets') }}
-
-{%- endif %}
+    select * from {{ ref('int_plan_versions') }}
+    where version_status = 'current'
 
 ),
 
 final as (
 
     select
-    {%- for name, type in columns %}
-        cast({{ name }} as {{ type }}) as {{ name }}{{ "," if not loop.last }}
-    {%- endfor %}
-    from targets
+        t.plan_id,
+        t.region_code,
+        t.seq,
+        t.indicator_code,
+        t.indicator_name_as_printed,
+        t.target_kind,
+        t.comparator,
+        t.target_value,
+        t.unit,
+        t.baseline_value_printed,
+        t.baseline_value_printed_number,
+        t.baseline_printed_decimals,
+        coalesce(t.attribute, 'unspecified') as attribute,
+        t.evaluation,
+        t.note,
+        v.plan_name,
+        v.start_year,
+        v.end_year,
+        v.baseline_year,
+        v.baseline_year - 4 as previous_first_year,
+        v.baseline_year as previous_last_year,
+        v.version_date,
+        v.source_file,
+        t.source_row_number
+    from targets as t
+    inner join versions as v
+        on t.plan_id = v.plan_id
+        and t.region_code = v.region_code
+        and t.source_file = v.source_file
 
 )
 

@@ -27,7 +27,9 @@ final as (
         sort_order,
         blocking_measure,
         is_denominator_required,
-        plausible_max
+        plausible_max,
+        numerator_unit_zh,
+        numerator_unit_en
     from indicators
 
 )

@@ -36,7 +36,8 @@ final as (
         end as value_ci_high,
         c.is_current_year,
         c.months_covered,
-        c.kind
+        c.kind,
+        c.denominator_basis
     from computed as c
     left join limits as l
         on c.is_count_based

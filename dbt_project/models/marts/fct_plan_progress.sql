@@ -1,23 +1,36 @@
--- One row per plan target (seeds/plan_targets.csv), evaluated per docs/spec/indicators.md.
+-- One row per target of a plan in force (int_plan_targets), evaluated per docs/spec/indicators.md
+-- and docs/spec/plans.md under its own plan's years (start, end, base; previous period = the
+-- five years ending at the base year).
 --
--- evaluation end_vs_base: the end-year value when the end year is complete, otherwise the latest
---   complete plan year (interim pace statuses). period_mean: the mean of the annual values over
---   the plan years (after the plan end all of them are required, else 数据不足); the
---   ratio-of-sums variant is in evaluated_value_ratio_of_sums. latest: the latest reported value
---   up to the plan end year.
--- The threshold is v_base × (100 − d) / 100 (exact for whole-number baselines: 20 × 67 / 100 = 13.4,
--- whereas 20 × (1 − 0.33) = 13.399999999999999), and comparisons use values rounded to 9 decimals,
--- so that binary floating point never turns an exact hit into a miss.
--- is_change_significant: exact conditional binomial test of the base-year count x1 against the
---   evaluated-year count x2 with exposures e1, e2 (denominators for rates, 1 for counts): given
---   n = x1 + x2, x2 ~ Binomial(n, e2 / (e1 + e2)) under "no change in the underlying rate";
---   two-sided p-value = sum of the probabilities not above that of the observed x2; significant
---   when p < 0.05. Null for non-count indicators and period-mean/latest evaluations.
+-- evaluated value: end_vs_base (and curb) — the end-year value once the plan is over (nothing
+--   else: a missing end year is 数据不足, never an earlier year), else the latest complete plan
+--   year after the base year (interim pace statuses). period_mean — the mean of the annual values
+--   over the plan years (after the plan every plan year is required), the ratio-of-sums variant
+--   in evaluated_value_ratio_of_sums. latest — the end year's reported value once the plan is
+--   over, else the latest reported value after the base year. Only complete years count: the
+--   current (partial) year of an outcome indicator never does.
+-- change: end_vs_base / latest — the evaluated value against the base-year value
+--   (change_basis base_year); period_mean — the plan period's mean against the previous
+--   period's mean, every year of both periods required (change_basis previous_period_mean).
+--   For an indicator in % or ‰ the change is the difference in percentage points (change_pp),
+--   never a relative change; where no change can be shown, change_note_* says why.
+-- The threshold is v_base × (100 − d) / 100 (exact for whole-number baselines: 20 × 67 / 100 =
+-- 13.4, whereas 20 × (1 − 0.33) = 13.399999999999999), and comparisons use values rounded to 9
+-- decimals, so that binary floating point never turns an exact hit into a miss.
+-- is_change_significant: the exact test of macros/exact_test.sql on the base-year count against
+--   the evaluated-year count (exposures: denominators for rates, 1 for counts). Null for
+--   indicators that are not count-based, and for period-mean and latest evaluations.
 with
 
-targets_seed as (
+targets_in_force as (
 
     select * from {{ ref('int_plan_targets') }}
+
+),
+
+plans as (
+
+    select * from {{ ref('dim_plan') }}
 
 ),
 
@@ -33,51 +46,51 @@ indicators as (
 
 ),
 
-calendar as (
+denominators as (
 
-    select * from {{ ref('int_calendar_years') }}
-
-),
-
-plan_state as (
-
-    -- the plan is over once every month of its end year is due
-    select
-        coalesce(max(case when year = {{ var('plan_end_year') }} then months_due end), 0) = 12
-            as is_plan_over
-    from calendar
+    select * from {{ ref('int_denominators_rolled_up') }}
 
 ),
 
 targets as (
 
     select
-        t.plan_id,
-        cast(t.region_code as varchar) as region_code,
-        cast(t.seq as integer) as seq,
-        t.indicator_code,
-        t.indicator_name_as_printed,
-        t.target_kind,
-        t.comparator,
-        cast(t.target_value as double) as target_value,
-        t.unit,
-        cast(coalesce(t.baseline_year, {{ var('baseline_year') }}) as integer) as baseline_year,
-        try_cast(t.baseline_value as double) as baseline_value_printed,
-        -- decimals printed, for "differs beyond rounding"
-        case
-            when strpos(cast(t.baseline_value as varchar), '.') > 0
-                then length(cast(t.baseline_value as varchar)) - strpos(cast(t.baseline_value as varchar), '.')
-            else 0
-        end as baseline_printed_decimals,
-        t.attribute,
-        t.evaluation,
-        t.note,
+        t.*,
+        t.end_year - t.start_year + 1 as plan_year_count,
+        p.is_over,
         i.kind,
         i.multiplier,
-        coalesce(i.is_count_based, false) as is_count_based
-    from targets_seed as t
+        i.denominator_measure,
+        coalesce(i.is_count_based, false) as is_count_based,
+        -- a percentage or a share changes in percentage points: factor from the unit to points
+        case i.unit_en when '%' then 1.0 when 'per mille' then 0.1 end as points_per_unit
+    from targets_in_force as t
+    inner join plans as p
+        on t.plan_id = p.plan_id
+        and t.region_code = p.region_code
     left join indicators as i
         on t.indicator_code = i.indicator_code
+
+),
+
+complete_values as (
+
+    -- the years a target may use: complete years (an outcome indicator's current year is partial)
+    select
+        t.plan_id,
+        t.region_code,
+        t.seq,
+        v.year,
+        v.value,
+        v.numerator,
+        v.denominator,
+        v.value_ci_low,
+        v.value_ci_high
+    from targets as t
+    inner join indicator_values as v
+        on t.region_code = v.region_code
+        and t.indicator_code = v.indicator_code
+    where not coalesce(v.is_current_year, false) or t.kind = 'capability'
 
 ),
 
@@ -89,86 +102,66 @@ baseline as (
         t.seq,
         v.value as baseline_value,
         v.numerator as baseline_numerator,
-        v.denominator as baseline_denominator
+        v.denominator as baseline_denominator,
+        v.value_ci_low as baseline_value_ci_low,
+        v.value_ci_high as baseline_value_ci_high,
+        d.data_status as baseline_denominator_status
     from targets as t
-    inner join indicator_values as v
-        on v.region_code = t.region_code
-        and v.indicator_code = t.indicator_code
-        and v.year = t.baseline_year
+    inner join complete_values as v
+        on t.plan_id = v.plan_id
+        and t.region_code = v.region_code
+        and t.seq = v.seq
+        and t.baseline_year = v.year
+    left join denominators as d
+        on t.region_code = d.region_code
+        and t.baseline_year = d.year
+        and t.denominator_measure = d.measure
 
 ),
 
-plan_year_values as (
+period_stats as (
 
+    -- the plan years (start..end) and the previous period (the five years ending at the base year)
     select
         t.plan_id,
         t.region_code,
         t.seq,
-        v.year,
-        v.value,
-        v.numerator,
-        v.denominator
+        count(*) filter (where v.year between t.start_year and t.end_year) as years_complete,
+        string_agg(cast(v.year as varchar), ',' order by v.year) filter (
+            where v.year between t.start_year and t.end_year
+        ) as complete_years,
+        max(v.year) filter (where v.year between t.start_year and t.end_year) as latest_complete_year,
+        avg(v.value) filter (where v.year between t.start_year and t.end_year) as mean_value,
+        sum(v.numerator) filter (where v.year between t.start_year and t.end_year) as sum_numerator,
+        sum(v.denominator) filter (where v.year between t.start_year and t.end_year) as sum_denominator,
+        count(*) filter (where v.year between t.previous_first_year and t.previous_last_year)
+            as previous_years_complete,
+        avg(v.value) filter (where v.year between t.previous_first_year and t.previous_last_year)
+            as previous_mean_value
     from targets as t
-    inner join indicator_values as v
-        on v.region_code = t.region_code
-        and v.indicator_code = t.indicator_code
-        and v.year between {{ var('plan_start_year') }} and {{ var('plan_end_year') }}
+    inner join complete_values as v
+        on t.plan_id = v.plan_id
+        and t.region_code = v.region_code
+        and t.seq = v.seq
+    group by t.plan_id, t.region_code, t.seq
 
 ),
 
-plan_year_stats as (
+after_base as (
 
-    select
-        plan_id,
-        region_code,
-        seq,
-        count(*) as years_complete,
-        string_agg(cast(year as varchar), ',' order by year) as complete_years,
-        max(year) as latest_complete_year,
-        avg(value) as mean_value,
-        sum(numerator) as sum_numerator,
-        sum(denominator) as sum_denominator
-    from plan_year_values
-    group by plan_id, region_code, seq
-
-),
-
-latest_reported as (
-
-    -- for `latest` evaluations: the latest year with a value, up to the plan end year
-    select plan_id, region_code, seq, year, value
-    from (
-        select
-            t.plan_id,
-            t.region_code,
-            t.seq,
-            v.year,
-            v.value,
-            row_number() over (partition by t.plan_id, t.region_code, t.seq order by v.year desc) as rn
-        from targets as t
-        inner join indicator_values as v
-            on v.region_code = t.region_code
-            and v.indicator_code = t.indicator_code
-            and v.year <= {{ var('plan_end_year') }}
-    ) as ranked
-    where rn = 1
-
-),
-
-curb_reference as (
-
-    -- the 2016–2020 average a curb target is shown against (all five years required)
+    -- the latest complete year after the base year, up to the end year (interim evaluations)
     select
         t.plan_id,
         t.region_code,
         t.seq,
-        case when count(*) = {{ var('baseline_year') }} - {{ var('curb_reference_first_year') }} + 1 then avg(v.value) end
-            as reference_mean
+        max(v.year) as latest_year
     from targets as t
-    inner join indicator_values as v
-        on v.region_code = t.region_code
-        and v.indicator_code = t.indicator_code
-        and v.year between {{ var('curb_reference_first_year') }} and {{ var('baseline_year') }}
+    inner join complete_values as v
+        on t.plan_id = v.plan_id
+        and t.region_code = v.region_code
+        and t.seq = v.seq
+        and t.baseline_year < v.year
+        and t.end_year >= v.year
     group by t.plan_id, t.region_code, t.seq
 
 ),
@@ -180,51 +173,46 @@ evaluated as (
         b.baseline_value,
         b.baseline_numerator,
         b.baseline_denominator,
+        b.baseline_value_ci_low,
+        b.baseline_value_ci_high,
+        b.baseline_denominator_status,
         coalesce(s.years_complete, 0) as years_complete,
         s.complete_years,
-        c.reference_mean as curb_reference_mean,
-        p.is_plan_over,
-        case
-            when t.evaluation = 'period_mean' then
-                case
-                    when p.is_plan_over and coalesce(s.years_complete, 0)
-                        = {{ var('plan_end_year') }} - {{ var('plan_start_year') }} + 1
-                        then {{ var('plan_end_year') }}
-                    when not p.is_plan_over then s.latest_complete_year
-                end
-            when t.evaluation = 'latest' then l.year
-            else case when s.latest_complete_year > t.baseline_year then s.latest_complete_year end
-        end as evaluated_year,
-        case
-            when t.evaluation = 'period_mean' then
-                case
-                    when p.is_plan_over and coalesce(s.years_complete, 0)
-                        = {{ var('plan_end_year') }} - {{ var('plan_start_year') }} + 1
-                        then s.mean_value
-                    when not p.is_plan_over then s.mean_value
-                end
-            when t.evaluation = 'latest' then l.value
-        end as period_or_latest_value,
+        coalesce(s.years_complete, 0) = t.plan_year_count as has_every_plan_year,
+        coalesce(s.previous_years_complete, 0) = 5 as has_every_previous_year,
+        case when s.previous_years_complete = 5 then s.previous_mean_value end as previous_period_mean,
         case
             when t.evaluation = 'period_mean'
-                and (not p.is_plan_over or coalesce(s.years_complete, 0)
-                    = {{ var('plan_end_year') }} - {{ var('plan_start_year') }} + 1)
+                then
+                    case
+                        when t.is_over and coalesce(s.years_complete, 0) = t.plan_year_count then t.end_year
+                        when not t.is_over then s.latest_complete_year
+                    end
+            -- after the plan the end year and nothing else
+            when t.is_over then case when a.latest_year = t.end_year then t.end_year end
+            else a.latest_year
+        end as evaluated_year,
+        case
+            when t.evaluation = 'period_mean'
+                and (not t.is_over or coalesce(s.years_complete, 0) = t.plan_year_count)
+                then s.mean_value
+        end as period_mean_value,
+        case
+            when t.evaluation = 'period_mean'
+                and (not t.is_over or coalesce(s.years_complete, 0) = t.plan_year_count)
                 then case
-                    when t.kind = 'count' then s.sum_numerator / s.years_complete
-                    when t.kind = 'rate' and s.sum_denominator > 0
-                        then s.sum_numerator * t.multiplier / s.sum_denominator
-                end
+                        when t.kind = 'count' then s.sum_numerator / s.years_complete
+                        when t.kind = 'rate' and s.sum_denominator > 0
+                            then s.sum_numerator * t.multiplier / s.sum_denominator
+                    end
         end as evaluated_value_ratio_of_sums
     from targets as t
-    cross join plan_state as p
     left join baseline as b
-        on b.plan_id = t.plan_id and b.region_code = t.region_code and b.seq = t.seq
-    left join plan_year_stats as s
-        on s.plan_id = t.plan_id and s.region_code = t.region_code and s.seq = t.seq
-    left join latest_reported as l
-        on l.plan_id = t.plan_id and l.region_code = t.region_code and l.seq = t.seq
-    left join curb_reference as c
-        on c.plan_id = t.plan_id and c.region_code = t.region_code and c.seq = t.seq
+        on t.plan_id = b.plan_id and t.region_code = b.region_code and t.seq = b.seq
+    left join period_stats as s
+        on t.plan_id = s.plan_id and t.region_code = s.region_code and t.seq = s.seq
+    left join after_base as a
+        on t.plan_id = a.plan_id and t.region_code = a.region_code and t.seq = a.seq
 
 ),
 
@@ -232,20 +220,20 @@ with_values as (
 
     select
         e.*,
-        coalesce(e.period_or_latest_value, v.value) as evaluated_value,
-        v.numerator as evaluated_numerator,
-        v.denominator as evaluated_denominator,
+        case when e.evaluation = 'period_mean' then e.period_mean_value else v.value end as evaluated_value,
+        case when e.evaluation <> 'period_mean' then v.numerator end as evaluated_numerator,
+        case when e.evaluation <> 'period_mean' then v.denominator end as evaluated_denominator,
         case
             when e.target_kind = 'decline_pct' and e.baseline_value is not null
                 then e.baseline_value * (100 - e.target_value) / 100.0
             when e.target_kind in ('upper_bound', 'lower_bound') then e.target_value
         end as target_threshold
     from evaluated as e
-    left join indicator_values as v
-        on e.evaluation not in ('period_mean', 'latest')
-        and v.region_code = e.region_code
-        and v.indicator_code = e.indicator_code
-        and v.year = e.evaluated_year
+    left join complete_values as v
+        on e.plan_id = v.plan_id
+        and e.region_code = v.region_code
+        and e.seq = v.seq
+        and e.evaluated_year = v.year
 
 ),
 
@@ -255,15 +243,18 @@ paced as (
         w.*,
         case
             when w.target_kind = 'decline_pct' and w.target_value < 100
-                then power(1 - w.target_value / 100.0,
-                    1.0 / ({{ var('plan_end_year') }} - w.baseline_year)) - 1
+                then power(1 - w.target_value / 100.0, 1.0 / (w.end_year - w.baseline_year)) - 1
         end as required_yearly_change,
         case
             when w.target_kind = 'decline_pct' and w.baseline_value > 0 and w.evaluated_value > 0
                 and w.evaluated_year > w.baseline_year
-                then power(w.evaluated_value / w.baseline_value,
-                    1.0 / (w.evaluated_year - w.baseline_year)) - 1
-        end as achieved_yearly_change
+                then power(
+                        w.evaluated_value / w.baseline_value,
+                        1.0 / (w.evaluated_year - w.baseline_year)
+                    ) - 1
+        end as achieved_yearly_change,
+        round(w.evaluated_value, 9) as v,
+        round(w.target_threshold, 9) as thr
     from with_values as w
 
 ),
@@ -280,36 +271,61 @@ statused as (
             when p.target_kind = 'curb' then 'no_verdict'
             when p.kind is null then 'insufficient_data'
             when p.evaluated_value is null then 'insufficient_data'
-            when p.target_kind = 'decline_pct' then
-                case
-                    when p.baseline_value is null or p.evaluated_year is null then 'insufficient_data'
-                    when p.baseline_value = 0 then
-                        case when round(p.evaluated_value, 9) <= 0 then 'achieved' else 'worsening' end
-                    when round(p.evaluated_value, 9) <= round(p.target_threshold, 9) then 'achieved'
-                    when p.evaluated_year >= {{ var('plan_end_year') }} then 'not_achieved'
-                    when p.achieved_yearly_change is null then 'insufficient_data'
-                    when p.achieved_yearly_change / p.required_yearly_change >= 0.95 then 'on_track'
-                    when p.achieved_yearly_change / p.required_yearly_change >= 0.60 then 'needs_acceleration'
-                    when p.achieved_yearly_change / p.required_yearly_change >= 0 then 'limited'
-                    else 'worsening'
-                end
-            when p.target_kind in ('upper_bound', 'lower_bound') then
-                case
-                    when (p.comparator = '<' and round(p.evaluated_value, 9) < round(p.target_threshold, 9))
-                        or (p.comparator = '<=' and round(p.evaluated_value, 9) <= round(p.target_threshold, 9))
-                        or (p.comparator = '>' and round(p.evaluated_value, 9) > round(p.target_threshold, 9))
-                        or (p.comparator = '>=' and round(p.evaluated_value, 9) >= round(p.target_threshold, 9))
-                        then 'achieved'
-                    when p.comparator in ('<', '<=', '>', '>=') then 'not_achieved'
-                    else 'insufficient_data'
-                end
+            when p.target_kind = 'decline_pct'
+                then
+                    case
+                        when p.baseline_value is null or p.evaluated_year is null then 'insufficient_data'
+                        when p.baseline_value = 0
+                            then
+                                case when p.v <= 0 then 'achieved' else 'worsening' end
+                        -- "下降15%以上" (>=) is met at the threshold; a strict ">" is not
+                        when (p.comparator = '>' and p.v < p.thr)
+                            or (coalesce(p.comparator, '>=') <> '>' and p.v <= p.thr)
+                            then 'achieved'
+                        when p.is_over then 'not_achieved'
+                        when p.achieved_yearly_change is null then 'insufficient_data'
+                        when p.achieved_yearly_change / p.required_yearly_change >= 0.95 then 'on_track'
+                        when
+                            p.achieved_yearly_change / p.required_yearly_change >= 0.60
+                            then 'needs_acceleration'
+                        when p.achieved_yearly_change / p.required_yearly_change >= 0 then 'limited'
+                        else 'worsening'
+                    end
+            when p.target_kind in ('upper_bound', 'lower_bound')
+                then
+                    case
+                        when (p.comparator = '<' and p.v < p.thr)
+                            or (p.comparator = '<=' and p.v <= p.thr)
+                            or (p.comparator = '>' and p.v > p.thr)
+                            or (p.comparator = '>=' and p.v >= p.thr)
+                            then 'achieved'
+                        when p.comparator in ('<', '<=', '>', '>=') then 'not_achieved'
+                        else 'insufficient_data'
+                    end
             else 'insufficient_data'
         end as status
     from paced as p
 
 ),
 
-significance_inputs as (
+changed as (
+
+    -- the change shown beside the verdict, its basis, and why none is shown
+    select
+        s.*,
+        case when s.evaluation = 'period_mean' then 'previous_period_mean' else 'base_year' end
+            as change_basis,
+        case when s.evaluation = 'period_mean' then s.previous_period_mean else s.baseline_value end
+            as change_from,
+        case
+            when s.evaluation = 'period_mean' and s.has_every_plan_year then s.evaluated_value
+            when s.evaluation <> 'period_mean' then s.evaluated_value
+        end as change_to
+    from statused as s
+
+),
+
+sig_inputs as (
 
     select
         plan_id,
@@ -319,7 +335,7 @@ significance_inputs as (
         cast(round(evaluated_numerator) as bigint) as x2,
         case when kind = 'rate' then baseline_denominator else 1.0 end as e1,
         case when kind = 'rate' then evaluated_denominator else 1.0 end as e2
-    from statused
+    from changed
     where is_count_based
         and evaluation not in ('period_mean', 'latest')
         and target_kind in ('decline_pct', 'curb')
@@ -329,114 +345,110 @@ significance_inputs as (
 
 ),
 
-binomial_terms as (
-
-    select
-        plan_id,
-        region_code,
-        seq,
-        x1,
-        x2,
-        x1 + x2 as n,
-        e2 / (e1 + e2) as p0,
-        unnest(range(0, x1 + x2 + 1)) as k
-    from significance_inputs
-    where x1 + x2 > 0
-        and e1 > 0
-        and e2 > 0
-
-),
-
-binomial_pmf as (
-
-    select
-        plan_id,
-        region_code,
-        seq,
-        k,
-        x2,
-        exp(lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1) + k * ln(p0) + (n - k) * ln(1 - p0)) as pmf
-    from binomial_terms
-
-),
-
-p_values as (
-
-    select
-        t.plan_id,
-        t.region_code,
-        t.seq,
-        least(1.0, sum(case when t.pmf <= o.pmf * (1 + 1e-7) then t.pmf else 0 end)) as p_value
-    from binomial_pmf as t
-    inner join binomial_pmf as o
-        on o.plan_id = t.plan_id
-        and o.region_code = t.region_code
-        and o.seq = t.seq
-        and o.k = o.x2
-    group by t.plan_id, t.region_code, t.seq
-
-),
+{{ exact_test_ctes('sig_inputs', ['plan_id', 'region_code', 'seq']) }},
 
 final as (
 
     select
-        s.plan_id,
-        s.region_code,
-        s.seq,
-        s.indicator_code,
-        s.indicator_name_as_printed,
-        s.target_kind,
-        s.comparator,
-        s.target_value,
-        s.unit,
-        s.baseline_year,
-        s.baseline_value,
-        s.baseline_value_printed,
+        c.plan_id,
+        c.region_code,
+        c.seq,
+        c.indicator_code,
+        c.indicator_name_as_printed,
+        c.target_kind,
+        c.comparator,
+        c.target_value,
+        c.unit,
+        c.baseline_year,
+        c.baseline_value,
+        c.baseline_value_printed_number as baseline_value_printed,
         case
-            when s.baseline_value is null or s.baseline_value_printed is null then null
-            else abs(s.baseline_value - s.baseline_value_printed)
-                > 0.5 * power(10, -s.baseline_printed_decimals) + 1e-12
+            when c.baseline_value is null or c.baseline_value_printed_number is null then null
+            else abs(c.baseline_value - c.baseline_value_printed_number)
+                > 0.5 * power(10, -coalesce(c.baseline_printed_decimals, 0)) + 1e-12
         end as is_baseline_different,
-        s.target_threshold,
-        s.evaluated_year,
-        s.evaluated_value,
+        c.target_threshold,
+        c.evaluated_year,
+        c.evaluated_value,
         case
-            when s.baseline_value is not null and s.baseline_value <> 0 and s.evaluated_value is not null
-                then (s.evaluated_value - s.baseline_value) * 100.0 / s.baseline_value
+            when c.points_per_unit is null and c.change_from <> 0 and c.change_to is not null
+                then (c.change_to - c.change_from) * 100.0 / c.change_from
         end as change_pct,
-        s.status,
-        {{ status_zh('s.status') }} as status_zh,
+        c.status,
+        {{ status_zh('c.status') }} as status_zh,
         case
-            when s.evaluated_value is null or s.target_threshold is null then null
-            when s.target_kind = 'lower_bound' then s.target_threshold - s.evaluated_value
-            else s.evaluated_value - s.target_threshold
+            when c.evaluated_value is null or c.target_threshold is null then null
+            when c.target_kind = 'lower_bound' then c.target_threshold - c.evaluated_value
+            else c.evaluated_value - c.target_threshold
         end as gap_to_target,
+        sig.is_significant as is_change_significant,
+        c.years_complete,
+        c.note,
+        -- the plan's years
+        c.plan_name,
+        c.start_year,
+        c.end_year,
+        c.previous_first_year,
+        c.previous_last_year,
+        c.is_over as is_plan_over,
+        -- the change shown and its basis
         case
-            when sig.x1 is null then null
-            when sig.x1 + sig.x2 = 0 then false
-            else pv.p_value < 0.05
-        end as is_change_significant,
-        s.years_complete,
-        s.note,
-        -- added columns
-        s.attribute,
-        s.evaluation,
-        s.kind as indicator_kind,
-        s.complete_years,
-        s.is_plan_over,
-        s.evaluated_value_ratio_of_sums,
-        s.required_yearly_change * 100 as required_yearly_change_pct,
-        s.achieved_yearly_change * 100 as achieved_yearly_change_pct,
-        s.pace_ratio,
-        s.curb_reference_mean,
-        s.baseline_numerator,
-        s.evaluated_numerator,
-        case when sig.x1 + sig.x2 = 0 then 1.0 else pv.p_value end as change_p_value
-    from statused as s
-    left join significance_inputs as sig
-        on sig.plan_id = s.plan_id and sig.region_code = s.region_code and sig.seq = s.seq
-    left join p_values as pv
-        on pv.plan_id = s.plan_id and pv.region_code = s.region_code and pv.seq = s.seq
+            when c.points_per_unit is not null and c.change_to is not null and c.change_from is not null
+                then (c.change_to - c.change_from) * c.points_per_unit
+        end as change_pp,
+        c.change_basis,
+        c.previous_period_mean,
+        case
+            when c.change_to is not null and c.change_from is not null
+                and (c.points_per_unit is not null or c.change_from <> 0) then null
+            when c.evaluation = 'period_mean' and not c.has_every_previous_year
+                then '上一规划期（' || c.previous_first_year || '—' || c.previous_last_year
+                    || '年）有年份数据不完整，不计算变化'
+            when c.evaluation = 'period_mean' and not c.has_every_plan_year
+                then '规划期（' || c.start_year || '—' || c.end_year || '年）尚有年份无完整数据，不计算变化'
+            when c.change_from is null then '基期（' || c.baseline_year || '年）数据不完整，不计算变化'
+            when c.change_from = 0 and c.change_to is not null and c.evaluation = 'period_mean'
+                then '上一规划期年均值为0，不计算变化率'
+            when c.change_from = 0 and c.change_to is not null then '基期值为0，不计算变化率'
+            when c.change_to is null then '无可评估的数据，不计算变化'
+        end as change_note_zh,
+        case
+            when c.change_to is not null and c.change_from is not null
+                and (c.points_per_unit is not null or c.change_from <> 0) then null
+            when c.evaluation = 'period_mean' and not c.has_every_previous_year
+                then 'the previous period (' || c.previous_first_year || '–' || c.previous_last_year
+                    || ') has incomplete years: no change'
+            when c.evaluation = 'period_mean' and not c.has_every_plan_year
+                then 'the plan period (' || c.start_year || '–' || c.end_year
+                    || ') has years without complete data: no change'
+            when
+                c.change_from is null
+                then 'the base year (' || c.baseline_year || ') is incomplete: no change'
+            when c.change_from = 0 and c.change_to is not null and c.evaluation = 'period_mean'
+                then 'the previous period''s mean is 0: no relative change'
+            when c.change_from = 0 and c.change_to is not null then 'the baseline is 0: no relative change'
+            when c.change_to is null then 'nothing to evaluate: no change'
+        end as change_note_en,
+        -- how firm the baseline is: its interval (counts) and its denominator's vintage
+        c.baseline_value_ci_low,
+        c.baseline_value_ci_high,
+        c.baseline_denominator_status,
+        c.attribute,
+        c.evaluation,
+        c.kind as indicator_kind,
+        c.is_count_based,
+        c.complete_years,
+        c.evaluated_value_ratio_of_sums,
+        c.required_yearly_change * 100 as required_yearly_change_pct,
+        c.achieved_yearly_change * 100 as achieved_yearly_change_pct,
+        c.pace_ratio,
+        case when c.target_kind = 'curb' then c.previous_period_mean end as curb_reference_mean,
+        c.baseline_numerator,
+        c.evaluated_numerator,
+        sig.p_value as change_p_value
+    from changed as c
+    left join sig_inputs_p_values as sig
+        on c.plan_id = sig.plan_id and c.region_code = sig.region_code and c.seq = sig.seq
 
 )
 

@@ -34,6 +34,9 @@ filed as (
     select 'capabilities' as source, source_file, region_code
     from {{ ref('stg_capabilities__indicator_reports') }}
     union all
+    select 'plans' as source, source_file, region_code
+    from {{ ref('stg_plans__targets') }}
+    union all
     select source, source_file, region_code
     from {{ ref('stg_ingest__zero_reports') }}
 

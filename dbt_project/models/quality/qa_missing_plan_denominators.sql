@@ -1,8 +1,9 @@
 -- Plan jurisdictions lacking a denominator one of their targets needs (the catalogue's
--- denominator_measure), per year: the plan years up to the last year whose statistics are due
--- (as-of year minus denominator_lag_years) and, for decline targets, the base year. Only
--- jurisdictions this warehouse holds filings for (records or 零报告): one without any filing is
--- out of this load's scope, its targets show 数据不足.
+-- denominator_measure), per year: each plan's own years (int_plan_targets) up to the last year
+-- whose statistics are due (as-of year minus denominator_lag_years) and, for decline targets, its
+-- base year. (A previous period without its denominators only leaves a period mean's change
+-- unshown, with the reason: not a blocker.) Only jurisdictions this warehouse holds filings for
+-- (records or 零报告): one without any filing is out of this load's scope, its targets show 数据不足.
 with
 
 bridge as (
@@ -45,6 +46,8 @@ targets as (
         t.region_code,
         t.indicator_code,
         t.target_kind,
+        t.start_year,
+        t.end_year,
         t.baseline_year
     from plan_targets as t
     inner join reporting as r
@@ -52,13 +55,15 @@ targets as (
 
 ),
 
-plan_years as (
+due_years as (
 
-    select cast(t.y as integer) as year
-    from range(
-            {{ var('plan_start_year') }},
-            least({{ var('plan_end_year') }}, {{ as_of_year() }} - {{ var('denominator_lag_years') }}) + 1
-        ) as t (y)
+    -- every year from the earliest base year to the last year whose statistics are due
+    select
+        cast(
+            unnest(range(min(baseline_year), {{ as_of_year() }} - {{ var('denominator_lag_years') }} + 1))
+            as integer
+        ) as year
+    from targets
 
 ),
 
@@ -69,15 +74,18 @@ target_years as (
         t.indicator_code,
         y.year
     from targets as t
-    cross join plan_years as y
+    inner join due_years as y
+        on t.start_year <= y.year
+        and t.end_year >= y.year
     union
     select
-        region_code,
-        indicator_code,
-        baseline_year as year
-    from targets
-    where target_kind = 'decline_pct'
-        and baseline_year is not null
+        t.region_code,
+        t.indicator_code,
+        t.baseline_year as year
+    from targets as t
+    inner join due_years as y
+        on t.baseline_year = y.year
+    where t.target_kind = 'decline_pct'
 
 ),
 
