@@ -153,7 +153,7 @@ def _execute(defs: dg.Definitions, settings: PipelineSettings, options: RunOptio
     job = job.with_logger_defs({"progress": progress_logger})
     run_config["loggers"] = {"progress": {}}
     stream.write(
-        f"数据目录 data: {settings.data_path}\n截至 as of: {settings.as_of_date}\n"
+        f"数据目录 data: {settings.data_path}\n截至 as of: {settings.as_of_date}{as_of_note(settings)}\n"
         f"数据仓库 warehouse: {settings.warehouse_path}\n报告 reports: {settings.reports_path}\n"
     )
     result = job.execute_in_process(
@@ -161,6 +161,16 @@ def _execute(defs: dg.Definitions, settings: PipelineSettings, options: RunOptio
         tags={"em/trigger": "cli"},
     )
     return summarize(result, settings, stream)
+
+
+def as_of_note(settings: PipelineSettings) -> str:
+    """Why the run has this as-of date, when it is not the one given."""
+    if settings.as_of_origin == "sample":
+        return ("（示例数据自带的截至日期，见 SAMPLE_DATA.txt；可用 --as-of 指定）"
+                " (the sample's own as-of date, from its SAMPLE_DATA.txt; --as-of overrides it)")
+    if settings.as_of_origin == "today":
+        return "（今天，北京时间 today, Asia/Shanghai）"
+    return ""
 
 
 def _check_row(evaluation) -> dict:

@@ -8,6 +8,7 @@ project defaults.
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -37,13 +38,33 @@ def today_in_china() -> date:
     return datetime.now(TIMEZONE).date()
 
 
+_SAMPLE_AS_OF = re.compile(r"^as-of:\s*(\d{4}-\d{2}-\d{2})\s*$", re.M)
+
+
+def sample_as_of(data_dir: Path) -> date | None:
+    """The date a generated sample folder is made as of (line ``as-of: YYYY-MM-DD`` of its
+    SAMPLE_DATA.txt), else None.
+
+    A sample holds what was filed by that date: run on a later day with today's date, it would
+    show every month since as missing. A run without an explicit as-of uses this date instead."""
+    try:
+        text = (data_dir / SAMPLE_MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = _SAMPLE_AS_OF.search(text)
+    try:
+        return date.fromisoformat(found.group(1)) if found else None
+    except ValueError:
+        return None
+
+
 class PipelineSettings(dg.ConfigurableResource):
     """Paths and policy for one run. Empty strings mean "the project default"."""
 
     data_dir: str = ""
     warehouse: str = ""
     reports_dir: str = ""
-    as_of: str = ""  # YYYY-MM-DD; empty means today in Asia/Shanghai
+    as_of: str = ""  # YYYY-MM-DD; empty: the sample's own as-of date, else today in Asia/Shanghai
     strict: bool = False  # quarantined rows block instead of warning
 
     # --- resolved values -------------------------------------------------------------
@@ -75,7 +96,16 @@ class PipelineSettings(dg.ConfigurableResource):
     @property
     def as_of_date(self) -> date:
         text = self.as_of or os.environ.get("EM_AS_OF", "")
-        return date.fromisoformat(text) if text else today_in_china()
+        if text:
+            return date.fromisoformat(text)
+        return sample_as_of(self.data_path) or today_in_china()
+
+    @property
+    def as_of_origin(self) -> str:
+        """Where the as-of date comes from: 'given' (--as-of, EM_AS_OF), 'sample' or 'today'."""
+        if self.as_of or os.environ.get("EM_AS_OF", ""):
+            return "given"
+        return "sample" if sample_as_of(self.data_path) else "today"
 
     @property
     def is_strict(self) -> bool:
