@@ -115,6 +115,12 @@ class PipelineSettings(dg.ConfigurableResource):
     def is_sample_data(self) -> bool:
         return (self.data_path / SAMPLE_MARKER).exists()
 
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # Every step needs this resource: a run selecting part of the graph is refused here.
+        from pipelines.automation.whole_run import refuse_selection_without_first_step
+
+        refuse_selection_without_first_step(context.dagster_run, context.instance)
+
     @contextmanager
     def connect(self, read_only: bool = False):
         """A connection to the private build file; always closed, even on error."""
