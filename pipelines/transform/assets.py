@@ -16,6 +16,7 @@ from pipelines.automation.whole_run import refuse_partial_run
 from pipelines.quality.results import ensure_quality_tables
 from pipelines.quality.run_outcome import tag_run
 from pipelines.settings import TIMEZONE, PipelineSettings
+from pipelines.table_comments import apply_comments
 from pipelines.transform.check_descriptions import describe_test
 from pipelines.transform.project import dbt_executable, em_dbt_project, ensure_manifest
 from pipelines.transform.project import dbt_vars as run_dbt_vars
@@ -65,6 +66,9 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         # Stored beside the GX results, so reports and analysts see every check of the run.
         with settings.connect() as con:
             record_dbt_tests(con, context.run_id, test_results)
+            # The raw and quality tables (Python DDL) get their comments here, as the marts get
+            # theirs from dbt: analysts read them all in duckdb_columns().
+            apply_comments(con)
         if any(not r.passed for r in test_results):
             tag_run(context.instance, context.run_id,
                     [(f"{r.asset_key.to_user_string()}:{r.check_name}", r.passed, r.severity)
