@@ -119,7 +119,7 @@ class PipelineSettings(dg.ConfigurableResource):
         # Every step needs this resource: a run selecting part of the graph is refused here.
         from pipelines.automation.whole_run import refuse_selection_without_first_step
 
-        refuse_selection_without_first_step(context.dagster_run, context.instance)
+        refuse_selection_without_first_step(context.run, context.instance)
 
     @contextmanager
     def connect(self, read_only: bool = False):
