@@ -22,7 +22,7 @@ from .layout import (
     write_statistics,
 )
 from .profiles import AS_OF, FACTS, YEARS, jurisdictions
-from .readme import MARKER_TEXT, sample_readme
+from .readme import marker_text, sample_readme
 from .records import (
     Accident,
     Fire,
@@ -197,7 +197,7 @@ def _sample(out_dir: Path, seed: int) -> GenerationSummary:
     write_capabilities(out)
 
     facts = count_facts(all_accidents)
-    (out_dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    (out_dir / MARKER).write_text(marker_text(AS_OF), encoding="utf-8")
     (out_dir / "README.md").write_text(
         sample_readme(seed, jurs, values, revised, facts, placed), encoding="utf-8"
     )

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .generate import MARKER, GenerationSummary
 from .layout import ACC_CANON, DIS_CANON, FIRE_CANON, STAT_CANON
-from .readme import MARKER_TEXT, national_readme
+from .readme import marker_text, national_readme
 from .records import days_in_month as _dim
 from .records import fire_grade, severity_rule
 
@@ -486,7 +486,7 @@ def generate_national(out_dir: Path, seed: int, factor: int = 1) -> GenerationSu
                 )
             )
     (out_dir / "plan_targets.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (out_dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    (out_dir / MARKER).write_text(marker_text(AS_OF), encoding="utf-8")
     scale = "national" if factor == 1 else f"national-{factor}x"
     (out_dir / "README.md").write_text(
         national_readme(seed, scale, factor, dict(w.files), dict(w.bytes)), encoding="utf-8"

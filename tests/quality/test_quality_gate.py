@@ -70,6 +70,14 @@ def test_every_check_is_exported_once_with_its_policy():
     assert blocking["raw_accidents_monthly_volume"] is False
     assert blocking["raw_statistics_gdp_revision"] is False
     assert blocking["marts_fct_missing_submissions_monthly_filed"] is False
+    # warns by default, blocks publication in strict mode: never declared blocking (the UI would
+    # call a warning "blocking"), its ERROR severity in strict mode stops publication instead
+    assert blocking["raw_accidents_quarantine"] is False
+    descriptions = {spec.name: spec.description for c in quality_checks for spec in c.check_specs}
+    assert "默认仅警告" in descriptions["raw_accidents_quarantine"]
+    assert "strict mode" in descriptions["raw_accidents_quarantine"]
+    assert "未通过即阻断发布" in descriptions["raw_accidents_files_readable"]
+    assert "未通过仅警告" in descriptions["raw_statistics_gdp_revision"]
 
 
 def test_clean_accidents_pass(settings, con):
@@ -188,8 +196,11 @@ def test_quarantined_row_blocks_in_strict_mode(make_settings, tmp_path):
     assert not ev.passed
     assert ev.severity == dg.AssetCheckSeverity.ERROR
     assert "2024-05.xlsx 第12行" in _meta(ev, "message_zh")
-    assert ("reports", "downstream") not in _materialized(result)
+    # downstream steps still run (the check is not blocking); an ERROR failure stops publication
+    # (published_warehouse refuses such a run: tests/robustness test_quarantined_row_blocks_in_strict_mode)
     assert "raw_accidents_quarantine" in summarize_failures(result.get_asset_check_evaluations())
+    with duckdb.connect(str(settings.build_path), read_only=True) as c:
+        assert run_verdict(c, result.run_id) == "blocked"
 
 
 def test_zero_month_against_busy_trailing_average_warns_but_passes_gate(settings, con, build):
