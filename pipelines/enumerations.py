@@ -2,7 +2,10 @@
 
 Every list of codes (sources, sectors, accident types, hazards, severities, report stages,
 record statuses, data statuses, measures, file statuses) and the indicator catalogue is a CSV
-file in ``dbt_project/seeds/``. dbt loads them into ``seeds.*`` for the models, the dbt tests and
+file in ``dbt_project/seeds/``, with the codes' Chinese and English labels; the small code lists
+that are nothing but labels (region levels, indicator kinds, plan target kinds and statuses, check
+severities, gate verdicts) share one seed, ``code_labels.csv``. ``marts.dim_code_label`` is the
+union of them all. dbt loads them into ``seeds.*`` for the models, the dbt tests and
 the analysts; Python reads the same files here, because the loaders validate files before any
 dbt run has built the warehouse (on the first run there is none). Code that runs after dbt and
 needs more than a list (the quality gate, the reports) reads the built tables instead
@@ -94,6 +97,17 @@ FILE_STATUS_ZH: dict[str, str] = _mapping("file_statuses", "file_status", "file_
 CHANGED_FILE_STATUSES: tuple[str, ...] = tuple(
     r["file_status"] for r in _seed("file_statuses") if r["is_changed"]
 )
+
+
+
+def code_labels_zh(kind: str) -> dict[str, str]:
+    """Code → Chinese label of one code list of ``code_labels.csv`` (in its sort order)."""
+    return {r["code"]: r["label_zh"] for r in _seed("code_labels") if r["code_kind"] == kind}
+
+
+REGION_LEVEL_ZH: dict[str, str] = code_labels_zh("region_level")
+INDICATOR_KIND_ZH: dict[str, str] = code_labels_zh("indicator_kind")
+PLAN_STATUS_ZH: dict[str, str] = code_labels_zh("plan_status")
 
 # The indicator catalogue. After a dbt run, read marts.dim_indicator instead.
 INDICATOR_CODES: tuple[str, ...] = _column("indicators", "indicator_code")

@@ -16,6 +16,7 @@ from datetime import date
 import duckdb
 import pytest
 
+from pipelines import enumerations
 from pipelines.reports import labels as report_labels
 from tests.handmade import LIZHOU, SHUANGYASHAN_COUNTIES
 
@@ -162,6 +163,9 @@ CODE_COLUMNS = {  # column of the warehouse → code kind of dim_code_label
     ("marts.dim_indicator", "source"): "source",
     ("marts.fct_accidents", "sector"): "sector",
     ("marts.fct_accidents", "severity_class"): "severity_class",
+    ("marts.fct_accidents", "accident_type"): "accident_type",
+    ("marts.fct_disaster_losses", "hazard"): "hazard",
+    ("marts.fct_disaster_breakdown", "hazard"): "hazard",
     ("marts.fct_plan_progress", "target_kind"): "target_kind",
     ("marts.fct_plan_progress", "attribute"): "target_attribute",
     ("marts.fct_plan_progress", "evaluation"): "evaluation",
@@ -198,14 +202,38 @@ def test_labels_agree_with_the_chinese_the_marts_and_reports_already_print(con):
     for code, zh in rows_pairs(con, "select distinct severity_class, severity_class_zh "
                                     "from marts.fct_accidents"):
         assert labels[("severity_class", code)] == zh
-    # pipelines/reports/labels.py prints the same words (one of the two homes goes when the
-    # reports read dim_code_label)
+    # pipelines/reports/labels.py prints the same words (it reads them from the same seeds)
     for kind, mapping in (("region_level", report_labels.LEVEL_ZH), ("source", report_labels.SOURCE_ZH),
                           ("indicator_kind", report_labels.KIND_ZH),
                           ("severity_class", report_labels.SEVERITY_ZH)):
         assert {code: labels[(kind, code)] for code in mapping} == mapping, kind
     assert {code: labels[("plan_status", code)] for code in report_labels.STATUS} == {
         code: word for code, (word, _css, _symbol) in report_labels.STATUS.items()}
+    # the load report's file-status words
+    assert {code: labels[("file_status", code)] for code in enumerations.FILE_STATUS_ZH} == \
+        enumerations.FILE_STATUS_ZH
+
+
+def test_every_enumerated_code_is_labelled_once_from_its_own_seed(con):
+    kinds = {}
+    for r in rows(con, "select * from marts.dim_code_label order by code_kind, sort_order"):
+        kinds.setdefault(r["code_kind"], []).append(r["code"])
+    # the whole list of each enumeration seed, in its order, nothing more
+    assert kinds["source"] == list(enumerations.SOURCES)
+    assert kinds["sector"] == list(enumerations.SECTORS)
+    assert kinds["accident_type"] == list(enumerations.ACCIDENT_TYPES)
+    assert kinds["hazard"] == list(enumerations.HAZARDS)
+    assert kinds["severity_class"] == list(enumerations.SEVERITY_CLASSES)
+    assert kinds["report_stage"] == list(enumerations.REPORT_STAGES)
+    assert kinds["record_status"] == list(enumerations.RECORD_STATUSES)
+    assert kinds["data_status"] == list(enumerations.DATA_STATUSES)
+    assert kinds["measure"] == list(enumerations.MEASURES)
+    assert set(kinds["file_status"]) == set(enumerations.FILE_STATUS_ZH) >= {"revalidated", "ignored"}
+    labels = {(r["code_kind"], r["code"]): (r["label_zh"], r["label_en"])
+              for r in rows(con, "select * from marts.dim_code_label")}
+    assert labels[("measure", "gdp_100m_yuan")] == ("地区生产总值（亿元）", "GDP (100 million yuan)")
+    assert labels[("sector", "煤矿")] == ("煤矿", "Coal mines")
+    assert labels[("file_status", "revalidated")] == ("重新校验", "Judged again (revalidated)")
 
 
 def rows_pairs(con, sql: str) -> list[tuple]:
