@@ -11,8 +11,8 @@ years as (
 
 months_of_year as (
 
-    select cast(m as integer) as month_of_year
-    from range(1, 13) as t(m)
+    select cast(t.m as integer) as month_of_year
+    from range(1, 13) as t (m)
 
 ),
 

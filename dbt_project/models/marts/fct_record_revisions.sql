@@ -169,13 +169,13 @@ final as (
         ('accident_filings', accident_values), ('disaster_filings', disaster_values),
         ('fire_filings', fire_values), ('statistic_filings', statistic_values),
         ('capability_filings', capability_values)] %}
-    select
-        {{ common[:-2] | join(', ') }},
-        {{ filing_changes(values) }},
-        filed_values,
-        is_current
-    from {{ filings }}
-    {{ "union all" if not loop.last }}
+        select
+            {{ common[:-2] | join(', ') }},
+            {{ filing_changes(values) }},
+            filed_values,
+            is_current
+        from {{ filings }}
+        {{ "union all" if not loop.last }}
     {% endfor %}
 
 )

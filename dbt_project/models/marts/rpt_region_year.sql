@@ -46,14 +46,14 @@ region_years as (
         region_code,
         year,
         max(months_due) as months_due,
-        bool_or(is_current_year) as is_current_year
-        {%- for source in event_sources %},
-        bool_or(source = '{{ source }}' and is_complete) as {{ source }}_is_complete,
-        cast(max(case when source = '{{ source }}' then units_complete end) as integer)
-            as {{ source }}_units_complete,
-        cast(max(case when source = '{{ source }}' then units_required end) as integer)
-            as {{ source }}_units_required
+        {%- for source in event_sources %}
+            bool_or(source = '{{ source }}' and is_complete) as {{ source }}_is_complete,
+            cast(max(case when source = '{{ source }}' then units_complete end) as integer)
+                as {{ source }}_units_complete,
+            cast(max(case when source = '{{ source }}' then units_required end) as integer)
+                as {{ source }}_units_required,
         {%- endfor %}
+        bool_or(is_current_year) as is_current_year
     from completeness
     group by region_code, year
 
@@ -63,12 +63,12 @@ pivoted as (
 
     select
         region_code,
-        year
-        {%- for code in indicator_codes %},
-        max(case when indicator_code = '{{ code }}' then value end) as {{ code }}_value,
-        max(case when indicator_code = '{{ code }}' then numerator end) as {{ code }}_numerator,
-        max(case when indicator_code = '{{ code }}' then denominator end) as {{ code }}_denominator
+        {%- for code in indicator_codes %}
+            max(case when indicator_code = '{{ code }}' then value end) as {{ code }}_value,
+            max(case when indicator_code = '{{ code }}' then numerator end) as {{ code }}_numerator,
+            max(case when indicator_code = '{{ code }}' then denominator end) as {{ code }}_denominator,
         {%- endfor %}
+        year
     from indicator_values
     group by region_code, year
 
@@ -84,9 +84,9 @@ final as (
         y.is_current_year,
         cast(y.months_due as integer) as months_due,
         {%- for source in event_sources %}
-        y.{{ source }}_is_complete,
-        y.{{ source }}_units_complete,
-        y.{{ source }}_units_required,
+            y.{{ source }}_is_complete,
+            y.{{ source }}_units_complete,
+            y.{{ source }}_units_required,
         {%- endfor %}
         d.gdp_100m_yuan,
         d.gdp_data_status,
@@ -94,12 +94,12 @@ final as (
         d.industrial_workers_10k,
         d.operating_vehicles,
         d.coal_output_10k_tonnes,
-        d.forest_area_ha
-        {%- for code in indicator_codes %},
+        d.forest_area_ha{{ "," if indicator_codes }}
+    {%- for code in indicator_codes %}
         v.{{ code }}_value,
         v.{{ code }}_numerator,
-        v.{{ code }}_denominator
-        {%- endfor %}
+        v.{{ code }}_denominator{{ "," if not loop.last }}
+    {%- endfor %}
     from region_years as y
     inner join regions as r
         on y.region_code = r.region_code
