@@ -32,7 +32,7 @@ bench: install  ## figures for docs/performance.md (not part of the tests)
 dev: install  ## the Dagster UI, schedules and sensor on http://127.0.0.1:3000 (history in var/dagster_home)
 	export DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/var/dagster_home} VIRTUAL_ENV=$(CURDIR)/$(VENV) PATH=$(CURDIR)/$(BIN):$$PATH; \
 	$(BIN)/python -c "from pipelines.runner import ensure_dagster_home; print('DAGSTER_HOME', ensure_dagster_home())" && \
-	$(BIN)/dg dev -h 127.0.0.1 -p 3000
+	$(BIN)/python -m pipelines.automation.dev_server -h 127.0.0.1 -p 3000  # stops on Ctrl-C and SIGTERM
 
 docs: install  ## dbt documentation site (static, opens offline)
 	cd dbt_project && EM_BUILD_DB=$(CURDIR)/var/warehouse/em_warehouse.duckdb ../$(BIN)/dbt docs generate --static

@@ -8,6 +8,7 @@ from pipelines.automation.jobs import jobs
 from pipelines.automation.schedules import schedules
 from pipelines.automation.sensors import sensors
 from pipelines.ingest import ingest_assets
+from pipelines.ingest.shared_tables import shared_raw_table_specs
 from pipelines.publish.assets import published_warehouse, warehouse_workspace
 from pipelines.quality import quality_checks
 from pipelines.reports.assets import leadership_reports
@@ -18,6 +19,7 @@ defs = dg.Definitions(
     assets=[
         warehouse_workspace,
         *ingest_assets,
+        *shared_raw_table_specs,
         warehouse_dbt_models,
         leadership_reports,
         published_warehouse,

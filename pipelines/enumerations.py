@@ -3,7 +3,10 @@
 Every list of codes (sources, sectors, accident types, hazards, severities, report stages,
 record statuses, data statuses, measures, file statuses; the plans' target kinds, comparators,
 attributes and evaluation methods) and the indicator catalogue is a CSV file in
-``dbt_project/seeds/``. dbt loads them into ``seeds.*`` for the models, the dbt tests and
+``dbt_project/seeds/``, with the codes' Chinese and English labels; the small code lists that are
+nothing but labels (region levels, indicator kinds, plan statuses, check severities, gate verdicts)
+share one seed, ``code_labels.csv``. ``marts.dim_code_label`` is the union of them all. dbt loads
+them into ``seeds.*`` for the models, the dbt tests and
 the analysts; Python reads the same files here, because the loaders validate files before any
 dbt run has built the warehouse (on the first run there is none). Code that runs after dbt and
 needs more than a list (the quality gate, the reports) reads the built tables instead
@@ -47,7 +50,7 @@ def _value(text: str) -> Any:
 SEED_NAMES: tuple[str, ...] = (
     "sources", "sectors", "accident_types", "hazards", "severities", "report_stages", "record_statuses",
     "data_statuses", "measures", "file_statuses", "indicators", "target_kinds", "comparators",
-    "plan_attributes", "evaluation_methods",
+    "plan_attributes", "evaluation_methods", "code_labels",
 )
 
 
@@ -113,6 +116,16 @@ CHANGED_FILE_STATUSES: tuple[str, ...] = tuple(
     r["file_status"] for r in _seed("file_statuses") if r["is_changed"]
 )
 
+
+def code_labels_zh(kind: str) -> dict[str, str]:
+    """Code → Chinese label of one code list of ``code_labels.csv`` (in its sort order)."""
+    return {r["code"]: r["label_zh"] for r in _seed("code_labels") if r["code_kind"] == kind}
+
+
+REGION_LEVEL_ZH: dict[str, str] = code_labels_zh("region_level")
+INDICATOR_KIND_ZH: dict[str, str] = code_labels_zh("indicator_kind")
+PLAN_STATUS_ZH: dict[str, str] = code_labels_zh("plan_status")
+
 # The indicator catalogue. After a dbt run, read marts.dim_indicator instead.
 INDICATOR_CODES: tuple[str, ...] = _column("indicators", "indicator_code")
 # Capability indicators: Chinese name → code (the capabilities files name them either way).
@@ -132,7 +145,10 @@ TARGET_KIND_ZH: dict[str, str] = _mapping("target_kinds", "target_kind", "target
 COMPARATORS: tuple[str, ...] = _column("comparators", "comparator")
 # The comparator as Chinese text prints it (＜ ≤ ＞ ≥): plan tables, reports.
 COMPARATOR_ZH: dict[str, str] = _mapping("comparators", "comparator", "comparator_zh")
-PLAN_ATTRIBUTES: tuple[str, ...] = _column("plan_attributes", "attribute")
-PLAN_ATTRIBUTE_ZH: dict[str, str] = _mapping("plan_attributes", "attribute", "attribute_zh")
+# Attributes a plan table states (约束性 / 预期性); the marts write `unspecified` where it says none.
+PLAN_ATTRIBUTES: tuple[str, ...] = tuple(r["attribute"] for r in _seed("plan_attributes") if r["is_stated"])
+PLAN_ATTRIBUTE_ZH: dict[str, str] = {
+    r["attribute"]: r["attribute_zh"] for r in _seed("plan_attributes") if r["is_stated"]
+}
 EVALUATIONS: tuple[str, ...] = _column("evaluation_methods", "evaluation")
 EVALUATION_ZH: dict[str, str] = _mapping("evaluation_methods", "evaluation", "evaluation_zh")

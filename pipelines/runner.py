@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import logging
 import os
@@ -158,7 +160,9 @@ def _execute(defs: dg.Definitions, settings: PipelineSettings, options: RunOptio
     progress = logging.getLogger("em.progress")
     progress.propagate = False
     progress.setLevel(logging.DEBUG)
-    progress.handlers = [] if options.quiet else [_ProgressHandler(stream)]
+    # NullHandler when quiet: with no handler at all, Python prints warnings and errors (stack
+    # traces included) to stderr through its last-resort handler.
+    progress.handlers = [logging.NullHandler()] if options.quiet else [_ProgressHandler(stream)]
 
     @dg.logger
     def progress_logger(_init_context):
@@ -167,14 +171,26 @@ def _execute(defs: dg.Definitions, settings: PipelineSettings, options: RunOptio
     job = job.with_logger_defs({"progress": progress_logger})
     run_config["loggers"] = {"progress": {}}
     stream.write(
-        f"数据目录 data: {settings.data_path}\n截至 as of: {settings.as_of_date}\n"
+        f"数据目录 data: {settings.data_path}\n截至 as of: {settings.as_of_date}{as_of_note(settings)}\n"
         f"数据仓库 warehouse: {settings.warehouse_path}\n报告 reports: {settings.reports_path}\n"
     )
-    result = job.execute_in_process(
-        run_config=run_config, instance=dg.DagsterInstance.get(), raise_on_error=False,
-        tags={"em/trigger": "cli"},
-    )
+    # dagster-dbt echoes dbt's own log to sys.stdout: --quiet silences it too.
+    with contextlib.redirect_stdout(io.StringIO()) if options.quiet else contextlib.nullcontext():
+        result = job.execute_in_process(
+            run_config=run_config, instance=dg.DagsterInstance.get(), raise_on_error=False,
+            tags={"em/trigger": "cli"},
+        )
     return summarize(result, settings, stream)
+
+
+def as_of_note(settings: PipelineSettings) -> str:
+    """Why the run has this as-of date, when it is not the one given."""
+    if settings.as_of_origin == "sample":
+        return ("（示例数据自带的截至日期，见 SAMPLE_DATA.txt；可用 --as-of 指定）"
+                " (the sample's own as-of date, from its SAMPLE_DATA.txt; --as-of overrides it)")
+    if settings.as_of_origin == "today":
+        return "（今天，北京时间 today, Asia/Shanghai）"
+    return ""
 
 
 def _check_row(evaluation) -> dict:
@@ -219,6 +235,9 @@ def summarize(result, settings: PipelineSettings, stream) -> RunOutcome:
         for text in errors:
             stream.write(printable_lines(f"  ✗ {text}") + "\n")
     else:
+        if warnings:
+            stream.write(f"\n有 {len(warnings)} 项检查警告（见上；警告不阻断发布）"
+                         f" {len(warnings)} check(s) warned (listed above; warnings do not block)\n")
         stream.write(
             f"\n完成 done: 数据仓库 warehouse {settings.warehouse_path}\n"
             f"          报告 reports {settings.reports_path / 'index.html'}\n"

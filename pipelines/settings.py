@@ -62,13 +62,35 @@ def parse_as_of(text: str, where: str = "--as-of") -> date:
         ) from None
 
 
+_SAMPLE_AS_OF = re.compile(r"^as-of:\s*(\d{4}-\d{2}-\d{2})\s*$", re.M)
+
+
+def sample_as_of(data_dir: Path) -> date | None:
+    """The date a generated sample folder is made as of (line ``as-of: YYYY-MM-DD`` of its
+    SAMPLE_DATA.txt), else None.
+
+    A sample holds what was filed by that date: run on a later day with today's date, it would
+    show every month since as missing. A run without an explicit as-of uses this date instead."""
+    try:
+        text = (data_dir / SAMPLE_MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = _SAMPLE_AS_OF.search(text)
+    try:
+        return date.fromisoformat(found.group(1)) if found else None
+    except ValueError:
+        return None
+
+
 class PipelineSettings(dg.ConfigurableResource):
     """Paths and policy for one run. Empty strings mean "the project default"."""
 
     data_dir: str = ""
     warehouse: str = ""
     reports_dir: str = ""
-    as_of: str = ""  # YYYY-MM-DD (the only form accepted); empty means today in Asia/Shanghai
+    # YYYY-MM-DD (the only form accepted); empty: the sample's own as-of date, else today in
+    # Asia/Shanghai
+    as_of: str = ""
     strict: bool = False  # quarantined rows block instead of warning
 
     # --- resolved values -------------------------------------------------------------
@@ -103,7 +125,14 @@ class PipelineSettings(dg.ConfigurableResource):
             return parse_as_of(self.as_of)
         if os.environ.get("EM_AS_OF", ""):
             return parse_as_of(os.environ["EM_AS_OF"], "EM_AS_OF")
-        return today_in_china()
+        return sample_as_of(self.data_path) or today_in_china()
+
+    @property
+    def as_of_origin(self) -> str:
+        """Where the as-of date comes from: 'given' (--as-of, EM_AS_OF), 'sample' or 'today'."""
+        if self.as_of or os.environ.get("EM_AS_OF", ""):
+            return "given"
+        return "sample" if sample_as_of(self.data_path) else "today"
 
     @property
     def is_strict(self) -> bool:
@@ -112,6 +141,12 @@ class PipelineSettings(dg.ConfigurableResource):
     @property
     def is_sample_data(self) -> bool:
         return (self.data_path / SAMPLE_MARKER).exists()
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # Every step needs this resource: a run selecting part of the graph is refused here.
+        from pipelines.automation.whole_run import refuse_selection_without_first_step
+
+        refuse_selection_without_first_step(context.run, context.instance)
 
     @contextmanager
     def connect(self, read_only: bool = False):

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
+from pipelines.automation.whole_run import REFUSED_TAG
 from pipelines.publish.publication import publication_state, wal_path
 from pipelines.publish.workspace import lock_path
+from pipelines.quality.run_outcome import GATE_TAG
 from pipelines.settings import PROJECT_DIR, TIMEZONE, PipelineSettings
 
 
@@ -50,9 +53,89 @@ def _run_log(published: Path, limit: int) -> list[str]:
         except json.JSONDecodeError:
             continue
         detail = ", ".join(entry.get("failed_checks") or entry.get("errors") or [])
+        if entry["verdict"] == "published" and entry.get("warnings"):
+            detail = f"{len(entry['warnings'])} 项警告 warning(s): " + ", ".join(entry["warnings"])
         out.append(f"  {entry['finished_at']}  {entry['verdict']:9s}  as-of {entry['as_of']}  "
                    f"{entry['data_dir']}" + (f"  [{detail}]" if detail else ""))
     return out
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    run_id: str
+    ended_at: float  # POSIX time
+    verdict: str  # published / blocked / failed / refused / canceled
+
+
+# Dagster's run status and our tags → the verdict a statistician reads.
+def _dagster_verdict(status: str, tags: dict) -> str:
+    if tags.get(REFUSED_TAG):
+        return "refused"
+    if status == "SUCCESS":
+        return "published"
+    if status == "CANCELED":
+        return "canceled"
+    return "blocked" if tags.get(GATE_TAG) == "blocked" else "failed"
+
+
+def _run_warehouse(run) -> Path:
+    config = ((run.run_config or {}).get("resources", {}).get("settings", {}) or {}).get("config", {}) or {}
+    return PipelineSettings(warehouse=str(config.get("warehouse") or "")).warehouse_path
+
+
+def finished_runs(published: Path, limit: int = 50) -> list[FinishedRun]:
+    """Runs that ended and wrote (or would have written) this warehouse: from runs.jsonl (command
+    line) and the Dagster history (UI, schedules, sensor, command line), newest first."""
+    runs: dict[str, FinishedRun] = {}
+    log = published.with_name("runs.jsonl")
+    if log.exists():
+        for line in log.read_text(encoding="utf-8").splitlines()[-limit:]:
+            try:
+                entry = json.loads(line)
+                ended = datetime.fromisoformat(entry["finished_at"]).timestamp()
+            except (json.JSONDecodeError, KeyError, ValueError):
+                continue
+            runs[entry.get("run_id") or f"cli-{ended}"] = FinishedRun(entry.get("run_id") or "", ended,
+                                                                     entry.get("verdict", "failed"))
+    for record in _dagster_records(limit):
+        run = record.dagster_run
+        if record.end_time is None or run.run_id in runs or _run_warehouse(run) != published:
+            continue
+        runs[run.run_id] = FinishedRun(run.run_id, record.end_time,
+                                       _dagster_verdict(run.status.value, dict(run.tags)))
+    return sorted(runs.values(), key=lambda r: r.ended_at, reverse=True)
+
+
+def leftover_line(build: Path, runs: list[FinishedRun], slack_seconds: float = 5.0) -> str:
+    """What the private build file beside the warehouse is: the file of a run that ended without
+    publishing (blocked, failed), or of a run that was interrupted (killed). Either way the next
+    run discards it, and the published files were not touched."""
+    written = build.stat().st_mtime
+    last = runs[0] if runs else None
+    if last is not None and last.verdict != "published" and last.ended_at >= written - slack_seconds:
+        what = {"blocked": "被质量关口阻断 was blocked by the quality gate",
+                "refused": "被拒绝（只选择了部分资产） was refused (a partial selection)",
+                "canceled": "被取消 was canceled"}.get(last.verdict, "失败 failed")
+        return (f"上次运行 {what} (run {last.run_id}); 未发布任何内容 nothing was published; "
+                f"其私有构建文件 {build} 保留供查看，下次运行时丢弃 its private build file is kept for "
+                "inspection and discarded by the next run")
+    return ("上次运行被中断（进程被终止），其私有构建文件将由下次运行丢弃 "
+            f"an interrupted run (its process was stopped) left {build}; "
+            "the next run discards it (the published files were not touched)")
+
+
+def _dagster_records(limit: int) -> list:
+    home = Path(os.environ.get("DAGSTER_HOME") or PROJECT_DIR / "var" / "dagster_home")
+    if not (home / "history").exists():
+        return []
+    try:
+        import dagster as dg
+
+        os.environ.setdefault("DAGSTER_HOME", str(home))
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            return list(instance.get_run_records(limit=limit))
+    except Exception:  # history is informative only; never fail `status` for it
+        return []
 
 
 def _dagster_runs(limit: int) -> list[str]:
@@ -75,7 +158,9 @@ def _dagster_runs(limit: int) -> list[str]:
                    if record.start_time else "-")
         trigger = run.tags.get("em/trigger") or run.tags.get("dagster/schedule_name") or \
             run.tags.get("dagster/sensor_name") or "ui"
-        out.append(f"  {started}  {run.status.value:9s}  {run.job_name:17s} {trigger:8s} {run.run_id}")
+        verdict = run.tags.get(REFUSED_TAG) and "refused" or run.tags.get(GATE_TAG, "")
+        out.append(f"  {started}  {run.status.value:9s}  {run.job_name:17s} {trigger:8s} {run.run_id}"
+                   + (f"  {verdict}" if verdict else ""))
     return out
 
 
@@ -145,9 +230,7 @@ def status_lines(warehouse: Path | None = None, reports_dir: Path | None = None,
     elif interrupted:
         lines += [f"{zh} {en}" for zh, en in interrupted]
     elif settings.build_path.exists():
-        lines.append("上次运行被中断，其私有构建文件将由下次运行丢弃 "
-                     f"an interrupted run left {settings.build_path}; "
-                     "the next run discards it (the published files were not touched)")
+        lines.append(leftover_line(settings.build_path, finished_runs(published)))
     lines += _run_log(published, limit)
     lines += _dagster_runs(limit)
     if not published.exists():

@@ -1,7 +1,8 @@
 """What dbt's Jinja gives a model and sqlfluff's dbt builtins do not: ``var()`` with the project's
-declared values (so ``{{ var('volume_lookback_months') + 1 }}`` renders as dbt renders it), and
-the ``modules`` / ``exceptions`` namespaces the project's macros call. Loaded by sqlfluff only
-(``library_path`` in ``.sqlfluff``); dbt never reads this folder.
+declared values (so ``{{ var('volume_lookback_months') + 1 }}`` renders as dbt renders it), the
+``modules`` / ``exceptions`` namespaces the project's macros call, and ``execute`` /
+``run_query`` for a model whose columns follow a table (rpt_region_year: one column group per
+indicator). Loaded by sqlfluff only (``library_path`` in ``.sqlfluff``); dbt never reads this folder.
 """
 
 import re
@@ -25,3 +26,21 @@ def _raise_compiler_error(message):
 
 modules = types.SimpleNamespace(re=re)
 exceptions = types.SimpleNamespace(raise_compiler_error=_raise_compiler_error)
+
+
+# The parse phase has no database: a run_query result stands for two rows, so a loop over it renders
+# its body twice and the linter sees both the body and the separators between iterations.
+execute = True
+
+
+class _QueryColumn:
+    def values(self):
+        return ("first_code", "second_code")
+
+
+class _QueryResult:
+    columns = (_QueryColumn(),)
+
+
+def run_query(sql):
+    return _QueryResult()

@@ -10,6 +10,7 @@ from datetime import datetime
 
 import dagster as dg
 
+from pipelines.automation.whole_run import refuse_partial_run
 from pipelines.enumerations import FILE_STATUS_ZH
 from pipelines.ingest.contracts import SPECS
 from pipelines.ingest.loader import SourceLoadReport, load_sources
@@ -141,6 +142,7 @@ def raw_sources(context: dg.AssetExecutionContext, settings: PipelineSettings):
 
     A source that fails is rolled back alone (its tables stay as they were) and the step fails
     after the others finished, so nothing downstream runs on a partial load."""
+    refuse_partial_run(context)
     selected = [s for s in SOURCES if dg.AssetKey(["raw", s]) in context.selected_asset_keys]
     loaded_at = datetime.now(TIMEZONE).replace(tzinfo=None, microsecond=0)
     run_id = context.run.run_id

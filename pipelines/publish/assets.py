@@ -6,12 +6,14 @@ from datetime import datetime
 
 import dagster as dg
 
+from pipelines.automation.whole_run import refuse_partial_run
 from pipelines.load_report import write_load_report
 from pipelines.publish.analyst_exports import parquet_path, stage_marts_parquet, write_dbt_docs
 from pipelines.publish.publication import publish_together, recover_publication
 from pipelines.publish.workspace import acquire_lock, prepare_build_file, release_lock
 from pipelines.quality.gx_project import write_data_docs
 from pipelines.quality.results import record_run, run_verdict
+from pipelines.quality.run_outcome import GATE_TAG, check_failures, tag_run
 from pipelines.settings import TIMEZONE, PipelineSettings
 from pipelines.transform.project import dbt_vars
 
@@ -29,18 +31,29 @@ def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[st
     return sorted(failed)
 
 
+def gate_summary(context: dg.AssetExecutionContext) -> tuple[str, list[str]]:
+    """Tag the published run with the gate's verdict; say it in the log when checks warned."""
+    _, warned = check_failures(context.instance, context.run_id)
+    tags = tag_run(context.instance, context.run_id)
+    if warned:
+        context.log.warning(f"已发布，但有 {len(warned)} 项检查警告 published with {len(warned)} warning(s): "
+                            + ", ".join(warned))
+    return tags[GATE_TAG], warned
+
+
 class WorkspaceConfig(dg.Config):
     rebuild: bool = False  # start from an empty file instead of a copy of the published one
 
 
 @dg.asset(
     key="warehouse_workspace",
-    group_name="publish",
+    group_name="ingest",  # the first step of every load: the graph's groups read in flow order
     description="私有构建文件：本次运行只写这个文件，分析人员持有的已发布文件不受影响。"
     " The private build file this run writes (a copy of the published warehouse, or empty).",
 )
 def warehouse_workspace(context: dg.AssetExecutionContext, config: WorkspaceConfig,
                         settings: PipelineSettings) -> dg.MaterializeResult:
+    refuse_partial_run(context)
     acquire_lock(settings.warehouse_path)
     recovered = recover_publication(settings.warehouse_path)
     if recovered == "rolled back":
@@ -71,10 +84,12 @@ def warehouse_workspace(context: dg.AssetExecutionContext, config: WorkspaceConf
 )
 def published_warehouse(context: dg.AssetExecutionContext,
                         settings: PipelineSettings) -> dg.MaterializeResult:
+    refuse_partial_run(context)
     blocking = failed_blocking_checks(context.instance, context.run_id)
     if blocking:
         # Graph edges already stop most blocked runs; this guard makes publication depend on
         # every check of the run, whatever the graph says.
+        tag_run(context.instance, context.run_id)
         raise dg.Failure(
             description="质量关口未通过，不发布 the quality gate blocked: " + ", ".join(blocking),
             allow_retries=False,
@@ -106,8 +121,10 @@ def published_warehouse(context: dg.AssetExecutionContext,
     release_lock(settings.warehouse_path)
     context.log.info(f"已发布 published {settings.warehouse_path} ({size / 1e6:.1f} MB) "
                      f"和报告 {settings.reports_path}")
+    gate, warned = gate_summary(context)
     return dg.MaterializeResult(
-        metadata={"warehouse": str(settings.warehouse_path), "warehouse_bytes": size,
+        metadata={"gate": gate, "warnings": dg.MetadataValue.json(warned),
+                  "warehouse": str(settings.warehouse_path), "warehouse_bytes": size,
                   "reports_dir": str(settings.reports_path),
                   "parquet_dir": str(parquet_path(settings)), "parquet_files": len(parquet_files),
                   "parquet_bytes": parquet_bytes,

@@ -4,8 +4,9 @@ Every check: read a frame from the build DuckDB (``frames.py``), validate it wit
 checkpoint (``gx_project.py``), write one row to ``quality.check_results`` and return an
 ``AssetCheckResult`` whose metadata carries the offending rows. Critical checks are
 ``blocking=True`` with severity ERROR (downstream assets do not run); warnings have severity WARN
-and never block. The quarantine check is declared blocking but returns WARN unless
-``settings.is_strict``: a blocking check only stops downstream assets when it fails with ERROR.
+and never block. The quarantine checks are not blocking: they return WARN, or ERROR when
+``settings.is_strict``, and publication refuses a run with any ERROR failure. A failed check tags
+the run (``run_outcome.py``), so a run with warnings is visible as one.
 """
 
 # No ``from __future__ import annotations``: Dagster reads the resource annotation at runtime.
@@ -18,10 +19,12 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from pipelines.automation.whole_run import refuse_partial_run
 from pipelines.enumerations import SOURCE_ZH, SOURCES
 from pipelines.quality import config, frames
 from pipelines.quality.gx_project import run_checkpoint
 from pipelines.quality.results import CheckOutcome, write_check_result
+from pipelines.quality.run_outcome import tag_run
 from pipelines.settings import PipelineSettings
 
 ERROR = "ERROR"
@@ -41,7 +44,19 @@ class CheckDef:
 
     @property
     def blocking(self) -> bool:
-        return self.severity in (ERROR, STRICT)
+        """Stops downstream steps when it fails. STRICT checks never do: in strict mode their
+        failure has ERROR severity, and publication refuses any run with an ERROR failure."""
+        return self.severity == ERROR
+
+    @property
+    def policy(self) -> str:
+        if self.severity == ERROR:
+            return "未通过即阻断发布 a failure blocks publication"
+        if self.severity == STRICT:
+            return ("默认仅警告；严格模式（run --strict 或 EM_STRICT=1）下未通过即阻断发布"
+                    " a failure only warns, except in strict mode (run --strict, EM_STRICT=1): then it "
+                    "blocks publication")
+        return "未通过仅警告，不阻断发布 a failure only warns, never blocks publication"
 
     @property
     def key_text(self) -> str:
@@ -348,14 +363,18 @@ def _make_asset_check(d: CheckDef) -> dg.AssetChecksDefinition:
         asset=dg.AssetKey(list(d.asset_key)),
         name=d.name,
         blocking=d.blocking,
-        description=f"{d.title_zh} / {d.title_en}",
+        description=f"{d.title_zh} / {d.title_en}。{d.policy}.",
     )
     def _check(context: dg.AssetCheckExecutionContext, settings: PipelineSettings) -> dg.AssetCheckResult:
+        refuse_partial_run(context)
         outcome = evaluate(d, settings, context.run.run_id)
+        result = _to_result(d, outcome)
         if not outcome.passed:
             log = context.log.error if outcome.blocks else context.log.warning
             log(outcome.message_zh + "\n" + outcome.message_en)
-        return _to_result(d, outcome)
+            tag_run(context.instance, context.run.run_id,
+                    [(f"{dg.AssetKey(list(d.asset_key)).to_user_string()}:{d.name}", False, result.severity)])
+        return result
 
     return _check
 

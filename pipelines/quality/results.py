@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (each column carries its English / 中文 comment on its line: the DuckDB comment)
 """``quality.check_results`` and ``quality.runs``: what the gate decided, and when.
 
 A row of ``check_results`` blocks the run when ``passed`` is false and ``severity`` is
@@ -20,28 +21,30 @@ DDL = [
     "create schema if not exists quality",
     """
     create table if not exists quality.check_results (
-        run_id           varchar   not null,
-        checked_at       timestamp not null,  -- Asia/Shanghai
-        check_name       varchar   not null,
-        asset_key        varchar   not null,  -- e.g. raw.accidents, marts.fct_denominators
-        severity         varchar   not null,  -- ERROR (blocks when failed) / WARN
-        passed           boolean   not null,
-        observed_value   double,              -- the measured quantity, e.g. offending rows
-        offending_count  bigint    not null,
-        offending_sample json,                -- up to 20 offending rows (file/row or region/year)
-        message_zh       varchar   not null,
-        message_en       varchar   not null
+        -- One row per check of every run (Great Expectations suites and dbt tests): what it found. / 每次运行每项质量检查一行（GX 与 dbt 测试）。
+        run_id           varchar   not null,  -- Dagster run id of the run that checked. / 执行检查的运行编号。
+        checked_at       timestamp not null,  -- When the check ran (Asia/Shanghai wall-clock time). / 检查时间（北京时间）。
+        check_name       varchar   not null,  -- Name of the check (the GX checkpoint or the dbt test). / 检查名称。
+        asset_key        varchar   not null,  -- Table checked, e.g. raw.accidents, marts.fct_denominators. / 被检查的表。
+        severity         varchar   not null,  -- ERROR (blocks publication when failed) / WARN (never blocks). / 严重级别：ERROR 未通过即阻断发布，WARN 仅警告。
+        passed           boolean   not null,  -- The check passed. / 是否通过。
+        observed_value   double,              -- The measured quantity, usually offending rows (rows; for a few checks a share or a count of months). / 观测值（通常为不符合的行数）。
+        offending_count  bigint    not null,  -- Offending rows or items, rows (0 when passed). / 不符合的行数或项数（行）。
+        offending_sample json,                -- Up to 20 offending rows (JSON list: file and row, or region and year). / 不符合行示例（JSON，最多20行）。
+        message_zh       varchar   not null,  -- What the check found, in Chinese, naming the rows. / 检查结论（中文）。
+        message_en       varchar   not null   -- What the check found, in English, naming the rows. / 检查结论（英文）。
     )
     """,
     """
     create table if not exists quality.runs (
-        run_id          varchar   not null,
-        started_at      timestamp,
-        finished_at     timestamp,
-        verdict         varchar   not null,  -- passed / passed_with_warnings / blocked / failed
-        as_of           date,
-        data_dir        varchar,
-        is_sample_data  boolean
+        -- One row per published run: when it ran, the gate's verdict, the as-of date and the data folder. / 每次发布的运行一行：时间、质量关口结论、截至日期与数据目录。
+        run_id          varchar   not null,  -- Dagster run id. / 运行编号。
+        started_at      timestamp,           -- When the run started (Asia/Shanghai wall-clock time). / 开始时间（北京时间）。
+        finished_at     timestamp,           -- When the run recorded its verdict (Asia/Shanghai wall-clock time). / 结束时间（北京时间）。
+        verdict         varchar   not null,  -- Gate verdict: passed / passed_with_warnings / blocked / failed (labels in marts.dim_code_label, gate_verdict). / 质量关口结论。
+        as_of           date,                -- The run's as-of date (DATE). / 截至日期。
+        data_dir        varchar,             -- The data folder the run loaded (absolute path). / 数据目录。
+        is_sample_data  boolean              -- The folder is the synthetic sample (SAMPLE_DATA.txt). / 是否示例数据。
     )
     """,
 ]

@@ -8,25 +8,30 @@ from datetime import date
 
 from pipelines import enumerations
 
-# status code -> (word, css class, symbol). The word is always printed beside the colour.
+# status code -> (word, css class, symbol). The word (seeds/code_labels.csv) is always printed
+# beside the colour.
+_STATUS_STYLE: dict[str, tuple[str, str]] = {
+    "achieved": ("good", "✓"),
+    "on_track": ("good", "✓"),
+    "not_achieved": ("bad", "✗"),
+    "worsening": ("bad", "✗"),
+    "needs_acceleration": ("warn", "!"),
+    "limited": ("warn", "!"),
+    "no_verdict": ("none", "–"),
+    "insufficient_data": ("none", "?"),
+}
 STATUS: dict[str, tuple[str, str, str]] = {
-    "achieved": ("已完成", "good", "✓"),
-    "on_track": ("符合进度", "good", "✓"),
-    "not_achieved": ("未完成", "bad", "✗"),
-    "worsening": ("逆向变化", "bad", "✗"),
-    "needs_acceleration": ("需加快", "warn", "!"),
-    "limited": ("进展缓慢", "warn", "!"),
-    "no_verdict": ("不作判定", "none", "–"),
-    "insufficient_data": ("数据不足", "none", "?"),
+    code: (enumerations.PLAN_STATUS_ZH[code], css, symbol) for code, (css, symbol) in _STATUS_STYLE.items()
 }
 STATUS_ORDER = list(STATUS)
-INSUFFICIENT = "数据不足"
+INSUFFICIENT = enumerations.PLAN_STATUS_ZH["insufficient_data"]
 
 # Severity classes and sources with their Chinese names: seeds/severities.csv and sources.csv.
 SEVERITY_ZH = enumerations.SEVERITY_ZH
 SEVERITY_ORDER = list(reversed(enumerations.SEVERITY_CLASSES))  # the gravest first
 
-LEVEL_ZH = {"nation": "全国", "province": "省级", "prefecture": "地市级", "county": "县级"}
+# Region levels and indicator kinds with their Chinese names: seeds/code_labels.csv.
+LEVEL_ZH = enumerations.REGION_LEVEL_ZH
 
 SOURCE_ZH = enumerations.SOURCE_ZH
 
@@ -40,7 +45,7 @@ VERDICT_ZH = {
     "warn": "通过（有警告）",
 }
 
-KIND_ZH = {"count": "数量", "rate": "比率", "capability": "能力建设"}
+KIND_ZH = enumerations.INDICATOR_KIND_ZH
 
 COMPARATOR_ZH = enumerations.COMPARATOR_ZH  # ＜ ≤ ＞ ≥ (seeds/comparators.csv)
 

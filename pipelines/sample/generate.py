@@ -23,7 +23,7 @@ from .layout import (
 )
 from .plans import write_plans
 from .profiles import AS_OF, FACTS, YEARS, jurisdictions
-from .readme import MARKER_TEXT, sample_readme
+from .readme import marker_text, sample_readme
 from .records import (
     Accident,
     Fire,
@@ -199,7 +199,7 @@ def _sample(out_dir: Path, seed: int) -> GenerationSummary:
     write_plans(out)
 
     facts = count_facts(all_accidents)
-    (out_dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    (out_dir / MARKER).write_text(marker_text(AS_OF), encoding="utf-8")
     (out_dir / "README.md").write_text(
         sample_readme(seed, jurs, values, revised, facts, placed), encoding="utf-8"
     )

@@ -24,7 +24,7 @@ from .generate import MARKER, GenerationSummary
 from .layout import ACC_CANON, DIS_CANON, FIRE_CANON, STAT_CANON
 from .plans import CANON as PLAN_HEADER
 from .plans import NATIONAL_PLANS, PlanFile, plan_cells
-from .readme import MARKER_TEXT, national_readme
+from .readme import marker_text, national_readme
 from .records import days_in_month as _dim
 from .records import fire_grade, severity_rule
 
@@ -413,7 +413,7 @@ def generate_national(out_dir: Path, seed: int, factor: int = 1) -> GenerationSu
             ]
             lines = [_csv_line(plan_cells(plan, t)) for plan in plans for t in plan.targets]
             w.write("plans", f"{prov}_{provinces.get(prov, prov)}_{plan_id}.csv", PLAN_HEADER, lines, 0)
-    (out_dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    (out_dir / MARKER).write_text(marker_text(AS_OF), encoding="utf-8")
     scale = "national" if factor == 1 else f"national-{factor}x"
     (out_dir / "README.md").write_text(
         national_readme(seed, scale, factor, dict(w.files), dict(w.bytes)), encoding="utf-8"

@@ -12,8 +12,12 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 from packaging import version
 
+from pipelines.automation.whole_run import refuse_partial_run
 from pipelines.quality.results import ensure_quality_tables
+from pipelines.quality.run_outcome import tag_run
 from pipelines.settings import TIMEZONE, PipelineSettings
+from pipelines.table_comments import apply_comments
+from pipelines.transform.check_descriptions import describe_test
 from pipelines.transform.project import dbt_executable, em_dbt_project, ensure_manifest
 from pipelines.transform.project import dbt_vars as run_dbt_vars
 
@@ -29,12 +33,20 @@ class WarehouseTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return "transform"
 
+    def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        return spec._replace(description=describe_test(manifest["nodes"][unique_id]))
+
 translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
 @dbt_assets(manifest=ensure_manifest(), project=em_dbt_project, dagster_dbt_translator=translator,
             name="warehouse_dbt_models")
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineSettings):
+    refuse_partial_run(context)
     # dbt reads the file path from the environment (profiles.yml); the run holds the writer lock.
     os.environ["EM_BUILD_DB"] = str(settings.build_path)
     dbt_vars = run_dbt_vars(settings.as_of_date.isoformat(), settings.data_path)
@@ -52,6 +64,13 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         # Stored beside the GX results, so reports and analysts see every check of the run.
         with settings.connect() as con:
             record_dbt_tests(con, context.run_id, test_results)
+            # The raw and quality tables (Python DDL) get their comments here, as the marts get
+            # theirs from dbt: analysts read them all in duckdb_columns().
+            apply_comments(con)
+        if any(not r.passed for r in test_results):
+            tag_run(context.instance, context.run_id,
+                    [(f"{r.asset_key.to_user_string()}:{r.check_name}", r.passed, r.severity)
+                     for r in test_results])
 
 
 def record_dbt_tests(con, run_id: str, results: list[dg.AssetCheckResult]) -> None:

@@ -25,11 +25,12 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "analysts.md"
 MARKED = re.compile(r"<!-- query: ([a-z0-9_]+) -->\n```sql\n(.*?)```", re.S)
 DOC_PARQUET_DIR = "var/warehouse/parquet/"
 MARTS = {
-    "bridge_region_rollup", "dim_indicator", "dim_region", "fct_accident_breakdown", "fct_accidents",
-    "fct_denominator_vintages", "fct_denominators", "fct_disaster_breakdown", "fct_disaster_losses",
-    "fct_forest_fires", "fct_indicator_values", "fct_missing_submissions", "fct_plan_progress",
-    "fct_severity_findings", "fct_submission_coverage", "fct_ytd_comparison", "fct_source_completeness",
-    "fct_quarantine_summary",
+    "bridge_region_rollup", "dim_code_label", "dim_indicator", "dim_month", "dim_region",
+    "fct_accident_breakdown", "fct_accidents", "fct_denominator_vintages", "fct_denominators",
+    "fct_disaster_breakdown", "fct_disaster_losses", "fct_forest_fires", "fct_indicator_values",
+    "fct_missing_submissions", "fct_plan_progress", "fct_quarantine_summary", "fct_record_revisions",
+    "fct_severity_findings", "fct_source_completeness", "fct_submission_coverage", "fct_ytd_comparison",
+    "rpt_region_year",
     "dim_plan", "dim_plan_version", "fct_plan_target_versions", "fct_period_comparison", "fct_plan_ytd",
     "fct_plan_outlook",
 }
@@ -274,6 +275,73 @@ def check_table_comments(rows):
     assert all(r["comment"] and " / " in r["comment"] for r in rows)
     cuibao = next(r for r in rows if r["table_name"] == "fct_missing_submissions")
     assert cuibao["comment"].startswith("催报清单")
+
+
+def check_accident_revisions(rows):
+    # tests/handmade.py: SYS-2025-002 filed with 1 death, re-filed with 2 (the later 填报日期 counts);
+    # SYS-2025-003 filed 正常, re-filed 核销 (written off: counts nowhere)
+    got = [(r["accident_id"], r["filing_seq"], r["filing_count"], r["reported_date"], r["source_file"],
+            r["sheet_name"], r["source_row_number"], r["changes"], r["deaths_filed"], r["is_current"])
+           for r in rows]
+    assert got == [
+        ("SYS-2025-002", 1, 2, "2025-05-21", "accidents_2020_2025.csv", None, 6, None, "1", False),
+        ("SYS-2025-002", 2, 2, "2025-06-10", "accidents_2025_revisions.csv", None, 2, "deaths: 1 -> 2", "2",
+         True),
+        ("SYS-2025-003", 1, 2, "2025-08-02", "accidents_2020_2025.csv", None, 7, None, "5", False),
+        ("SYS-2025-003", 2, 2, "2025-08-20", "accidents_2025_revisions.csv", None, 3,
+         "record_status: 正常 -> 核销", "5", True),
+    ]
+
+
+def check_statistics_revisions(rows):
+    # 利州区 2025 GDP: 初步核算 250 亿元 (row 55 of the yearly file), then 最终核实 300 (the final file)
+    assert [(r["record_key"], r["filing_seq"], r["data_status"], r["reported_date"], r["source_file"],
+             r["source_row_number"], r["changes"], r["is_current"]) for r in rows] == [
+        (f"{LIZHOU} / 2025 / gdp_100m_yuan", 1, "初步核算", "2026-03-01", "statistics_2020_2025.csv", 55,
+         None, False),
+        (f"{LIZHOU} / 2025 / gdp_100m_yuan", 2, "最终核实", "2026-09-30", "statistics_2025_final.csv", 2,
+         "value: 250.0 -> 300.0; data_status: 初步核算 -> 最终核实", True),
+    ]
+
+
+def check_accidents_2025_with_names(rows):
+    # 2025 without the written-off SYS-2025-003: 尖山区 煤矿 1 death; 岭东区 建筑业 2 (revised);
+    # 利州区 工贸 3 accidents × 1 death
+    assert [tuple(r.values()) for r in rows] == [
+        ("黑龙江省", "双鸭山市", "230502", "尖山区", "县级", "煤矿", "Coal mines", 1, 1),
+        ("黑龙江省", "双鸭山市", "230503", "岭东区", "县级", "建筑业", "Construction", 1, 2),
+        ("四川省", "广元市", LIZHOU, "利州区", "县级", "工贸", "Industry and trade", 3, 3),
+    ]
+
+
+def check_region_year_wide(rows):
+    # the plan jurisdictions are the hand-made folder's plans in force (双鸭山市 and 利州区) × 2020–2025
+    assert len(rows) == 12
+    assert {r["region_code"] for r in rows} == {"230500", LIZHOU}
+    by_key = {(r["region_code"], r["year"]): r for r in rows}
+    cols = ("accidents_is_complete", "safety_deaths_value", "safety_accidents_value",
+            "deaths_per_100m_gdp_value", "deaths_per_100m_gdp_numerator", "deaths_per_100m_gdp_denominator",
+            "industrial_deaths_per_100k_workers_value")
+    # 双鸭山市 2020: 6 deaths / 400 亿元; 工矿商贸 5 deaths / 16 万 workers × 100,000 = 3.125
+    # 2025: 3 deaths (the revision counts) / 400; 3 industrial / 16 万 = 1.875
+    # 利州区 2020: 2 / 200 亿元; 1 / 5 万 = 2.0; 2025: 3 / 300 (最终核实); 3 / 6 万 = 5.0
+    expected = {
+        ("230500", 2020): (True, 6, 3, 0.015, 6, 400, 3.125),
+        ("230500", 2023): (True, 0, 0, 0, 0, 400, 0),
+        ("230500", 2025): (True, 3, 2, 0.0075, 3, 400, 1.875),
+        (LIZHOU, 2020): (True, 2, 2, 0.01, 2, 200, 2.0),
+        (LIZHOU, 2025): (True, 3, 3, 0.01, 3, 300, 5.0),
+    }
+    for key, want in expected.items():
+        assert tuple(by_key[key][c] for c in cols) == tuple(approx(v) if isinstance(v, float) else v
+                                                          for v in want), key
+
+
+def check_months_this_year(rows):
+    # as of 2026-11-26 January–October are due; no disaster filing in 2026: 9 units per month
+    assert [(r["year_month"], r["is_due"], r["unit_sources_missing"]) for r in rows] == [
+        *[(f"2026-{m:02d}", True, 9) for m in range(1, 11)], ("2026-11", False, 0), ("2026-12", False, 0)]
+    assert rows[10]["month_name_zh"] == "2026年11月"
 
 
 CHECKS = {name[len("check_"):]: fn for name, fn in globals().items() if name.startswith("check_")}

@@ -41,9 +41,10 @@ def test_parquet_path_is_beside_the_published_warehouse(tmp_path):
 
 def test_run_publishes_one_parquet_file_per_mart(published):
     tables = _marts_tables(published.warehouse)
-    # 18, and the plan marts: dim_plan, dim_plan_version, fct_plan_target_versions,
-    # fct_period_comparison, fct_plan_ytd, fct_plan_outlook
-    assert len(tables) == 24
+    # 18 + dim_code_label, dim_month, fct_record_revisions, rpt_region_year, and the plan marts:
+    # dim_plan, dim_plan_version, fct_plan_target_versions, fct_period_comparison, fct_plan_ytd,
+    # fct_plan_outlook
+    assert len(tables) == 28
     files = sorted(published.parquet.iterdir())
     assert [p.name for p in files] == [f"{t}.parquet" for t in sorted(tables)]
     # nothing of the swap left behind
@@ -111,6 +112,8 @@ def test_run_publishes_the_dbt_docs_site(published):
     assert "model.em_warehouse.fct_indicator_values" in text
     # the catalog was read from the build file: the columns' comments (JSON-escaped) are in it
     assert "Lower exact Poisson 95% limit" in text
+    # it opens on the project's overview of the warehouse, not on dbt's stock "Welcome!" page
+    assert "doc.em_warehouse.__overview__" in text and "Where to start (schema" in text
     # nothing loaded from the network: no external script, stylesheet or font
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", text)
     assert "fonts.googleapis" not in text

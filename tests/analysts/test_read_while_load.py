@@ -67,8 +67,8 @@ def test_column_comments_in_english_and_chinese(published):
             "where schema_name = 'marts' and table_name = 'fct_indicator_values'").fetchone()[0]
     finally:
         con.close()
-    assert comments["value_ci_low"] == ("Lower exact Poisson 95% limit (counts and count-based rates). "
-                                        "/ 泊松精确95%置信下限。")
+    assert comments["value_ci_low"] == ("Lower exact Poisson 95% limit (counts and count-based rates), "
+                                        "in the same unit as value. / 泊松精确95%置信下限（单位同指标值）。")
     assert comments["region_code"] == "6-digit region code. / 6位行政区划代码。"
     for name, comment in comments.items():
         english, _, chinese = (comment or "").partition(" / ")

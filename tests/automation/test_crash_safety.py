@@ -151,7 +151,8 @@ def test_sigkill_mid_run_leaves_the_published_files_untouched(published: Paths, 
     acquire_lock(published.warehouse)
     release_lock(published.warehouse)
     text = "\n".join(status_lines(published.warehouse, published.reports))
-    assert "interrupted run" in text or "a load is running" not in text
+    assert "an interrupted run (its process was stopped) left" in text, text
+    assert "blocked" not in text and "a load is running" not in text
 
 
 def test_the_next_run_after_a_kill_exits_zero(published: Paths):
@@ -192,3 +193,25 @@ def test_a_concurrent_run_is_refused_at_once_and_nothing_is_corrupted(published:
     assert marts(published.warehouse) == before
     assert lock_holder(published.warehouse) is None
     assert not published.warehouse.with_name(f".{published.warehouse.name}.building").exists()
+
+
+def test_status_after_a_blocked_run_says_blocked_and_the_next_run_cleans_up(published: Paths):
+    """A blocked run is reported as blocked (not as interrupted); the next run discards its file."""
+    build = published.warehouse.with_name(f".{published.warehouse.name}.building")
+    rejected = published.data / "accidents" / "old_format.xls"
+    rejected.write_bytes(b"an Excel 97 file")  # rejected whole: a blocking check fails
+    try:
+        blocked = published.run()
+        assert blocked.returncode == 2, blocked.stdout[-4000:] + blocked.stderr[-4000:]
+        assert build.exists()
+        text = "\n".join(status_lines(published.warehouse, published.reports))
+        assert "was blocked by the quality gate" in text, text
+        assert "interrupted" not in text
+        assert "blocked" in text.split("last command-line runs")[1]  # runs.jsonl
+    finally:
+        rejected.unlink()
+    again = published.run()
+    assert again.returncode == 0, again.stdout[-4000:] + again.stderr[-4000:]
+    assert not build.exists()
+    text = "\n".join(status_lines(published.warehouse, published.reports))
+    assert "build file" not in text and "interrupted" not in text

@@ -6,12 +6,14 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 
 import dagster as dg
 import duckdb
 
 from pipelines.publish.workspace import acquire_lock, release_lock
 from pipelines.quality.results import ensure_quality_tables
+from pipelines.settings import TIMEZONE
 from pipelines.status import lock_holder, status_lines
 from tests.conftest import cli_env
 from tests.handmade import write_handmade_folder
@@ -119,3 +121,32 @@ def test_status_command_line(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "已发布 published" in proc.stdout and "accidents" in proc.stdout
+
+
+def test_status_tells_a_blocked_runs_file_from_an_interrupted_ones(tmp_path):
+    warehouse, reports = _published(tmp_path)
+    build = warehouse.with_name(f".{warehouse.name}.building")
+    build.write_bytes(b"half")
+    # the file was written after the last recorded run ended: that run was killed
+    assert "an interrupted run (its process was stopped)" in "\n".join(status_lines(warehouse, reports))
+    # a run recorded as blocked ends after its file was last written: not an interruption
+    log = warehouse.with_name("runs.jsonl")
+    ended = datetime.fromtimestamp(build.stat().st_mtime + 2, TIMEZONE).isoformat(timespec="seconds")
+    entry = {"run_id": "run-ghi", "finished_at": ended, "verdict": "blocked", "data_dir": "d",
+             "as_of": "2026-11-26", "failed_checks": ["raw_accidents_files_readable"], "warnings": [],
+             "errors": []}
+    log.write_text(log.read_text() + json.dumps(entry) + "\n")
+    text = "\n".join(status_lines(warehouse, reports))
+    assert "was blocked by the quality gate (run run-ghi)" in text and "interrupted" not in text
+    assert "discarded by the next run" in text
+
+
+def test_status_lists_warnings_of_published_runs(tmp_path):
+    warehouse, reports = _published(tmp_path)
+    log = warehouse.with_name("runs.jsonl")
+    entry = {"run_id": "run-jkl", "finished_at": "2026-11-27T09:00:00+08:00", "verdict": "published",
+             "data_dir": "d", "as_of": "2026-11-26", "failed_checks": [],
+             "warnings": ["raw_accidents_quarantine", "raw_statistics_gdp_revision"], "errors": []}
+    log.write_text(log.read_text() + json.dumps(entry) + "\n")
+    text = "\n".join(status_lines(warehouse, reports))
+    assert "2 项警告 warning(s): raw_accidents_quarantine, raw_statistics_gdp_revision" in text

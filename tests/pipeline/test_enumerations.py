@@ -132,6 +132,11 @@ def test_the_sample_generator_draws_from_the_same_lists():
 def test_the_reports_label_with_the_same_names():
     assert labels.SOURCE_ZH is en.SOURCE_ZH
     assert labels.SEVERITY_ZH is en.SEVERITY_ZH
+    assert labels.LEVEL_ZH is en.REGION_LEVEL_ZH
+    assert labels.KIND_ZH is en.INDICATOR_KIND_ZH
+    assert {code: word for code, (word, _css, _symbol) in labels.STATUS.items()} == en.PLAN_STATUS_ZH
+    assert labels.LEVEL_ZH == {"nation": "全国", "province": "省级", "prefecture": "地市级", "county": "县级"}
+    assert labels.STATUS["achieved"][0] == "已完成" and labels.INSUFFICIENT == "数据不足"
     assert labels.SEVERITY_ORDER == ["extraordinary", "major", "larger", "general"]
     assert set(labels.SEVERITY_ZH.values()) == set(en.SEVERITIES_ZH)
     assert labels.COMPARATOR_ZH is en.COMPARATOR_ZH
@@ -207,3 +212,21 @@ def test_indicator_catalogue_and_severities_match_the_spec():
     # the severity table: | 特别重大 | `extraordinary` | ...
     table = dict(re.findall(r"^\| (\S+) \| `(general|larger|major|extraordinary)` \|", spec, re.M))
     assert {code: zh for zh, code in table.items()} == en.SEVERITY_ZH
+
+
+def test_every_label_has_one_home():
+    """A code with an enumeration seed is labelled there (Chinese and English); code_labels.csv holds
+    only the code lists that have no seed of their own, so no label is written twice."""
+    other = {r["code_kind"] for r in en.seed_rows("code_labels")}
+    assert other == {"region_level", "indicator_kind", "plan_status", "check_severity", "gate_verdict"}
+    english = {"sources": "source_en", "sectors": "sector_en", "accident_types": "accident_type_en",
+               "hazards": "hazard_en", "severities": "severity_class_en", "report_stages": "report_stage_en",
+               "record_statuses": "record_status_en", "data_statuses": "data_status_en",
+               "measures": "measure_en", "file_statuses": "file_status_en", "target_kinds": "target_kind_en",
+               "comparators": "comparator_en", "plan_attributes": "attribute_en",
+               "evaluation_methods": "evaluation_en"}
+    for seed, column in english.items():
+        assert all(r[column] for r in en.seed_rows(seed)), seed
+    # the file statuses the loader writes, the robustness ones included
+    assert set(en.FILE_STATUS_ZH) == {"loaded", "replaced", "revalidated", "skipped", "ignored", "removed",
+                                      "rejected"}

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -44,16 +45,22 @@ def doc_queries() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def sample_warehouse(tmp_path_factory) -> Path:
+def sample_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """`make run` as a newcomer types it: no --as-of (the sample's own date applies, whatever today is)."""
     out = tmp_path_factory.mktemp("sample")
     warehouse = out / "w.duckdb"
     proc = subprocess.run(
         [sys.executable, "-m", "pipelines", "run", "--data-dir", str(DEFAULT_DATA_DIR), "--warehouse",
-         str(warehouse), "--reports-dir", str(out / "reports"), "--as-of", "2026-11-26"],
+         str(warehouse), "--reports-dir", str(out / "reports")],
         capture_output=True, text=True, env=cli_env(), timeout=900,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return warehouse
+    return warehouse, proc
+
+
+@pytest.fixture(scope="module")
+def sample_warehouse(sample_run) -> Path:
+    return sample_run[0]
 
 
 def test_every_fact_of_the_doc_is_checked():
@@ -131,3 +138,39 @@ def test_sample_reports_of_both_plans_render_in_chromium(sample_warehouse):
                 page.close()
         finally:
             context.close()
+def test_the_run_says_it_uses_the_samples_own_as_of_date(sample_run):
+    first_lines = sample_run[1].stdout.splitlines()[:4]
+    as_of = next(line for line in first_lines if line.startswith("截至 as of:"))
+    assert as_of.startswith("截至 as of: 2026-11-26（示例数据自带的截至日期") and "SAMPLE_DATA.txt" in as_of
+
+
+def test_the_sample_shows_its_intended_cuibao_list(sample_warehouse):
+    """data_raw/README.md: exactly these unit-months are unfiled, none after the sample's October."""
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
+    rows = con.execute("select region_code, source, strftime(month, '%Y-%m') "
+                       "from marts.fct_missing_submissions "
+                       "order by region_code, source, month").fetchall()
+    as_of = con.execute("select as_of from quality.runs").fetchall()
+    con.close()
+    assert as_of == [(date(2026, 11, 26),)]
+    assert rows == [
+        ("131124", "accidents", "2026-10"), ("131172", "disasters", "2026-10"),
+        ("150781", "forest_fires", "2026-10"),
+        ("230524", "accidents", "2026-09"), ("230524", "accidents", "2026-10"),
+        ("230524", "disasters", "2026-09"), ("230524", "disasters", "2026-10"),
+        ("230524", "forest_fires", "2026-09"), ("230524", "forest_fires", "2026-10"),
+    ]
+
+
+def analyst_queries() -> dict[str, str]:
+    text = (PROJECT_DIR / "docs" / "analysts.md").read_text(encoding="utf-8")
+    return dict(re.findall(r"<!-- query: ([a-z0-9_]+) -->\n```sql\n(.*?)```", text, re.S))
+
+
+@pytest.mark.parametrize("name", sorted(analyst_queries()))
+def test_every_documented_query_returns_rows_on_the_sample(sample_warehouse, name):
+    sql = analyst_queries()[name].replace("var/warehouse/parquet/", f"{sample_warehouse.parent / 'parquet'}/")
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
+    rows = con.execute(sql).fetchall()
+    con.close()
+    assert rows, f"docs/analysts.md query {name} returns no row on the bundled sample"

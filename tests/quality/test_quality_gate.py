@@ -70,6 +70,14 @@ def test_every_check_is_exported_once_with_its_policy():
     assert blocking["raw_accidents_monthly_volume"] is False
     assert blocking["raw_statistics_gdp_revision"] is False
     assert blocking["marts_fct_missing_submissions_monthly_filed"] is False
+    # warns by default, blocks publication in strict mode: never declared blocking (the UI would
+    # call a warning "blocking"), its ERROR severity in strict mode stops publication instead
+    assert blocking["raw_accidents_quarantine"] is False
+    descriptions = {spec.name: spec.description for c in quality_checks for spec in c.check_specs}
+    assert "默认仅警告" in descriptions["raw_accidents_quarantine"]
+    assert "strict mode" in descriptions["raw_accidents_quarantine"]
+    assert "未通过即阻断发布" in descriptions["raw_accidents_files_readable"]
+    assert "未通过仅警告" in descriptions["raw_statistics_gdp_revision"]
 
 
 def test_clean_accidents_pass(settings, con):
@@ -188,8 +196,11 @@ def test_quarantined_row_blocks_in_strict_mode(make_settings, tmp_path):
     assert not ev.passed
     assert ev.severity == dg.AssetCheckSeverity.ERROR
     assert "2024-05.xlsx 第12行" in _meta(ev, "message_zh")
-    assert ("reports", "downstream") not in _materialized(result)
+    # downstream steps still run (the check is not blocking); an ERROR failure stops publication
+    # (published_warehouse refuses such a run: tests/robustness test_quarantined_row_blocks_in_strict_mode)
     assert "raw_accidents_quarantine" in summarize_failures(result.get_asset_check_evaluations())
+    with duckdb.connect(str(settings.build_path), read_only=True) as c:
+        assert run_verdict(c, result.run_id) == "blocked"
 
 
 def test_zero_month_against_busy_trailing_average_warns_but_passes_gate(settings, con, build):
@@ -242,8 +253,8 @@ def test_gdp_missing_for_region_year_with_accidents_fails(settings, con, build):
     # A grassland fire where no forest area is filed is not a blocking gap (the rate is 数据不足).
     insert_rows(con, "fct_forest_fires", [
         {"fire_id": "F-1", "region_code": "230502", "year": 2023, "damaged_forest_ha": 1.5}])
-    den = ("region_code", "year", "gdp_100m_yuan", "gdp_data_status", "population_10k", "industrial_workers_10k",
-           "operating_vehicles", "coal_output_10k_tonnes", "forest_area_ha")
+    den = ("region_code", "year", "gdp_100m_yuan", "gdp_data_status", "population_10k",
+           "industrial_workers_10k", "operating_vehicles", "coal_output_10k_tonnes", "forest_area_ha")
     insert_rows(con, "fct_denominators", [dict(zip(den, r, strict=True)) for r in [
         ("230502", 2023, 180.5, "最终核实", 30.1, 5.2, 4000, 120.0, None),
         ("230502", 2024, None, None, 30.0, 5.1, 4100, 118.0, None)]])

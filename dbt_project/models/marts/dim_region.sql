@@ -21,6 +21,14 @@ county_counts as (
 
 ),
 
+labels as (
+
+    select code, label_zh
+    from {{ ref('code_labels') }}
+    where code_kind = 'region_level'
+
+),
+
 province_counts as (
 
     select province_code, count(*) as county_count
@@ -36,9 +44,13 @@ final as (
         r.region_code,
         r.region_name,
         r.level,
+        lv.label_zh as level_zh,
         r.parent_code,
+        parent.region_name as parent_name,
         r.prefecture_code,
+        prefecture.region_name as prefecture_name,
         r.province_code,
+        province.region_name as province_name,
         r.is_plan_jurisdiction,
         case
             when r.level = 'province' then coalesce(p.county_count, 0)
@@ -50,12 +62,21 @@ final as (
             else coalesce(c.county_count, 0)
         end as county_count,
         r.is_county_level,
-        r.note
+        -- the division list's note, without the project's internal plan-file names
+        nullif(trim(regexp_replace(r.note, '\s*\([0-9]{3}_[0-9a-f]+\.txt\)', '', 'g')), '') as note
     from regions as r
     left join county_counts as c
         on r.region_code = c.rollup_region_code
     left join province_counts as p
         on r.region_code = p.province_code
+    left join regions as parent
+        on r.parent_code = parent.region_code
+    left join regions as prefecture
+        on r.prefecture_code = prefecture.region_code
+    left join regions as province
+        on r.province_code = province.region_code
+    left join labels as lv
+        on r.level = lv.code
 
 )
 

@@ -1,5 +1,8 @@
 -- Zero is zero, a gap is a gap: every outcome value belongs to a region-year whose source is
 -- complete (every county-level unit covered every month due). Returns offending rows.
+{# Dagster shows this test as a check of the model it is about (it reads several). #}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_indicator_values'}}}) }}
+
 with
 
 values_ as (

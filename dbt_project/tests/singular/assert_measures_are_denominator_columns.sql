@@ -1,6 +1,9 @@
 -- One list of measures: the measures seed, the numeric columns of fct_denominators and the
 -- denominator_measures() macro (which qa_denominators_long unpivots) hold the same names. A name
 -- missing from one of them is returned.
+{# Dagster shows this test as a check of the model it is about (it reads a seed and a model). #}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_denominators'}}}) }}
+
 with
 
 seed as (

@@ -1,4 +1,7 @@
 -- fct_plan_progress has exactly one row per plan target (int_plan_targets). Returns the difference.
+{# Dagster shows this test as a check of the model it is about (it reads several). #}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_plan_progress'}}}) }}
+
 with
 
 targets as (

@@ -1,6 +1,9 @@
 -- Roll-up integrity: for every complete prefecture-year, each count indicator equals the sum of
 -- its county-level units' values plus the events filed at prefecture level itself. Returns
 -- mismatches.
+{# Dagster shows this test as a check of the model it is about (it reads several). #}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_indicator_values'}}}) }}
+
 with
 
 values_ as (

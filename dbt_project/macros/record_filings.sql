@@ -1,0 +1,64 @@
+{#- Every filing of every record of one source, in the shape of fct_record_revisions.
+
+    filings: a relation (alias f) with one row per filing (staging keeps every loaded version), the
+      lineage columns source_file, sheet_name, source_row_number, load_seq, loaded_at,
+      reported_date, region_code, and is_current: true for the filing the marts count (decided
+      by the source's intermediate model, never here).
+    record_key, year, filing_stage: SQL expressions over it.
+    value_columns: the columns whose change between two filings is reported.
+    Filings are numbered in the order they were filed: 填报日期, then load order, then position in
+    the file; the changes are against the previous filing of the same record. -#}
+{% macro record_filings(source_name, filings, record_key, year, filing_stage, value_columns) %}
+
+    select
+        '{{ source_name }}' as source,
+        {{ record_key }} as record_key,
+        f.region_code,
+        cast({{ year }} as integer) as year,
+        {{ filing_stage }} as filing_stage,
+        f.reported_date,
+        f.source_file,
+        f.sheet_name,
+        f.source_row_number,
+        f.load_seq,
+        f.loaded_at,
+        {% for column in value_columns %}
+        f.{{ column }} as value__{{ column }},
+        lag(f.{{ column }}) over filing_order as previous__{{ column }},
+        {% endfor %}
+        cast(row_number() over filing_order as integer) as filing_seq,
+        cast(count(*) over (partition by {{ record_key }}) as integer) as filing_count,
+        to_json(struct_pack(
+            {% for column in value_columns %}
+            {{ column }} := f.{{ column }}{{ "," if not loop.last }}
+            {% endfor %}
+        )) as filed_values,
+        coalesce(f.is_current, false) as is_current
+    from {{ filings }} as f
+    window filing_order as (
+        partition by {{ record_key }}
+        order by f.reported_date nulls first, f.load_seq, f.sheet_name nulls first, f.source_row_number
+    )
+
+{% endmacro %}
+
+
+{#- changed_columns and changes of record_filings' rows: the value columns that differ from the
+    previous filing, as "deaths, missing" and "deaths: 1 -> 2; missing: 0 -> 1" (— for empty). -#}
+{% macro filing_changes(value_columns) %}
+    {%- set changed -%}
+        list_filter([
+            {% for column in value_columns %}
+            case
+                when filing_seq > 1 and previous__{{ column }} is distinct from value__{{ column }}
+                    then '{{ column }}: '
+                        || coalesce(cast(previous__{{ column }} as varchar), '—') || ' -> '
+                        || coalesce(cast(value__{{ column }} as varchar), '—')
+            end{{ "," if not loop.last }}
+            {% endfor %}
+        ], lambda change: change is not null)
+    {%- endset -%}
+    nullif(array_to_string(list_transform({{ changed }}, lambda change: split_part(change, ':', 1)), ', '), '')
+        as changed_columns,
+    nullif(array_to_string({{ changed }}, '; '), '') as changes
+{% endmacro %}
