@@ -6,16 +6,16 @@ from datetime import datetime
 
 import dagster as dg
 
-from pipelines.automation.whole_run import refuse_partial_run
+from pipelines.gate_records import record_run, run_verdict
 from pipelines.load_report import write_load_report
 from pipelines.publish.analyst_exports import parquet_path, stage_marts_parquet, write_dbt_docs
 from pipelines.publish.publication import publish_together, recover_publication
 from pipelines.publish.workspace import acquire_lock, prepare_build_file, release_lock
 from pipelines.quality.gx_project import write_data_docs
-from pipelines.quality.results import record_run, run_verdict
-from pipelines.quality.run_outcome import GATE_TAG, check_failures, tag_run
+from pipelines.run_outcome import GATE_TAG, check_failures, tag_run
 from pipelines.settings import TIMEZONE, PipelineSettings
 from pipelines.transform.project import dbt_vars
+from pipelines.whole_run import refuse_partial_run
 
 
 def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:

@@ -11,8 +11,8 @@ from datetime import datetime
 import dagster as dg
 import duckdb
 
+from pipelines.gate_records import ensure_quality_tables
 from pipelines.publish.workspace import acquire_lock, release_lock
-from pipelines.quality.results import ensure_quality_tables
 from pipelines.settings import TIMEZONE
 from pipelines.status import lock_holder, status_lines
 from tests.conftest import cli_env
