@@ -9,8 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from pipelines.ingest import InputError
-from pipelines.ingest import loader as loader_module
+from pipelines.ingest import InputError, batching
 
 from .conftest import ACC_HEADER, acc_row, load, one, rows, write_csv, write_xlsx, zero_row
 
@@ -196,14 +195,14 @@ def test_failure_rolls_back_the_whole_source(con, data_dir, monkeypatch):
     before = dump(con)
     good_file(data_dir, "2024-03.xlsx", deaths=7)  # changed: will be deleted then reloaded
     good_file(data_dir, "2024-04.xlsx")
-    real = loader_module.read_file
+    real = batching.read_file
 
     def boom(path, file_name, spec):
         if file_name == "2024-04.xlsx":
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(path, file_name, spec)
 
-    monkeypatch.setattr(loader_module, "read_file", boom)
+    monkeypatch.setattr(batching, "read_file", boom)
     with pytest.raises(OSError, match="No space left"):
         load(con, "accidents", data_dir)
     assert dump(con) == before
@@ -212,14 +211,14 @@ def test_failure_rolls_back_the_whole_source(con, data_dir, monkeypatch):
 def test_an_unforeseen_error_stops_at_the_file_that_caused_it(con, data_dir, monkeypatch):
     good_file(data_dir, "2024-03.xlsx")
     good_file(data_dir, "2024-04.xlsx")
-    real = loader_module.read_file
+    real = batching.read_file
 
     def boom(path, file_name, spec):
         if file_name == "2024-04.xlsx":
             raise RuntimeError("a reader library failed")
         return real(path, file_name, spec)
 
-    monkeypatch.setattr(loader_module, "read_file", boom)
+    monkeypatch.setattr(batching, "read_file", boom)
     rep = load(con, "accidents", data_dir)
     assert [(f.file_name, f.status) for f in rep.files] == [
         ("2024-03.xlsx", "loaded"), ("2024-04.xlsx", "rejected")
