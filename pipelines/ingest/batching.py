@@ -17,8 +17,8 @@ from datetime import date
 
 import polars as pl
 
+from pipelines.ingest.columns import SourceSpec
 from pipelines.ingest.conflicts import split_conflicts
-from pipelines.ingest.contracts import SourceSpec
 from pipelines.ingest.discovery import SourceFile
 from pipelines.ingest.errors import FileRejected, is_environment_fault, unexpected_file_error
 from pipelines.ingest.messages import QUARANTINE_COLUMNS

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from pipelines.ingest.contracts import CAPABILITY_INDICATORS, YES_NO, Col, SourceSpec
+from pipelines.enumerations import CAPABILITY_INDICATORS
+from pipelines.ingest.columns import Col, SourceSpec
+from pipelines.ingest.contracts import YES_NO
 from pipelines.ingest.normalise import clean_free_text, clean_text
 from pipelines.ingest.parsing import parse_date, parse_datetime, parse_enum, parse_number, parse_year
 

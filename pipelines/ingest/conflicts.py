@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.ingest.contracts import MEASURE_COLUMNS, SourceSpec
+from pipelines.ingest.columns import SourceSpec
+from pipelines.ingest.contracts import MEASURE_COLUMNS
 from pipelines.ingest.messages import Check, build_messages
 from pipelines.ingest.normalise import printable_expr
 

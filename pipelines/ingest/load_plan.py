@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.ingest.contracts import SPECS, SourceSpec
+from pipelines.ingest.columns import SourceSpec
+from pipelines.ingest.contracts import SPECS
 from pipelines.ingest.discovery import SourceFile, ignored_entries, list_source_files
 from pipelines.ingest.judgment import Judgment
 from pipelines.ingest.load_summary import FileLoadReport

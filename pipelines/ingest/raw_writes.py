@@ -14,8 +14,8 @@ from datetime import date, datetime
 import polars as pl
 
 from pipelines.ingest.batching import ChunkResult
+from pipelines.ingest.columns import SourceSpec
 from pipelines.ingest.conflicts import statistics_long
-from pipelines.ingest.contracts import SourceSpec
 from pipelines.ingest.discovery import SourceFile
 from pipelines.ingest.errors import FileRejected, InputError
 from pipelines.ingest.load_summary import FileLoadReport

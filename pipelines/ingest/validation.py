@@ -19,7 +19,8 @@ import polars as pl
 
 from pipelines.ingest.cell_checks import out_of_range, problem_cell_checks
 from pipelines.ingest.column_rules import COLUMN_RULES
-from pipelines.ingest.contracts import DATA_STATUSES, ZERO_REPORT_TOKEN, Col, SourceSpec
+from pipelines.ingest.columns import Col, SourceSpec
+from pipelines.ingest.contracts import DATA_STATUSES, ZERO_REPORT_TOKEN
 from pipelines.ingest.messages import QUARANTINE_COLUMNS, Check, build_messages
 from pipelines.ingest.normalise import clean_text, printable
 from pipelines.ingest.parsing import Parsed, parse_month, resolve_regions

@@ -241,9 +241,9 @@ def test_csv_file_and_workbook_of_the_same_folder_load_in_name_order(con, data_d
 
 
 def test_large_csv_is_read_in_batches_with_continuous_row_numbers(con, data_dir, monkeypatch):
-    from pipelines.ingest import reading
+    from pipelines.ingest import sheets
 
-    monkeypatch.setattr(reading, "BATCH_ROWS", 3)
+    monkeypatch.setattr(sheets, "BATCH_ROWS", 3)
     body = [acc_row(f"B-{i}", deaths=i) for i in range(1, 8)]
     body.insert(5, zero_row(ACC_HEADER, "事故编号", "发生时间", "230502", "2024-03"))
     body.append(acc_row("B-1", deaths=9))  # conflicts with row 4, three batches earlier

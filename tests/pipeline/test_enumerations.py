@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipelines import enumerations as en
-from pipelines.ingest import contracts, judgment, plans, raw_tables
+from pipelines.ingest import column_rules, contracts, judgment, plans, raw_tables
 from pipelines.quality import checks, suites
 from pipelines.reports import labels
 from pipelines.sample import generate, national, profiles, records
@@ -46,7 +46,7 @@ def test_the_loaders_use_the_seed_lists_themselves():
     assert dis.col("report_stage").values is en.REPORT_STAGES
     assert contracts.DATA_STATUSES is en.DATA_STATUSES
     assert contracts.MEASURE_COLUMNS is en.MEASURES
-    assert contracts.CAPABILITY_INDICATORS is en.CAPABILITY_INDICATORS
+    assert column_rules.CAPABILITY_INDICATORS is en.CAPABILITY_INDICATORS
     assert raw_tables.SOURCES is en.SOURCES
     assert tuple(contracts.SPECS) == en.SOURCES
     # every alias maps onto a listed value
