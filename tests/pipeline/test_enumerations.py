@@ -16,9 +16,9 @@ from pipelines import enumerations as en
 from pipelines.ingest import column_rules, contracts, judgment, plans, raw_tables
 from pipelines.quality import checks, suites
 from pipelines.reports import labels
-from pipelines.sample import generate, national, profiles, records
-from pipelines.sample import plans as sample_plans
 from pipelines.settings import SAMPLE_MARKER
+from sample import generate, national, profiles, records
+from sample import plans as sample_plans
 
 SPEC_DIR = Path(__file__).resolve().parents[2] / "docs" / "spec"
 SPEC = (SPEC_DIR / "data-contracts.md").read_text(encoding="utf-8")
