@@ -218,7 +218,8 @@ def test_every_label_has_one_home():
     """A code with an enumeration seed is labelled there (Chinese and English); code_labels.csv holds
     only the code lists that have no seed of their own, so no label is written twice."""
     other = {r["code_kind"] for r in en.seed_rows("code_labels")}
-    assert other == {"region_level", "indicator_kind", "plan_status", "check_severity", "gate_verdict"}
+    assert other == {"region_level", "indicator_kind", "plan_status", "plan_version_status", "check_severity",
+                     "gate_verdict"}
     english = {"sources": "source_en", "sectors": "sector_en", "accident_types": "accident_type_en",
                "hazards": "hazard_en", "severities": "severity_class_en", "report_stages": "report_stage_en",
                "record_statuses": "record_status_en", "data_statuses": "data_status_en",
