@@ -21,7 +21,7 @@ from ..formats import fmt_value
 from ..labels import C_BAND, C_BASE, C_MEAN, C_TARGET, C_VALUE
 from .base import Figure, figure, gap_markers, layout, number, target_in_range, y_range
 
-BAND_MIN_COUNT = 5
+BAND_MIN_COUNT = 10
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,8 @@ def problems(report: Report, targets: list[dict], current: dict | None, outlook:
         code = r["status"]["code"]
         if code not in ("worsening", "limited", "needs_acceleration", "bound_exceeded"):
             continue
-        small = max(r["ytd_value"] or 0, r["prior_ytd_value"] or 0) < SMALL_COUNT
+        small = (max(r["ytd_value"] or 0, r["prior_ytd_value"] or 0) < SMALL_COUNT
+                 and r["ytd_value"] != r["prior_ytd_value"])
         out.append({"kind": "ytd", "anchor": "monitoring", "names": [r["name"]], "text": _join([
             f"{report.as_of.year}年1—{r['through_month']}月“{r['name']}”",
             fact(f"ytd:{r['indicator_code']}", fmt_value(r["ytd_value"], r["unit"], with_unit=True), r["ytd_value"]),
@@ -155,9 +156,9 @@ def problems(report: Report, targets: list[dict], current: dict | None, outlook:
     if quality.get("missing"):
         units = quality["missing_unit_names"]
         out.append({"kind": "missing", "anchor": "quality", "names": units, "text": _join([
-            "、".join(units[:3]) + (f"等{len(units)}个" if len(units) > 3 else "") + "单位",
-            f"{quality['year']}年有", fact("missing_months", str(quality["missing_months"]), quality["missing_months"]),
-            "个月次的月报未报送（含零报告），相关指标暂按“数据不足”处理，需催报。"])})
+            "、".join(units[:3]) + (f"等{len(units)}个县（市、区）" if len(units) > 3 else ""),
+            f"{quality['year']}年共有", fact("missing_months", str(quality["missing_months"]), quality["missing_months"]),
+            "个月次的月报未报送（无事故也须零报告），相关指标暂按“数据不足”处理，需催报。"])})
     if quality.get("findings"):
         n = len(quality["findings"])
         out.append({"kind": "severity", "anchor": "quality", "names": [], "text": _join([

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..charts import BAND_MIN_COUNT, TargetMarks, has_data, indicator_figure
-from ..formats import fmt_value, is_missing
+from ..formats import SMALL_COUNT, fmt_value, is_missing
 from .common import Report
 from .targets import is_period_mean, short_target
 
@@ -74,7 +74,7 @@ def shape(series: dict[str, dict[int, dict]], progress: list[dict], outlook: lis
         if kind != "capability" and ind.get("is_count_based") and numerators and min(numerators) >= BAND_MIN_COUNT:
             band = {yr: (rows[yr]["value_ci_low"], rows[yr]["value_ci_high"]) for yr in years
                     if yr in rows and not is_missing(rows[yr]["value_ci_low"])}
-        small = bool(ind.get("is_count_based")) and bool(numerators) and max(numerators) < BAND_MIN_COUNT * 2
+        small = bool(ind.get("is_count_based")) and bool(numerators) and max(numerators) < SMALL_COUNT
         block = {"code": code, "seq": p["seq"], "name": name, "unit": unit, "kind": kind,
                  "title": f"{name}（{unit}）" if unit else name, "chart_id": None, "notes": [], "empty": None,
                  "years": years, "cells": [rows.get(yr) for yr in years],
@@ -93,12 +93,13 @@ def shape(series: dict[str, dict[int, dict]], progress: list[dict], outlook: lis
             block["chart_id"] = report.charts.add(fig)
             block["notes"] = notes
         if small:
-            block["notes"].append(f"事件数少（每年不足{BAND_MIN_COUNT * 2}起/人），年度间的升降多属偶然波动，看多年走势。")
-        nat = [n for n in national if n["indicator"] == code]
+            block["notes"].append(f"事件数少（每年不足{SMALL_COUNT}），年度间的升降多属偶然波动，宜看多年走势。")
+        # a national figure only beside a rate: a national count beside a local one misleads
+        nat = [n for n in national if n["indicator"] == code] if kind == "rate" else []
         if nat:
             latest = nat[-1]
             block["notes"].append(f"全国参考：{latest['year']}年{fmt_value(latest['value'], unit, with_unit=True)}"
-                                  f"（{latest['source_note']}）。")
+                                  "（国家公开发布数据）。")
         out.append(block)
     return out
 
