@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 
 from pipelines.ingest.raw_tables import RAW_TABLES
-from pipelines.load_report import LOAD_LOG_DDL
 from pipelines.quality.results import DDL as QUALITY_DDL
 
 _COLUMN = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s+(varchar|integer|bigint|double|boolean|date|timestamp|json)\b"
@@ -49,7 +48,7 @@ def parse_ddl(schema: str, table: str, ddl: str) -> TableDoc:
 def documented_tables() -> list[TableDoc]:
     """Every raw and quality table with the comments its DDL carries."""
     docs = [parse_ddl("raw", name, ddl) for name, ddl in RAW_TABLES.items()]
-    for statement in [LOAD_LOG_DDL, *QUALITY_DDL]:
+    for statement in QUALITY_DDL:
         created = _CREATE.search(statement)
         if created:
             docs.append(parse_ddl(created.group(1), created.group(2), statement))

@@ -192,11 +192,31 @@ RAW_TABLES: dict[str, str] = {
         note_zh               varchar,                      -- A note on the file in Chinese, e.g. hidden sheets not read. / 说明（中文），如未读取的隐藏工作表。
         note_en               varchar                       -- The same note in English. / 说明（英文）。
     """,
+    # One row per run and file: what each run did with each file (the load report reads it).
+    "load_log": """
+    -- One row per run x file: what each run did with each file since the last rebuild. / 每次运行每个文件一行：加载记录（自上次重建起）。
+    run_id             varchar   not null,  -- Dagster run id. / 运行编号。
+    source             varchar   not null,  -- Data source code: accidents / disasters / forest_fires / statistics / capabilities. / 数据来源代码。
+    file_name          varchar   not null,  -- File name relative to the source folder. / 文件名。
+    file_sha256        varchar,             -- SHA-256 of the file's bytes (hex text; null for a removed file). / 文件内容摘要。
+    status             varchar   not null,  -- loaded / replaced / revalidated / skipped / ignored / removed / rejected (labels in marts.dim_code_label, file_status). / 处理结果。
+    rows_read          integer   not null,  -- Data rows read from the file, rows. / 读取行数（行）。
+    rows_loaded        integer   not null,  -- Rows stored in raw.<source>, rows. / 入库行数（行）。
+    rows_zero_reports  integer   not null,  -- Zero-report rows (零报告), rows. / 零报告行数（行）。
+    rows_rejected      integer   not null,  -- Rows rejected to raw.quarantine, rows. / 拒收行数（行）。
+    rows_revised       integer   not null,  -- Record keys an earlier-loaded file already held, rows (revisions: see marts.fct_record_revisions). / 修订的记录数（行）。
+    reason_zh          varchar,             -- Why the file was rejected whole (or not read), in Chinese. / 整体拒收原因（中文）。
+    reason_en          varchar,             -- Why the file was rejected whole, in English. / 整体拒收原因（英文）。
+    logged_at          timestamp not null,  -- When the run logged the file (Asia/Shanghai wall-clock time). / 记录时间（北京时间）。
+    note_zh            varchar,             -- A note on the file in Chinese, e.g. hidden sheets not read; why it was judged again. / 说明（中文），如未读取的隐藏工作表、重新判定的原因。
+    note_en            varchar              -- The same note in English. / 说明（英文）。
+    """,
 }
 
 # Columns added after the first release: created on existing warehouses by create_raw_tables.
 _ADDED_COLUMNS = {
     "files": ("judged_against", "latest_date", "note_zh", "note_en"),
+    "load_log": ("note_zh", "note_en"),
 }
 
 SOURCES: tuple[str, ...] = ENUMERATED_SOURCES  # the source folders, in load order (seeds/sources.csv)

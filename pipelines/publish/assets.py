@@ -7,13 +7,13 @@ from datetime import datetime
 import dagster as dg
 
 from pipelines.automation.whole_run import refuse_partial_run
-from pipelines.load_report import write_load_report
 from pipelines.publish.analyst_exports import parquet_path, stage_marts_parquet, write_dbt_docs
 from pipelines.publish.publication import publish_together, recover_publication
 from pipelines.publish.workspace import acquire_lock, prepare_build_file, release_lock
-from pipelines.quality.gx_project import write_data_docs
 from pipelines.quality.results import record_run, run_verdict
 from pipelines.quality.run_outcome import GATE_TAG, check_failures, tag_run
+from pipelines.reports.load_report import write_load_report
+from pipelines.reports.quality_page import write_quality_page
 from pipelines.settings import TIMEZONE, PipelineSettings
 from pipelines.transform.project import dbt_vars
 
@@ -96,7 +96,8 @@ def published_warehouse(context: dg.AssetExecutionContext,
         )
     # Everything that can fail is written before anything is moved into place.
     with settings.connect() as con:
-        write_load_report(con, context.run_id, settings.reports_build_path)
+        write_load_report(con, context.run_id, settings.reports_build_path, as_of=settings.as_of_date,
+                          is_sample_data=settings.is_sample_data)
         started = context.instance.get_run_stats(context.run_id).start_time
         record_run(
             con, context.run_id,
@@ -105,7 +106,9 @@ def published_warehouse(context: dg.AssetExecutionContext,
             verdict=run_verdict(con, context.run_id), as_of=settings.as_of_date,
             data_dir=str(settings.data_path), is_sample_data=settings.is_sample_data,
         )
-    write_data_docs(settings.reports_build_path / "quality", run_id=context.run_id)
+        # the project's own quality page (the GX Data Docs render blank offline: CDN scripts)
+        write_quality_page(con, settings.reports_build_path, run_id=context.run_id,
+                           as_of=settings.as_of_date, is_sample_data=settings.is_sample_data)
     docs = write_dbt_docs(settings.build_path, settings.reports_build_path,
                           dbt_vars=dbt_vars(settings.as_of_date.isoformat(), settings.data_path),
                           reuse_from=settings.reports_path)

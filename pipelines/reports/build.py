@@ -25,22 +25,35 @@ from .render import PLOTLY_JS, template
 log = logging.getLogger(__name__)
 
 
-def _run_facts(con, *, as_of: date, is_sample_data: bool, run_id: str,
-               generated_at: datetime) -> plan_report.RunFacts:
+def _run_facts(
+    con, *, as_of: date, is_sample_data: bool, run_id: str, generated_at: datetime
+) -> plan_report.RunFacts:
     cat = reads.Catalog.read(con)
     missing = [t for t in reads.REQUIRED if not cat.has(t)]
     if missing:
         raise RuntimeError(f"报告所需的数据集市表不存在：{', '.join(missing)}")
     national_table = cat.find("national_reference", ("seeds", "main_seeds", "marts", "main"))
-    national = reads.fetch(con, f"select year, indicator, value, unit, source_note from {national_table}"
-                                " order by year") if national_table else []
+    national = (
+        reads.fetch(
+            con, f"select year, indicator, value, unit, source_note from {national_table} order by year"
+        )
+        if national_table
+        else []
+    )
     gate = None
     if cat.has("quality.runs"):
         found = reads.fetch(con, "select * from quality.runs where run_id = ?", [run_id])
         gate = found[0] if found else None
-    return plan_report.RunFacts(as_of=as_of, run_id=run_id, is_sample_data=is_sample_data,
-                                generated_at=generated_at, labels=reads.CodeLabels.read(con),
-                                indicators=reads.indicators(con), national=national, gate=gate)
+    return plan_report.RunFacts(
+        as_of=as_of,
+        run_id=run_id,
+        is_sample_data=is_sample_data,
+        generated_at=generated_at,
+        labels=reads.CodeLabels.read(con),
+        indicators=reads.indicators(con),
+        national=national,
+        gate=gate,
+    )
 
 
 def report_file_name(plan: dict) -> str:
@@ -49,15 +62,20 @@ def report_file_name(plan: dict) -> str:
 
 
 def _siblings(plan: dict, todo: list[dict]) -> dict[str, dict]:
-    return {p["stage"]: {"file": report_file_name(p), "plan_name": p["plan_name"]}
-            for p in todo if p["region_code"] == plan["region_code"] and p["plan_id"] != plan["plan_id"]}
+    return {
+        p["stage"]: {"file": report_file_name(p), "plan_name": p["plan_name"]}
+        for p in todo
+        if p["region_code"] == plan["region_code"] and p["plan_id"] != plan["plan_id"]
+    }
 
 
-def _write_reports(con, run: plan_report.RunFacts, todo: list[dict], all_plans: list[dict],
-                   out_dir: Path) -> list[dict]:
+def _write_reports(
+    con, run: plan_report.RunFacts, todo: list[dict], all_plans: list[dict], out_dir: Path
+) -> list[dict]:
     """Write these plans' reports; returns their index entries."""
-    region_reads = reads.RegionReads(con, list(dict.fromkeys(p["region_code"] for p in todo)),
-                                     reads.Catalog.read(con))
+    region_reads = reads.RegionReads(
+        con, list(dict.fromkeys(p["region_code"] for p in todo)), reads.Catalog.read(con)
+    )
     tpl = template("plan_report.html.j2")
     entries = []
     for plan in todo:
@@ -73,12 +91,21 @@ def _write_reports(con, run: plan_report.RunFacts, todo: list[dict], all_plans: 
 def _index_entry(plan: dict, ctx: dict, path: Path, size: int) -> dict:
     counts = {s["code"]: s for s in ctx["status_counts"]}
     return {
-        "code": plan["region_code"], "name": plan["jurisdiction_name"], "level_zh": ctx["region"]["level_zh"],
-        "plan_id": plan["plan_id"], "plan_name": plan["plan_name"],
-        "period": f"{plan['start_year']}—{plan['end_year']}年", "stage": plan["stage"], "stage_zh": plan["stage_zh"],
-        "monitoring": (f"截至{plan['monitoring_year']}年{plan['monitoring_month']}月"
-                       if plan.get("monitoring_month") else "本年尚无完整月份"
-                       if plan["stage"] == "monitoring" else ""),
+        "code": plan["region_code"],
+        "name": plan["jurisdiction_name"],
+        "level_zh": ctx["region"]["level_zh"],
+        "plan_id": plan["plan_id"],
+        "plan_name": plan["plan_name"],
+        "period": f"{plan['start_year']}—{plan['end_year']}年",
+        "stage": plan["stage"],
+        "stage_zh": plan["stage_zh"],
+        "monitoring": (
+            f"截至{plan['monitoring_year']}年{plan['monitoring_month']}月"
+            if plan.get("monitoring_month")
+            else "本年尚无完整月份"
+            if plan["stage"] == "monitoring"
+            else ""
+        ),
         "file": path.name,
         "statuses": [counts[c] for c in STATUS_ORDER if c in counts],
         "total": sum(s["n"] for s in counts.values()),
@@ -92,12 +119,24 @@ def _index_entry(plan: dict, ctx: dict, path: Path, size: int) -> dict:
 _worker: dict = {}
 
 
-def _worker_init(database: str, out_dir: str, as_of: date, is_sample_data: bool, run_id: str,
-                 generated_at: datetime, all_plans: list[dict]) -> None:
+def _worker_init(
+    database: str,
+    out_dir: str,
+    as_of: date,
+    is_sample_data: bool,
+    run_id: str,
+    generated_at: datetime,
+    all_plans: list[dict],
+) -> None:
     con = duckdb.connect(database, read_only=True)
-    _worker.update(con=con, out_dir=Path(out_dir), all_plans=all_plans,
-                   run=_run_facts(con, as_of=as_of, is_sample_data=is_sample_data, run_id=run_id,
-                                  generated_at=generated_at))
+    _worker.update(
+        con=con,
+        out_dir=Path(out_dir),
+        all_plans=all_plans,
+        run=_run_facts(
+            con, as_of=as_of, is_sample_data=is_sample_data, run_id=run_id, generated_at=generated_at
+        ),
+    )
 
 
 def _worker_write(todo: list[dict]) -> list[dict]:
@@ -109,8 +148,14 @@ CHUNK = 32  # reports per worker task (the region reads are one query per chunk)
 
 
 def build_reports(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, *, as_of: date, is_sample_data: bool, run_id: str,
-    database: Path | None = None, workers: int = 1,
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    *,
+    as_of: date,
+    is_sample_data: bool,
+    run_id: str,
+    database: Path | None = None,
+    workers: int = 1,
 ) -> list[Path]:
     """Write one report per plan and jurisdiction, `index.html` and `plotly.min.js` into out_dir.
 
@@ -122,26 +167,39 @@ def build_reports(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     generated_at = now_local()
-    run = _run_facts(con, as_of=as_of, is_sample_data=is_sample_data, run_id=run_id, generated_at=generated_at)
+    run = _run_facts(
+        con, as_of=as_of, is_sample_data=is_sample_data, run_id=run_id, generated_at=generated_at
+    )
     todo = reads.plans(con)
     if workers > 1 and database is not None and len(todo) >= PARALLEL_FROM:
         # spawn, not fork: the parent runs threads (Dagster, DuckDB) a fork would copy mid-lock
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init,
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_init,
             initargs=(str(database), str(out_dir), as_of, is_sample_data, run_id, generated_at, todo),
         ) as pool:
-            chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+            chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
             entries = [e for done in pool.map(_worker_write, chunks) for e in done]
         log.info("%d reports written by %d worker processes", len(entries), workers)
     else:
         entries = _write_reports(con, run, todo, todo, out_dir)
     written = [out_dir / e["file"] for e in entries]
     index = out_dir / "index.html"
-    index.write_text(template("index.html.j2").render(
-        entries=entries, as_of=as_of, run_id=run_id, is_sample_data=is_sample_data, generated_at=generated_at,
-        current_year=as_of.year, gate=run.gate, title="应急管理规划指标评估报告",
-        legend=[(c, run.labels.zh("plan_status", c), *status_style(c)) for c in STATUS_ORDER],
-    ), encoding="utf-8")
+    index.write_text(
+        template("index.html.j2").render(
+            entries=entries,
+            as_of=as_of,
+            run_id=run_id,
+            is_sample_data=is_sample_data,
+            generated_at=generated_at,
+            current_year=as_of.year,
+            gate=run.gate,
+            title="应急管理规划指标评估报告",
+            legend=[(c, run.labels.zh("plan_status", c), *status_style(c)) for c in STATUS_ORDER],
+        ),
+        encoding="utf-8",
+    )
     written.append(index)
     js = out_dir / PLOTLY_JS
     js.write_text(get_plotlyjs(), encoding="utf-8")

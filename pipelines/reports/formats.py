@@ -98,8 +98,9 @@ def fmt_points(pp, unit: str | None = "%") -> str:
     return f"{'上升' if v > 0 else '下降'}{fmt_num(abs(v), digits=2)}{word}"
 
 
-def fmt_change(*, change_pct=None, change_pp=None, before=None, after=None, unit: str | None = None,
-               missing: str = "—") -> str:
+def fmt_change(
+    *, change_pct=None, change_pp=None, before=None, after=None, unit: str | None = None, missing: str = "—"
+) -> str:
     """The change between two values, as the marts measured it, in the words a reader expects."""
     if not is_missing(change_pp):
         return fmt_points(change_pp, unit)

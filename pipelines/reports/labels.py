@@ -40,22 +40,33 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
     "insufficient_data": ("none", "?"),
 }
 # the order a report lists targets in: what went wrong first
-STATUS_ORDER = ["not_achieved", "worsening", "limited", "needs_acceleration", "insufficient_data",
-                "no_verdict", "on_track", "achieved"]
+STATUS_ORDER = [
+    "not_achieved",
+    "worsening",
+    "limited",
+    "needs_acceleration",
+    "insufficient_data",
+    "no_verdict",
+    "on_track",
+    "achieved",
+]
 
 # Severity classes, ordered: a light-to-dark sequence that stays ordered under colour blindness.
 SEVERITY_COLOURS: dict[str, str] = {
-    "general": "#9ECAE1", "larger": "#E69F00", "major": "#D55E00", "extraordinary": "#6A1B4D",
+    "general": "#9ECAE1",
+    "larger": "#E69F00",
+    "major": "#D55E00",
+    "extraordinary": "#6A1B4D",
 }
 
 # Lines and marks of the indicator charts.
-C_VALUE = "#0072B2"      # the yearly values
-C_MEAN = "#009E73"       # a period's mean (period-mean targets)
-C_TARGET = "#D55E00"     # the target: threshold, path, end-year mark
-C_BASE = "#7F7F7F"       # the base year's value
+C_VALUE = "#0072B2"  # the yearly values
+C_MEAN = "#009E73"  # a period's mean (period-mean targets)
+C_TARGET = "#D55E00"  # the target: threshold, path, end-year mark
+C_BASE = "#7F7F7F"  # the base year's value
 C_BAND = "rgba(0,114,178,0.13)"
-C_PREVIOUS = "#BBBBBB"   # the previous period in a comparison
-C_CURRENT = "#0072B2"    # the plan period / this year in a comparison
+C_PREVIOUS = "#BBBBBB"  # the previous period in a comparison
+C_CURRENT = "#0072B2"  # the plan period / this year in a comparison
 
 
 def category_style(sort_order: int | None) -> tuple[str, str]:

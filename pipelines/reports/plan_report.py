@@ -45,9 +45,15 @@ class RunFacts:
 
 def _gdp_note(progress: list[dict], gdp: dict[int, str]) -> str | None:
     """初步核算 of a GDP figure under a rate the plan targets, said once."""
-    years = sorted({y for p in progress if p.get("denominator_measure") == "gdp_100m_yuan"
-                    for y in (p.get("baseline_year"), p.get("evaluated_year"))
-                    if y and gdp.get(y) == targets.PRELIMINARY})
+    years = sorted(
+        {
+            y
+            for p in progress
+            if p.get("denominator_measure") == "gdp_100m_yuan"
+            for y in (p.get("baseline_year"), p.get("evaluated_year"))
+            if y and gdp.get(y) == targets.PRELIMINARY
+        }
+    )
     if not years:
         return None
     return "、".join(f"{y}年" for y in years) + "地区生产总值为初步核算数"
@@ -72,12 +78,14 @@ def context(reads: RegionReads, plan: Row, run: RunFacts, siblings: dict[str, di
     if report.is_final and "monitoring" in siblings:
         s = siblings["monitoring"]
         monitoring_link = {"file": s["file"], "title": f"《{s['plan_name']}》年度监测报告"}
-    toc = [("conclusion", "结论与建议"),
-           ("targets", "目标完成情况" if report.is_final else "目标与基期")]
+    toc = [("conclusion", "结论与建议"), ("targets", "目标完成情况" if report.is_final else "目标与基期")]
     if final_section:
         toc.append(("final", f"总结评估（{y.previous_label}与{y.label}对比）"))
     if report.is_running:
-        toc += [("monitoring", f"{report.as_of.year}年年内监测"), ("outlook", f"目标可达性（趋势外推至{y.end}年）")]
+        toc += [
+            ("monitoring", f"{report.as_of.year}年年内监测"),
+            ("outlook", f"目标可达性（趋势外推至{y.end}年）"),
+        ]
     toc.append(("indicators", "分指标走势"))
     if county_section:
         toc.append(("county", "分县（市、区）情况"))
@@ -88,25 +96,59 @@ def context(reads: RegionReads, plan: Row, run: RunFacts, siblings: dict[str, di
     toc.append(("quality", "数据质量"))
     numbered = [{"id": sid, "title": f"{ZH_NUMERALS[i]}、{title}"} for i, (sid, title) in enumerate(toc)]
     county_anchor = "final" if report.is_final else "county"
-    found = conclusion.problems(report, target_rows, current if report.is_running else None, outlook_rows,
-                                worsening, county_anchor, quality_section)
+    found = conclusion.problems(
+        report,
+        target_rows,
+        current if report.is_running else None,
+        outlook_rows,
+        worsening,
+        county_anchor,
+        quality_section,
+    )
     return {
-        "region": {"code": report.code, "name": report.name, "level": report.level,
-                   "level_zh": run.labels.zh("region_level", report.level)},
-        "plan": {"id": y.plan_id, "name": y.name, "base_year": y.base, "first_year": y.first, "end_year": y.end,
-                 "previous_label": y.previous_label, "label": y.label, "is_final": report.is_final,
-                 "is_running": report.is_running, "stage_zh": plan["stage_zh"],
-                 "monitoring_month": plan.get("monitoring_month"), "monitoring_year": plan.get("monitoring_year"),
-                 "version_date": plan.get("version_date"), "source_file": plan.get("source_file"),
-                 "year_of_plan": report.as_of.year - y.first + 1},
+        "region": {
+            "code": report.code,
+            "name": report.name,
+            "level": report.level,
+            "level_zh": run.labels.zh("region_level", report.level),
+        },
+        "plan": {
+            "id": y.plan_id,
+            "name": y.name,
+            "base_year": y.base,
+            "first_year": y.first,
+            "end_year": y.end,
+            "previous_label": y.previous_label,
+            "label": y.label,
+            "is_final": report.is_final,
+            "is_running": report.is_running,
+            "stage_zh": plan["stage_zh"],
+            "monitoring_month": plan.get("monitoring_month"),
+            "monitoring_year": plan.get("monitoring_year"),
+            "version_date": plan.get("version_date"),
+            "source_file": plan.get("source_file"),
+            "year_of_plan": report.as_of.year - y.first + 1,
+        },
         "title": f"{y.name}主要指标{plan['stage_zh']}报告",
         "sections": {s["id"]: s for s in numbered},
         "toc": numbered,
-        "as_of": run.as_of, "current_year": run.as_of.year, "last_year": report.last_year,
-        "run_id": run.run_id, "generated_at": run.generated_at, "is_sample_data": run.is_sample_data,
-        "lead": conclusion.lead(report, target_rows, final_section, current, outlook_rows,
-                                final.lead_facts(final_section), current_year.lead_facts(current), gdp_note,
-                                monitoring_link),
+        "as_of": run.as_of,
+        "current_year": run.as_of.year,
+        "last_year": report.last_year,
+        "run_id": run.run_id,
+        "generated_at": run.generated_at,
+        "is_sample_data": run.is_sample_data,
+        "lead": conclusion.lead(
+            report,
+            target_rows,
+            final_section,
+            current,
+            outlook_rows,
+            final.lead_facts(final_section),
+            current_year.lead_facts(current),
+            gdp_note,
+            monitoring_link,
+        ),
         "problems": found,
         "advice": conclusion.advice(report, found, gdp_note),
         "targets": target_rows,
@@ -114,8 +156,9 @@ def context(reads: RegionReads, plan: Row, run: RunFacts, siblings: dict[str, di
         "final": final_section,
         "current": current,
         "outlook": outlook_rows,
-        "indicator_sections": indicators.shape(indicators.read(report), progress, outlook_rows, report,
-                                               gdp_note, run.national),
+        "indicator_sections": indicators.shape(
+            indicators.read(report), progress, outlook_rows, report, gdp_note, run.national
+        ),
         "county": county_section,
         "accidents": accidents.shape(accidents.read(report), report),
         "disasters": disasters.shape(disasters.read(report), report),

@@ -68,12 +68,16 @@ def _checks(con, run_id: str, labels: CodeLabels) -> dict:
     for r in rows:
         r["title"] = titles.get(r["check_name"]) or r["message_zh"].split("：")[0]
         r["severity_zh"] = labels.zh("check_severity", (r["severity"] or "").upper(), r["severity"])
-        r["state"] = "passed" if r["passed"] else ("warned" if (r["severity"] or "").upper() == "WARN"
-                                                    else "failed")
+        r["state"] = (
+            "passed" if r["passed"] else ("warned" if (r["severity"] or "").upper() == "WARN" else "failed")
+        )
     problems = [r for r in rows if not r["passed"]]
-    return {"total": len(rows), "problems": problems,
-            "passed": [r for r in rows if r["passed"]],
-            "counts": {k: sum(r["state"] == k for r in rows) for k in ("passed", "warned", "failed")}}
+    return {
+        "total": len(rows),
+        "problems": problems,
+        "passed": [r for r in rows if r["passed"]],
+        "counts": {k: sum(r["state"] == k for r in rows) for k in ("passed", "warned", "failed")},
+    }
 
 
 def page_context(con, *, run_id: str, as_of: date, is_sample_data: bool) -> dict:
@@ -89,11 +93,24 @@ def page_context(con, *, run_id: str, as_of: date, is_sample_data: bool) -> dict
         q["source_zh"] = labels.zh("source", q["source"])
     grouped: dict[tuple, list[int]] = defaultdict(list)
     for m in fetch(con, READ_MISSING, [as_of.year]) if cat.has("marts.fct_missing_submissions") else []:
-        key = (m["prefecture_name"] or m["prefecture_code"], m["region_code"], m["region_name"],
-               labels.zh("source", m["source"]))
+        key = (
+            m["prefecture_name"] or m["prefecture_code"],
+            m["region_code"],
+            m["region_name"],
+            labels.zh("source", m["source"]),
+        )
         grouped[key].append(m["month"].month)
-    missing = [{"prefecture": k[0], "code": k[1], "name": k[2], "source": k[3], "months": fmt_months(v),
-                "count": len(v)} for k, v in grouped.items()]
+    missing = [
+        {
+            "prefecture": k[0],
+            "code": k[1],
+            "name": k[2],
+            "source": k[3],
+            "months": fmt_months(v),
+            "count": len(v),
+        }
+        for k, v in grouped.items()
+    ]
     findings = fetch(con, READ_FINDINGS) if cat.has("marts.fct_severity_findings") else []
     for f in findings:
         f["severity_zh"] = labels.zh("severity_class", f["severity_class"])
@@ -108,18 +125,26 @@ def page_context(con, *, run_id: str, as_of: date, is_sample_data: bool) -> dict
             for source in ("accidents", "disasters", "forest_fires"):
                 cells = [by.get((code, name, source, y)) for y in years]
                 if any(cells):
-                    completeness.append({"code": code, "name": name, "source": labels.zh("source", source),
-                                         "cells": cells})
+                    completeness.append(
+                        {"code": code, "name": name, "source": labels.zh("source", source), "cells": cells}
+                    )
         completeness = {"years": years, "rows": completeness}
     return {
-        "title": "数据质量", "run_id": run_id, "as_of": as_of, "is_sample_data": is_sample_data,
-        "generated_at": now_local(), "gate": gate,
+        "title": "数据质量",
+        "run_id": run_id,
+        "as_of": as_of,
+        "is_sample_data": is_sample_data,
+        "generated_at": now_local(),
+        "gate": gate,
         "verdict_zh": labels.zh("gate_verdict", gate["verdict"]) if gate else None,
-        "checks": checks, "quarantine": quarantine,
+        "checks": checks,
+        "quarantine": quarantine,
         "quarantine_rows": sum(q["rows_quarantined"] for q in quarantine),
         "quarantine_deaths": sum(q["deaths_in_rows"] or 0 for q in quarantine),
-        "missing": missing, "missing_months": sum(m["count"] for m in missing),
-        "findings": findings, "completeness": completeness,
+        "missing": missing,
+        "missing_months": sum(m["count"] for m in missing),
+        "findings": findings,
+        "completeness": completeness,
     }
 
 

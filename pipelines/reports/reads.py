@@ -66,8 +66,11 @@ class CodeLabels:
     @classmethod
     def read(cls, con) -> CodeLabels:
         by_kind: dict[str, dict[str, tuple[str, int]]] = {}
-        for r in fetch(con, "select code_kind, code, label_zh, sort_order from marts.dim_code_label"
-                            " order by code_kind, sort_order, code"):
+        for r in fetch(
+            con,
+            "select code_kind, code, label_zh, sort_order from marts.dim_code_label"
+            " order by code_kind, sort_order, code",
+        ):
             by_kind.setdefault(r["code_kind"], {})[r["code"]] = (r["label_zh"], r["sort_order"])
         return cls(by_kind)
 
@@ -97,7 +100,9 @@ def plans(con) -> list[Row]:
 
 
 def indicators(con) -> dict[str, Row]:
-    return {r["indicator_code"]: r for r in fetch(con, "select * from marts.dim_indicator order by sort_order")}
+    return {
+        r["indicator_code"]: r for r in fetch(con, "select * from marts.dim_indicator order by sort_order")
+    }
 
 
 class RegionReads:

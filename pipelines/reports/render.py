@@ -32,8 +32,14 @@ def environment(templates: Path = REPORT_TEMPLATES_DIR, styles: Path = REPORT_ST
         lstrip_blocks=True,
     )
     env.filters.update(
-        num=formats.fmt_num, count=formats.fmt_count, value=formats.fmt_value, pct=formats.fmt_pct,
-        month=formats.fmt_month, day=formats.fmt_date, when=formats.fmt_datetime, css_string=_css_string,
+        num=formats.fmt_num,
+        count=formats.fmt_count,
+        value=formats.fmt_value,
+        pct=formats.fmt_pct,
+        month=formats.fmt_month,
+        day=formats.fmt_date,
+        when=formats.fmt_datetime,
+        css_string=_css_string,
     )
     env.globals.update(INSUFFICIENT=formats.INSUFFICIENT, STATUS_COLOURS=STATUS_COLOURS, plotly_js=PLOTLY_JS)
     return env

@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.ingest import ingest_assets
-from pipelines.load_report import write_load_report
+from pipelines.reports.load_report import write_load_report
 from pipelines.settings import PipelineSettings
 from tests.handmade import ACCIDENT_HEADERS, write_handmade_folder
 
@@ -194,6 +194,6 @@ def test_load_report_module_imports_on_its_own():
     import subprocess
     import sys
 
-    code = "import pipelines.load_report as m; print(m.write_load_report.__name__)"
+    code = "import pipelines.reports.load_report as m; print(m.write_load_report.__name__)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -36,12 +36,27 @@ def layout(*, y_title: str = "", barmode: str | None = None, height: int = HEIGH
         margin=dict(l=52, r=12, t=12, b=40),
         paper_bgcolor="white",
         plot_bgcolor="white",
-        xaxis=dict(showgrid=False, linecolor="#999", ticks="outside", dtick=1, tickformat="d",
-                   fixedrange=True),
-        yaxis=dict(title=dict(text=y_title, font=dict(size=11)), gridcolor="#e8e8e8", zeroline=True,
-                   zerolinecolor="#999", rangemode="tozero", fixedrange=True, automargin=True),
-        legend=dict(orientation="h", x=0, y=-0.14, yanchor="top", font=dict(size=11),
-                    itemclick=False, itemdoubleclick=False),
+        xaxis=dict(
+            showgrid=False, linecolor="#999", ticks="outside", dtick=1, tickformat="d", fixedrange=True
+        ),
+        yaxis=dict(
+            title=dict(text=y_title, font=dict(size=11)),
+            gridcolor="#e8e8e8",
+            zeroline=True,
+            zerolinecolor="#999",
+            rangemode="tozero",
+            fixedrange=True,
+            automargin=True,
+        ),
+        legend=dict(
+            orientation="h",
+            x=0,
+            y=-0.14,
+            yanchor="top",
+            font=dict(size=11),
+            itemclick=False,
+            itemdoubleclick=False,
+        ),
         hovermode="x unified",
         showlegend=True,
     )
@@ -81,10 +96,17 @@ def has_data(values) -> bool:
 def gap_markers(years: list[int], **extra) -> dict:
     """Years without a complete value, marked 数据不足 on the axis (never drawn as 0)."""
     return dict(
-        type="scatter", x=years, y=[0] * len(years), mode="markers+text", name="数据不足",
-        text=["数据不足"] * len(years), textposition="top center",
-        marker=dict(symbol="x-open", size=8, color="#777"), textfont=dict(size=10, color="#555"),
-        cliponaxis=False, **extra,
+        type="scatter",
+        x=years,
+        y=[0] * len(years),
+        mode="markers+text",
+        name="数据不足",
+        text=["数据不足"] * len(years),
+        textposition="top center",
+        marker=dict(symbol="x-open", size=8, color="#777"),
+        textfont=dict(size=10, color="#555"),
+        cliponaxis=False,
+        **extra,
     )
 
 

@@ -42,14 +42,27 @@ class TargetMarks:
 
 
 def _line(x, y, name, colour, dash="solid", width=2.0, **extra) -> dict:
-    return dict(type="scatter", x=x, y=y, mode="lines", name=name,
-                line=dict(color=colour, dash=dash, width=width), **extra)
+    return dict(
+        type="scatter",
+        x=x,
+        y=y,
+        mode="lines",
+        name=name,
+        line=dict(color=colour, dash=dash, width=width),
+        **extra,
+    )
 
 
-def indicator_figure(*, years: list[int], values: dict[int, float | None], unit: str,
-                     plan_years: tuple[int, int, int], target: TargetMarks | None = None,
-                     band: dict[int, tuple[float, float]] | None = None,
-                     projection: tuple[float, float, float] | None = None) -> tuple[Figure, list[str]]:
+def indicator_figure(
+    *,
+    years: list[int],
+    values: dict[int, float | None],
+    unit: str,
+    plan_years: tuple[int, int, int],
+    target: TargetMarks | None = None,
+    band: dict[int, tuple[float, float]] | None = None,
+    projection: tuple[float, float, float] | None = None,
+) -> tuple[Figure, list[str]]:
     """The figure and the notes the page prints under it."""
     base_year, first_year, end_year = plan_years
     notes: list[str] = []
@@ -60,13 +73,34 @@ def indicator_figure(*, years: list[int], values: dict[int, float | None], unit:
     if band:
         for i, run in enumerate(_runs([y for y in years if y in band])):
             xs = run + run[::-1]
-            fig["data"].append(dict(
-                type="scatter", x=xs, y=[band[y][1] for y in run] + [band[y][0] for y in run[::-1]],
-                mode="lines", fill="toself", fillcolor=C_BAND, line=dict(width=0),
-                name="95%区间（泊松）", legendgroup="ci", showlegend=i == 0, hoverinfo="skip"))
+            fig["data"].append(
+                dict(
+                    type="scatter",
+                    x=xs,
+                    y=[band[y][1] for y in run] + [band[y][0] for y in run[::-1]],
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=C_BAND,
+                    line=dict(width=0),
+                    name="95%区间（泊松）",
+                    legendgroup="ci",
+                    showlegend=i == 0,
+                    hoverinfo="skip",
+                )
+            )
             extra += [band[y][1] for y in run]
-    fig["data"].append(dict(type="scatter", x=years, y=ys, mode="lines+markers", name="各年数值",
-                            line=dict(color=C_VALUE, width=2), marker=dict(size=6), connectgaps=False))
+    fig["data"].append(
+        dict(
+            type="scatter",
+            x=years,
+            y=ys,
+            mode="lines+markers",
+            name="各年数值",
+            line=dict(color=C_VALUE, width=2),
+            marker=dict(size=6),
+            connectgaps=False,
+        )
+    )
     gaps = [y for y, v in zip(years, ys, strict=True) if v is None and y <= end_year and y in values]
     if gaps:
         fig["data"].append(gap_markers(gaps, hoverinfo="x+name"))
@@ -74,23 +108,58 @@ def indicator_figure(*, years: list[int], values: dict[int, float | None], unit:
         extra += _draw_target(fig, target, years, drawn, plan_years, unit, notes)
     if projection:
         value, low, high = projection
-        fig["data"].append(dict(
-            type="scatter", x=[end_year], y=[value], mode="markers", name=f"趋势外推（{end_year}年）",
-            marker=dict(symbol="circle-open", size=9, color=C_VALUE),
-            error_y=dict(type="data", array=[high - value], arrayminus=[value - low], visible=True,
-                         color=C_VALUE, thickness=1.2, width=6)))
+        fig["data"].append(
+            dict(
+                type="scatter",
+                x=[end_year],
+                y=[value],
+                mode="markers",
+                name=f"趋势外推（{end_year}年）",
+                marker=dict(symbol="circle-open", size=9, color=C_VALUE),
+                error_y=dict(
+                    type="data",
+                    array=[high - value],
+                    arrayminus=[value - low],
+                    visible=True,
+                    color=C_VALUE,
+                    thickness=1.2,
+                    width=6,
+                ),
+            )
+        )
         extra.append(min(high, max(drawn + extra + [value]) * 1.6))  # a wide interval is clipped
     fig["layout"]["xaxis"]["range"] = [years[0] - 0.5, max(years[-1], end_year) + 0.5]
     rng = y_range(drawn, extra)
     if rng:
         fig["layout"]["yaxis"]["range"] = rng
     # The plan period as a grey band behind the data, labelled at its top left.
-    fig["layout"]["shapes"] = [dict(type="rect", xref="x", yref="paper", x0=first_year - 0.5,
-                                    x1=end_year + 0.5, y0=0, y1=1, fillcolor="#f1f1f1",
-                                    line=dict(width=0), layer="below")]
-    fig["layout"]["annotations"] = [dict(text="规划期", xref="x", yref="paper", x=first_year - 0.45, y=1,
-                                         xanchor="left", yanchor="top", showarrow=False,
-                                         font=dict(size=10, color="#666"))]
+    fig["layout"]["shapes"] = [
+        dict(
+            type="rect",
+            xref="x",
+            yref="paper",
+            x0=first_year - 0.5,
+            x1=end_year + 0.5,
+            y0=0,
+            y1=1,
+            fillcolor="#f1f1f1",
+            line=dict(width=0),
+            layer="below",
+        )
+    ]
+    fig["layout"]["annotations"] = [
+        dict(
+            text="规划期",
+            xref="x",
+            yref="paper",
+            x=first_year - 0.45,
+            y=1,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            font=dict(size=10, color="#666"),
+        )
+    ]
     return fig, notes
 
 
@@ -105,8 +174,15 @@ def _runs(years: list[int]) -> list[list[int]]:
     return runs
 
 
-def _draw_target(fig: Figure, t: TargetMarks, years: list[int], drawn: list[float],
-                 plan_years: tuple[int, int, int], unit: str, notes: list[str]) -> list[float]:
+def _draw_target(
+    fig: Figure,
+    t: TargetMarks,
+    years: list[int],
+    drawn: list[float],
+    plan_years: tuple[int, int, int],
+    unit: str,
+    notes: list[str],
+) -> list[float]:
     """Baseline, means, threshold and path; returns the values the axis must show."""
     base_year, first_year, end_year = plan_years
     shown: list[float] = []
@@ -114,24 +190,46 @@ def _draw_target(fig: Figure, t: TargetMarks, years: list[int], drawn: list[floa
     if t.is_period_mean:
         if t.previous_mean is not None and t.previous_years:
             a, b = t.previous_years
-            fig["data"].append(_line([a - 0.4, b + 0.4], [t.previous_mean] * 2,
-                                     f"{a}—{b}年年均", C_BASE, dash="dot"))
+            fig["data"].append(
+                _line([a - 0.4, b + 0.4], [t.previous_mean] * 2, f"{a}—{b}年年均", C_BASE, dash="dot")
+            )
             shown.append(t.previous_mean)
         if t.plan_mean is not None:
             last = t.plan_mean_last_year or end_year
-            fig["data"].append(_line([first_year - 0.4, last + 0.4], [t.plan_mean] * 2,
-                                     f"{first_year}—{last}年年均", C_MEAN, width=3))
+            fig["data"].append(
+                _line(
+                    [first_year - 0.4, last + 0.4],
+                    [t.plan_mean] * 2,
+                    f"{first_year}—{last}年年均",
+                    C_MEAN,
+                    width=3,
+                )
+            )
             shown.append(t.plan_mean)
     elif t.base_value is not None and t.kind != "curb":
-        fig["data"].append(dict(type="scatter", x=[t.base_year], y=[t.base_value], mode="markers",
-                                name=f"基期（{t.base_year}年）",
-                                marker=dict(symbol="diamond", size=10, color=C_BASE)))
+        fig["data"].append(
+            dict(
+                type="scatter",
+                x=[t.base_year],
+                y=[t.base_value],
+                mode="markers",
+                name=f"基期（{t.base_year}年）",
+                marker=dict(symbol="diamond", size=10, color=C_BASE),
+            )
+        )
         shown.append(t.base_value)
     if t.kind == "curb":
         if t.curb_reference_mean is not None and t.previous_years:
             a, b = t.previous_years
-            fig["data"].append(_line([a - 0.4, b + 0.4], [t.curb_reference_mean] * 2,
-                                     f"{a}—{b}年年均（对照）", C_BASE, dash="dot"))
+            fig["data"].append(
+                _line(
+                    [a - 0.4, b + 0.4],
+                    [t.curb_reference_mean] * 2,
+                    f"{a}—{b}年年均（对照）",
+                    C_BASE,
+                    dash="dot",
+                )
+            )
             shown.append(t.curb_reference_mean)
         return shown
     threshold = t.threshold
@@ -139,9 +237,12 @@ def _draw_target(fig: Figure, t: TargetMarks, years: list[int], drawn: list[floa
         return shown
     if not target_in_range(threshold, data_and_means):
         top = max(data_and_means or [0])
-        notes.append(f"目标（{t.text}）远高于历年数值（最高{fmt_value(top, unit, with_unit=True)}），"
-                     "图中未画出目标线；各年数值均在目标以内。" if t.kind == "upper_bound" else
-                     f"目标（{t.text}）远离历年数值，图中未画出目标线。")
+        notes.append(
+            f"目标（{t.text}）远高于历年数值（最高{fmt_value(top, unit, with_unit=True)}），"
+            "图中未画出目标线；各年数值均在目标以内。"
+            if t.kind == "upper_bound"
+            else f"目标（{t.text}）远离历年数值，图中未画出目标线。"
+        )
         return shown
     if t.kind == "decline_pct" and t.base_value is not None:
         n = end_year - base_year
@@ -153,11 +254,26 @@ def _draw_target(fig: Figure, t: TargetMarks, years: list[int], drawn: list[floa
         fig["data"].append(_line(xs, path, "目标路径（等比例逐年下降）", C_TARGET, dash="dash", width=1.5))
     elif t.kind in ("upper_bound", "lower_bound"):
         x0 = first_year - 0.4
-        name = ("目标：规划期年均" if t.is_period_mean else "目标") + ("上限" if t.kind == "upper_bound" else "下限")
-        fig["data"].append(_line([x0, end_year + 0.4], [threshold] * 2, name, C_TARGET, dash="dash", width=1.5))
-    fig["data"].append(dict(
-        type="scatter", x=[end_year], y=[threshold], mode="markers+text", name=f"{end_year}年目标",
-        text=[t.text], textposition="top left", textfont=dict(size=11, color=C_TARGET),
-        marker=dict(symbol="star", size=12, color=C_TARGET), showlegend=False, cliponaxis=False))
+        name = ("目标：规划期年均" if t.is_period_mean else "目标") + (
+            "上限" if t.kind == "upper_bound" else "下限"
+        )
+        fig["data"].append(
+            _line([x0, end_year + 0.4], [threshold] * 2, name, C_TARGET, dash="dash", width=1.5)
+        )
+    fig["data"].append(
+        dict(
+            type="scatter",
+            x=[end_year],
+            y=[threshold],
+            mode="markers+text",
+            name=f"{end_year}年目标",
+            text=[t.text],
+            textposition="top left",
+            textfont=dict(size=11, color=C_TARGET),
+            marker=dict(symbol="star", size=12, color=C_TARGET),
+            showlegend=False,
+            cliponaxis=False,
+        )
+    )
     shown.append(threshold)
     return shown

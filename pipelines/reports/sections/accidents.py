@@ -37,18 +37,27 @@ def completeness(report: Report, source: str) -> dict[int, bool]:
     """Year → whether every county-level unit filed every month due (the completeness mart)."""
     if not report.reads.has("marts.fct_source_completeness"):
         return {}
-    return {r["year"]: bool(r["is_complete"]) for r in report.reads.rows(report.code, READ_COMPLETENESS)
-            if r["source"] == source}
+    return {
+        r["year"]: bool(r["is_complete"])
+        for r in report.reads.rows(report.code, READ_COMPLETENESS)
+        if r["source"] == source
+    }
 
 
 def read(report: Report) -> tuple[list[dict], list[dict]] | None:
     if not report.reads.has("marts.fct_accident_breakdown"):
         return None
     y = report.years
-    rows = [r for r in report.reads.rows(report.code, READ_BREAKDOWN) if y.first <= r["year"] <= report.last_year]
+    rows = [
+        r for r in report.reads.rows(report.code, READ_BREAKDOWN) if y.first <= r["year"] <= report.last_year
+    ]
     serious = []
     if report.reads.has("marts.fct_accidents", "marts.bridge_region_rollup"):
-        serious = [r for r in report.reads.rows(report.code, READ_SERIOUS) if y.first <= r["year"] <= report.last_year]
+        serious = [
+            r
+            for r in report.reads.rows(report.code, READ_SERIOUS)
+            if y.first <= r["year"] <= report.last_year
+        ]
     return rows, serious
 
 
@@ -64,28 +73,48 @@ def shape(data: tuple[list[dict], list[dict]] | None, report: Report) -> dict | 
     by_class = [Category(labels.zh("severity_class", c), SEVERITY_COLOURS[c]) for c in reversed(classes)]
     out: dict = {"years": years, "gaps": gaps, "charts": [], "last_year": report.last_year}
     if any(r["deaths"] for r in rows):
-        fig = stacked_by_year(years=years, categories=by_class, unit="人", gap_years=gaps,
-                              points=[(r["year"], labels.zh("severity_class", r["severity_class"]), r["deaths"])
-                                      for r in rows])
+        fig = stacked_by_year(
+            years=years,
+            categories=by_class,
+            unit="人",
+            gap_years=gaps,
+            points=[(r["year"], labels.zh("severity_class", r["severity_class"]), r["deaths"]) for r in rows],
+        )
         out["charts"].append({"id": report.charts.add(fig), "title": "生产安全事故死亡人数（按事故等级）"})
         totals: dict[str, int] = {}
         for r in rows:
             totals[r["sector"]] = totals.get(r["sector"], 0) + (r["deaths"] or 0)
-        sectors = [s for s in sorted(totals, key=lambda s: (-totals[s], labels.order("sector", s))) if totals[s]]
+        sectors = [
+            s for s in sorted(totals, key=lambda s: (-totals[s], labels.order("sector", s))) if totals[s]
+        ]
         styles = [category_style(labels.order("sector", s)) for s in sectors]
-        fig = horizontal_bars(names=sectors, unit="人", series=[("死亡人数", [totals[s] for s in sectors], "#0072B2")])
+        fig = horizontal_bars(
+            names=sectors, unit="人", series=[("死亡人数", [totals[s] for s in sectors], "#0072B2")]
+        )
         # each sector in its own fixed colour (hatched: a sector past the palette's seven hues)
-        fig["data"][0]["marker"] = dict(color=[c for c, _ in styles], pattern=dict(
-            shape=[p for _, p in styles], fgcolor="white", fgopacity=0.9, size=6, solidity=0.35))
+        fig["data"][0]["marker"] = dict(
+            color=[c for c, _ in styles],
+            pattern=dict(shape=[p for _, p in styles], fgcolor="white", fgopacity=0.9, size=6, solidity=0.35),
+        )
         span = f"{years[0]}—{years[-1]}年" if len(years) > 1 else f"{years[0]}年"
-        out["charts"].append({"id": report.charts.add(fig), "title": f"{span}生产安全事故死亡人数（按行业领域）"})
+        out["charts"].append(
+            {"id": report.charts.add(fig), "title": f"{span}生产安全事故死亡人数（按行业领域）"}
+        )
     else:
         out["empty"] = f"{years[0]}—{years[-1]}年没有生产安全事故死亡记录。"
     table_years = [yr for yr in (report.last_year - 1, report.last_year) if yr >= report.years.first]
-    table = [dict(r, severity_zh=labels.zh("severity_class", r["severity_class"]))
-             for r in rows if r["year"] in table_years]
-    table.sort(key=lambda r: (r["year"], labels.order("sector", r["sector"]),
-                              -labels.order("severity_class", r["severity_class"])))
+    table = [
+        dict(r, severity_zh=labels.zh("severity_class", r["severity_class"]))
+        for r in rows
+        if r["year"] in table_years
+    ]
+    table.sort(
+        key=lambda r: (
+            r["year"],
+            labels.order("sector", r["sector"]),
+            -labels.order("severity_class", r["severity_class"]),
+        )
+    )
     out["table"] = table
     out["table_years"] = [{"year": yr, "complete": complete.get(yr)} for yr in table_years]
     out["serious"] = [dict(r, severity_zh=labels.zh("severity_class", r["severity_class"])) for r in serious]

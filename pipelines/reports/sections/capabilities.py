@@ -34,7 +34,13 @@ def shape(rows: list[dict], progress: list[dict], report: Report) -> dict | None
     out = []
     for code, (name, unit) in names.items():
         p = targets.get(code)
-        out.append({"name": name, "unit": unit, "yearly": [by[code].get(yr) for yr in years],
-                    "target": target_text(p, report) if p else "本规划未设目标",
-                    "status": status(p.get("status"), p.get("status_zh")) if p else None})
+        out.append(
+            {
+                "name": name,
+                "unit": unit,
+                "yearly": [by[code].get(yr) for yr in years],
+                "target": target_text(p, report) if p else "本规划未设目标",
+                "status": status(p.get("status"), p.get("status_zh")) if p else None,
+            }
+        )
     return {"years": years, "rows": out}

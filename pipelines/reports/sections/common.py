@@ -27,8 +27,15 @@ class PlanYears:
 
     @classmethod
     def of(cls, plan: dict) -> PlanYears:
-        return cls(plan["plan_id"], plan["plan_name"], plan["baseline_year"], plan["start_year"],
-                   plan["end_year"], plan["previous_first_year"], plan["previous_last_year"])
+        return cls(
+            plan["plan_id"],
+            plan["plan_name"],
+            plan["baseline_year"],
+            plan["start_year"],
+            plan["end_year"],
+            plan["previous_first_year"],
+            plan["previous_last_year"],
+        )
 
     @property
     def previous_label(self) -> str:

@@ -42,9 +42,17 @@ def worsening(ytd: list[dict]) -> list[dict]:
         now, before = r.get("value_ytd"), r.get("prior_year_value_same_months")
         if is_missing(now) or is_missing(before) or now <= before:
             continue
-        out.append({"code": r["region_code"], "name": r["region_name"], "before": before, "after": now,
-                    "through_month": r["through_month"], "is_small": max(now, before) < SMALL_COUNT,
-                    "change": fmt_change(change_pct=r.get("change_pct"), before=before, after=now, unit="人")})
+        out.append(
+            {
+                "code": r["region_code"],
+                "name": r["region_name"],
+                "before": before,
+                "after": now,
+                "through_month": r["through_month"],
+                "is_small": max(now, before) < SMALL_COUNT,
+                "change": fmt_change(change_pct=r.get("change_pct"), before=before, after=now, unit="人"),
+            }
+        )
     return out
 
 
@@ -55,26 +63,44 @@ def shape(ytd: list[dict], base: list[dict], report: Report) -> dict | None:
     rows = []
     for r in ytd:
         now, before = r.get("value_ytd"), r.get("prior_year_value_same_months")
-        rows.append({
-            "code": r["region_code"], "name": r["region_name"], "through_month": r.get("through_month"),
-            "ytd": now, "prior": before,
-            "change": fmt_change(change_pct=r.get("change_pct"), before=before, after=now, unit="人")
-            if not is_missing(now) else "—",
-            "is_complete": r.get("is_complete"), "due_month": r.get("due_through_month"),
-            "base_deaths": (base_by.get((r["region_code"], "safety_deaths")) or {}).get("value"),
-            "base_rate": (base_by.get((r["region_code"], "deaths_per_100m_gdp")) or {}).get("value"),
-        })
+        rows.append(
+            {
+                "code": r["region_code"],
+                "name": r["region_name"],
+                "through_month": r.get("through_month"),
+                "ytd": now,
+                "prior": before,
+                "change": fmt_change(change_pct=r.get("change_pct"), before=before, after=now, unit="人")
+                if not is_missing(now)
+                else "—",
+                "is_complete": r.get("is_complete"),
+                "due_month": r.get("due_through_month"),
+                "base_deaths": (base_by.get((r["region_code"], "safety_deaths")) or {}).get("value"),
+                "base_rate": (base_by.get((r["region_code"], "deaths_per_100m_gdp")) or {}).get("value"),
+            }
+        )
     rows.sort(key=lambda r: (is_missing(r["ytd"]), -(r["ytd"] or 0), r["code"]))
     through = min((r["through_month"] for r in rows if r["through_month"]), default=None)
-    out = {"rows": rows, "through_month": through, "chart_id": None, "worsening": worsening(ytd),
-           "base_year": report.years.base, "year": report.as_of.year}
+    out = {
+        "rows": rows,
+        "through_month": through,
+        "chart_id": None,
+        "worsening": worsening(ytd),
+        "base_year": report.years.base,
+        "year": report.as_of.year,
+    }
     drawn = [r for r in rows if not is_missing(r["ytd"])]
     if drawn and any((r["ytd"] or 0) + (r["prior"] or 0) for r in drawn):
         year = report.as_of.year
         months = f"1—{through}月" if through else ""
-        fig = horizontal_bars(names=[r["name"] for r in drawn], unit="人", series=[
-            (f"{year - 1}年{months}", [r["prior"] for r in drawn], C_PREVIOUS),
-            (f"{year}年{months}", [r["ytd"] for r in drawn], C_CURRENT)])
+        fig = horizontal_bars(
+            names=[r["name"] for r in drawn],
+            unit="人",
+            series=[
+                (f"{year - 1}年{months}", [r["prior"] for r in drawn], C_PREVIOUS),
+                (f"{year}年{months}", [r["ytd"] for r in drawn], C_CURRENT),
+            ],
+        )
         out["chart_id"] = report.charts.add(fig)
         out["chart_title"] = f"分县（市、区）生产安全事故死亡人数：{year}年{months}与上年同期"
     return out

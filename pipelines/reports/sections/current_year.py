@@ -43,8 +43,11 @@ class CurrentYear:
 def read(report: Report) -> CurrentYear:
     """The one read of this year's data (targets and every count), for the report's jurisdiction."""
     reads, year = report.reads, report.as_of.year
-    targets = ([r for r in reads.rows(report.code, READ_TARGETS) if r["plan_id"] == report.years.plan_id]
-               if reads.has("marts.fct_plan_ytd") else None)
+    targets = (
+        [r for r in reads.rows(report.code, READ_TARGETS) if r["plan_id"] == report.years.plan_id]
+        if reads.has("marts.fct_plan_ytd")
+        else None
+    )
     counts = reads.rows(report.code, READ_COUNTS, year) if reads.has("marts.fct_ytd_comparison") else None
     return CurrentYear(targets, counts)
 
@@ -60,27 +63,48 @@ def shape(data: CurrentYear, progress: list[dict], report: Report) -> dict:
             if r.get("target_kind") == "upper_bound" and not is_missing(r.get("target_value")):
                 comparator = report.labels.zh("comparator", r.get("comparator"), "")
                 notes.append(f"年度上限{comparator}{r['target_value']:g}{unit}")
-            targets.append({
-                "seq": r["seq"], "indicator_code": r["indicator_code"],
-                "name": names.get(r["seq"]) or r.get("indicator_name_zh") or r["indicator_code"],
-                "unit": unit, "through_month": r.get("through_month"),
-                "ytd_value": r.get("ytd_value"), "prior_ytd_value": r.get("prior_ytd_value"),
-                "change": fmt_change(change_pct=r.get("ytd_change_pct"), before=r.get("prior_ytd_value"),
-                                     after=r.get("ytd_value"), unit=unit),
-                "required": fmt_signed_pct(r.get("required_yearly_change_pct")),
-                "status": status(r.get("status"), r.get("status_zh")),
-                "is_significant": r.get("is_change_significant"),
-                "notes": notes,
-            })
+            targets.append(
+                {
+                    "seq": r["seq"],
+                    "indicator_code": r["indicator_code"],
+                    "name": names.get(r["seq"]) or r.get("indicator_name_zh") or r["indicator_code"],
+                    "unit": unit,
+                    "through_month": r.get("through_month"),
+                    "ytd_value": r.get("ytd_value"),
+                    "prior_ytd_value": r.get("prior_ytd_value"),
+                    "change": fmt_change(
+                        change_pct=r.get("ytd_change_pct"),
+                        before=r.get("prior_ytd_value"),
+                        after=r.get("ytd_value"),
+                        unit=unit,
+                    ),
+                    "required": fmt_signed_pct(r.get("required_yearly_change_pct")),
+                    "status": status(r.get("status"), r.get("status_zh")),
+                    "is_significant": r.get("is_change_significant"),
+                    "notes": notes,
+                }
+            )
     counts = None
     if data.counts is not None:
         counts = []
         for r in data.counts:
             unit = r.get("unit_zh") or ""
             shown = not is_missing(r.get("value_ytd"))
-            counts.append(dict(r, unit=unit, shown=shown, change=fmt_change(
-                change_pct=r.get("change_pct"), before=r.get("prior_year_value_same_months"),
-                after=r.get("value_ytd"), unit=unit) if shown else "—"))
+            counts.append(
+                dict(
+                    r,
+                    unit=unit,
+                    shown=shown,
+                    change=fmt_change(
+                        change_pct=r.get("change_pct"),
+                        before=r.get("prior_year_value_same_months"),
+                        after=r.get("value_ytd"),
+                        unit=unit,
+                    )
+                    if shown
+                    else "—",
+                )
+            )
     through = max((r["through_month"] for r in data.counts or [] if r.get("through_month")), default=None)
     return {"targets": targets, "counts": counts, "through_month": through}
 
@@ -89,9 +113,16 @@ def lead_facts(current: dict | None) -> dict:
     """This year's deaths so far against the same months of last year, for the lead paragraph."""
     if not current or not current.get("counts"):
         return {}
-    deaths = next((r for r in current["counts"] if r["indicator_code"] == "safety_deaths" and r["shown"]), None)
+    deaths = next(
+        (r for r in current["counts"] if r["indicator_code"] == "safety_deaths" and r["shown"]), None
+    )
     if not deaths:
         return {}
-    return {"through_month": deaths["through_month"], "due_month": deaths.get("due_through_month"),
-            "value": deaths["value_ytd"], "prior": deaths["prior_year_value_same_months"],
-            "change": deaths["change"], "is_complete": deaths.get("is_complete")}
+    return {
+        "through_month": deaths["through_month"],
+        "due_month": deaths.get("due_through_month"),
+        "value": deaths["value_ytd"],
+        "prior": deaths["prior_year_value_same_months"],
+        "change": deaths["change"],
+        "is_complete": deaths.get("is_complete"),
+    }

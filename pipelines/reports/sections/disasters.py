@@ -34,17 +34,27 @@ def shape(rows: list[dict] | None, report: Report) -> dict | None:
     hazards = sorted({r["hazard"] for r in rows}, key=lambda h: labels.order("hazard", h))
     categories = [Category(h, *category_style(labels.order("hazard", h))) for h in hazards]
     out: dict = {"charts": [], "years": years, "gaps": gaps}
-    for field, title, unit in (("dead_missing", "因灾死亡失踪人数（按灾种）", "人"),
-                               ("direct_loss_100m_yuan", "自然灾害直接经济损失（按灾种）", "亿元")):
+    for field, title, unit in (
+        ("dead_missing", "因灾死亡失踪人数（按灾种）", "人"),
+        ("direct_loss_100m_yuan", "自然灾害直接经济损失（按灾种）", "亿元"),
+    ):
         if any(r[field] for r in rows):
-            fig = stacked_by_year(years=years, categories=categories, unit=unit, gap_years=gaps,
-                                  points=[(r["year"], r["hazard"], r[field]) for r in rows])
+            fig = stacked_by_year(
+                years=years,
+                categories=categories,
+                unit=unit,
+                gap_years=gaps,
+                points=[(r["year"], r["hazard"], r[field]) for r in rows],
+            )
             out["charts"].append({"id": report.charts.add(fig), "title": title})
         else:
             out.setdefault("sentences", []).append(
-                f"{years[0]}—{years[-1]}年没有{'因灾死亡失踪' if unit == '人' else '自然灾害直接经济损失'}记录。")
+                f"{years[0]}—{years[-1]}年没有{'因灾死亡失踪' if unit == '人' else '自然灾害直接经济损失'}记录。"
+            )
     table_years = [yr for yr in (report.last_year - 1, report.last_year) if yr >= report.years.first]
-    out["table"] = sorted((r for r in rows if r["year"] in table_years),
-                          key=lambda r: (r["year"], labels.order("hazard", r["hazard"])))
+    out["table"] = sorted(
+        (r for r in rows if r["year"] in table_years),
+        key=lambda r: (r["year"], labels.order("hazard", r["hazard"])),
+    )
     out["table_years"] = table_years
     return out

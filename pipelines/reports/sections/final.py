@@ -36,8 +36,11 @@ def read(report: Report) -> tuple[list[dict], list[dict]]:
         return r["first_year"] == y.first and r["last_year"] == y.end
 
     region = [r for r in report.reads.rows(report.code, READ_REGION) if mine(r)]
-    counties = ([r for r in report.reads.rows(report.code, READ_COUNTIES) if mine(r)]
-                if report.level == "prefecture" else [])
+    counties = (
+        [r for r in report.reads.rows(report.code, READ_COUNTIES) if mine(r)]
+        if report.level == "prefecture"
+        else []
+    )
     return region, counties
 
 
@@ -45,9 +48,17 @@ def _cell(r: dict, unit: str, is_count: bool) -> dict:
     before = r.get("previous_total") if is_count else r.get("previous_mean")
     after = r.get("total") if is_count else r.get("mean")
     return {
-        "previous": before, "current": after,
-        "change": fmt_change(change_pct=r.get("change_pct"), change_pp=r.get("change_pp"),
-                             before=before, after=after, unit=unit) if r else "—",
+        "previous": before,
+        "current": after,
+        "change": fmt_change(
+            change_pct=r.get("change_pct"),
+            change_pp=r.get("change_pp"),
+            before=before,
+            after=after,
+            unit=unit,
+        )
+        if r
+        else "—",
         "missing": (r.get("missing_years") or "").replace(",", "、"),
     }
 
@@ -56,14 +67,29 @@ def worsening_counties(counties: list[dict]) -> list[dict]:
     """County-level units whose deaths rose from the previous period to the plan period."""
     out = []
     for r in counties:
-        if r["indicator_code"] != CHART_INDICATOR or is_missing(r.get("total")) or is_missing(r.get("previous_total")):
+        if (
+            r["indicator_code"] != CHART_INDICATOR
+            or is_missing(r.get("total"))
+            or is_missing(r.get("previous_total"))
+        ):
             continue
         if r["total"] > r["previous_total"]:
-            out.append({"code": r["region_code"], "name": r["region_name"], "before": r["previous_total"],
-                        "after": r["total"], "is_small": max(r["total"], r["previous_total"]) < SMALL_COUNT * 2
-                        and r.get("is_change_significant") is not True,
-                        "change": fmt_change(change_pct=r.get("change_pct"), before=r["previous_total"],
-                                             after=r["total"], unit="人")})
+            out.append(
+                {
+                    "code": r["region_code"],
+                    "name": r["region_name"],
+                    "before": r["previous_total"],
+                    "after": r["total"],
+                    "is_small": max(r["total"], r["previous_total"]) < SMALL_COUNT * 2
+                    and r.get("is_change_significant") is not True,
+                    "change": fmt_change(
+                        change_pct=r.get("change_pct"),
+                        before=r["previous_total"],
+                        after=r["total"],
+                        unit="人",
+                    ),
+                }
+            )
     return out
 
 
@@ -75,25 +101,39 @@ def shape(region: list[dict], counties: list[dict], report: Report) -> dict | No
     for r in region:
         is_count = r.get("kind") == "count"
         unit = r.get("unit_zh") or ""
-        rows.append({
-            "code": r["indicator_code"], "name": r.get("indicator_name_zh") or r["indicator_code"],
-            "unit": unit, "is_count": is_count,
-            "previous_total": r.get("previous_total") if is_count else None,
-            "total": r.get("total") if is_count else None,
-            "previous_mean": r.get("previous_mean"), "mean": r.get("mean"),
-            "change_pct": r.get("change_pct"),
-            **{k: v for k, v in _cell(r, unit, is_count).items() if k in ("change", "missing")},
-        })
+        rows.append(
+            {
+                "code": r["indicator_code"],
+                "name": r.get("indicator_name_zh") or r["indicator_code"],
+                "unit": unit,
+                "is_count": is_count,
+                "previous_total": r.get("previous_total") if is_count else None,
+                "total": r.get("total") if is_count else None,
+                "previous_mean": r.get("previous_mean"),
+                "mean": r.get("mean"),
+                "change_pct": r.get("change_pct"),
+                **{k: v for k, v in _cell(r, unit, is_count).items() if k in ("change", "missing")},
+            }
+        )
     out: dict = {"rows": rows, "county": None, "chart_id": None, "worsening": worsening_counties(counties)}
-    codes = [c for c in COUNTY_INDICATORS if c in report.indicators
-             and any(r["indicator_code"] == c for r in counties)]
+    codes = [
+        c
+        for c in COUNTY_INDICATORS
+        if c in report.indicators and any(r["indicator_code"] == c for r in counties)
+    ]
     if not codes:
         return out
     names = {r["region_code"]: r["region_name"] for r in counties}
     by = {(r["region_code"], r["indicator_code"]): r for r in counties}
-    columns = [{"code": c, "name": report.indicators[c]["indicator_name_zh"],
-                "unit": report.indicators[c].get("unit_zh") or "",
-                "is_count": report.indicators[c].get("kind") == "count"} for c in codes]
+    columns = [
+        {
+            "code": c,
+            "name": report.indicators[c]["indicator_name_zh"],
+            "unit": report.indicators[c].get("unit_zh") or "",
+            "is_count": report.indicators[c].get("kind") == "count",
+        }
+        for c in codes
+    ]
     county_rows = []
     for code, name in names.items():
         cells = [_cell(by.get((code, c["code"])) or {}, c["unit"], c["is_count"]) for c in columns]
@@ -103,9 +143,13 @@ def shape(region: list[dict], counties: list[dict], report: Report) -> dict | No
     if deaths and any(not is_missing(r.get("total")) and r["total"] for r in deaths):
         deaths.sort(key=lambda r: -(r.get("total") or 0))
         fig = horizontal_bars(
-            names=[r["region_name"] for r in deaths], unit="人",
-            series=[(f"{y.previous_label}累计", [r.get("previous_total") for r in deaths], C_PREVIOUS),
-                    (f"{y.label}累计", [r.get("total") for r in deaths], C_CURRENT)])
+            names=[r["region_name"] for r in deaths],
+            unit="人",
+            series=[
+                (f"{y.previous_label}累计", [r.get("previous_total") for r in deaths], C_PREVIOUS),
+                (f"{y.label}累计", [r.get("total") for r in deaths], C_CURRENT),
+            ],
+        )
         out["chart_id"] = report.charts.add(fig)
         out["chart_title"] = f"分县（市、区）生产安全事故死亡人数：{y.previous_label}与{y.label}累计"
     return out
@@ -118,7 +162,11 @@ def lead_facts(final: dict | None) -> dict:
     deaths = next((r for r in final["rows"] if r["code"] == CHART_INDICATOR), None)
     if not deaths or is_missing(deaths.get("total")):
         return {}
-    return {"deaths_total": fmt_count(deaths["total"]),
-            "deaths_previous": None if is_missing(deaths.get("previous_total")) else fmt_count(deaths["previous_total"]),
-            "deaths_change": deaths["change"],
-            "deaths_mean": fmt_value(deaths.get("mean"), "人")}
+    return {
+        "deaths_total": fmt_count(deaths["total"]),
+        "deaths_previous": None
+        if is_missing(deaths.get("previous_total"))
+        else fmt_count(deaths["previous_total"]),
+        "deaths_change": deaths["change"],
+        "deaths_mean": fmt_value(deaths.get("mean"), "人"),
+    }

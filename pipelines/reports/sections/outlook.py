@@ -29,25 +29,46 @@ def shape(rows: list[dict], progress: list[dict], report: Report) -> list[dict]:
     for r in rows:
         p = by_seq.get(r["seq"], {})
         unit = r.get("unit_zh") or ""
-        comparator = "≤" if p.get("target_kind") == "decline_pct" else report.labels.zh(
-            "comparator", r.get("comparator"), "")
+        comparator = (
+            "≤"
+            if p.get("target_kind") == "decline_pct"
+            else report.labels.zh("comparator", r.get("comparator"), "")
+        )
         code = r.get("outlook")
-        out.append({
-            "seq": r["seq"], "indicator_code": r["indicator_code"],
-            "name": p.get("indicator_name_as_printed") or r.get("indicator_name_zh") or r["indicator_code"],
-            "unit": unit,
-            "evaluation": (f"{report.years.first}—{r.get('projected_year')}年年均" if is_period_mean(r)
-                           else f"{r.get('projected_year')}年"),
-            "target": f"{comparator}{fmt_value(r.get('target_value'), unit, missing='—', with_unit=True)}",
-            "projected_value": r.get("projected_value"),
-            "projected": fmt_value(r.get("projected_value"), unit, missing="—", with_unit=True),
-            "interval": (f"{fmt_value(r['projected_low'], unit)}—{fmt_value(r['projected_high'], unit)}"
-                         if not is_missing(r.get("projected_low")) else "—"),
-            "fitted": (f"{r['first_fitted_year']}—{r['last_fitted_year']}年"
-                       if r.get("first_fitted_year") else "—"),
-            "trend": None if is_missing(r.get("trend_pct_per_year")) else f"{r['trend_pct_per_year']:+.1f}%/年",
-            "method": "按拟合年份的平均水平（无法拟合趋势）" if r.get("method") == "constant_rate" else "",
-            "outlook": status(code, r.get("outlook_zh") or WORDS.get(code, WORDS[None])),
-            "raw": r,
-        })
+        out.append(
+            {
+                "seq": r["seq"],
+                "indicator_code": r["indicator_code"],
+                "name": p.get("indicator_name_as_printed")
+                or r.get("indicator_name_zh")
+                or r["indicator_code"],
+                "unit": unit,
+                "evaluation": (
+                    f"{report.years.first}—{r.get('projected_year')}年年均"
+                    if is_period_mean(r)
+                    else f"{r.get('projected_year')}年"
+                ),
+                "target": f"{comparator}{fmt_value(r.get('target_value'), unit, missing='—', with_unit=True)}",
+                "projected_value": r.get("projected_value"),
+                "projected": fmt_value(r.get("projected_value"), unit, missing="—", with_unit=True),
+                "interval": (
+                    f"{fmt_value(r['projected_low'], unit)}—{fmt_value(r['projected_high'], unit)}"
+                    if not is_missing(r.get("projected_low"))
+                    else "—"
+                ),
+                "fitted": (
+                    f"{r['first_fitted_year']}—{r['last_fitted_year']}年"
+                    if r.get("first_fitted_year")
+                    else "—"
+                ),
+                "trend": None
+                if is_missing(r.get("trend_pct_per_year"))
+                else f"{r['trend_pct_per_year']:+.1f}%/年",
+                "method": "按拟合年份的平均水平（无法拟合趋势）"
+                if r.get("method") == "constant_rate"
+                else "",
+                "outlook": status(code, r.get("outlook_zh") or WORDS.get(code, WORDS[None])),
+                "raw": r,
+            }
+        )
     return out

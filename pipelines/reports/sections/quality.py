@@ -51,16 +51,18 @@ def read(report: Report) -> dict:
     y = report.years
     out: dict = {"completeness": None, "missing": None, "quarantine": None, "findings": None}
     if reads.has("marts.fct_source_completeness"):
-        out["completeness"] = [r for r in reads.rows(code, READ_COMPLETENESS)
-                               if y.first <= r["year"] <= report.last_year]
+        out["completeness"] = [
+            r for r in reads.rows(code, READ_COMPLETENESS) if y.first <= r["year"] <= report.last_year
+        ]
     rollup = reads.has("marts.bridge_region_rollup")
     if rollup and reads.has("marts.fct_missing_submissions"):
         out["missing"] = reads.rows(code, READ_MISSING, report.last_year)
     if rollup and reads.has("marts.fct_quarantine_summary"):
         out["quarantine"] = reads.rows(code, READ_QUARANTINE)
     if rollup and reads.has("marts.fct_severity_findings"):
-        out["findings"] = [r for r in reads.rows(code, READ_FINDINGS)
-                           if r["occurred_date"].year >= y.previous_first]
+        out["findings"] = [
+            r for r in reads.rows(code, READ_FINDINGS) if r["occurred_date"].year >= y.previous_first
+        ]
     return out
 
 
@@ -72,10 +74,18 @@ def shape(data: dict, report: Report, run: dict | None) -> dict:
         by = {(r["source"], r["year"]): r for r in data["completeness"]}
         out["completeness"] = {
             "years": years,
-            "rows": [{"source": labels.zh("source", s),
-                      "cells": [by.get((s, yr)) for yr in years]} for s in EVENT_SOURCES],
-            "incomplete": sorted({(labels.zh("source", r["source"]), r["year"]) for r in data["completeness"]
-                                  if not r["is_complete"]}, key=lambda t: (t[1], t[0])),
+            "rows": [
+                {"source": labels.zh("source", s), "cells": [by.get((s, yr)) for yr in years]}
+                for s in EVENT_SOURCES
+            ],
+            "incomplete": sorted(
+                {
+                    (labels.zh("source", r["source"]), r["year"])
+                    for r in data["completeness"]
+                    if not r["is_complete"]
+                },
+                key=lambda t: (t[1], t[0]),
+            ),
         }
     if data["missing"] is not None:
         grouped: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -83,17 +93,29 @@ def shape(data: dict, report: Report, run: dict | None) -> dict:
         for m in data["missing"]:
             grouped[(m["region_code"], m["source"])].append(m["month"].month)
             names[m["region_code"]] = m["region_name"]
-        out["missing"] = [{"code": c, "name": names[c], "source": labels.zh("source", s),
-                           "months": fmt_months(ms), "count": len(ms)} for (c, s), ms in grouped.items()]
+        out["missing"] = [
+            {
+                "code": c,
+                "name": names[c],
+                "source": labels.zh("source", s),
+                "months": fmt_months(ms),
+                "count": len(ms),
+            }
+            for (c, s), ms in grouped.items()
+        ]
         out["missing_units"] = sorted({c for c, _ in grouped}, key=lambda c: c)
         out["missing_unit_names"] = [names[c] for c in out["missing_units"]]
         out["missing_months"] = sum(len(ms) for ms in grouped.values())
     if data["quarantine"] is not None:
         rows = [dict(q, source_zh=labels.zh("source", q["source"])) for q in data["quarantine"]]
-        out["quarantine"] = {"rows": rows, "total_rows": sum(q["rows_quarantined"] for q in rows),
-                             "total_deaths": sum(q["deaths_in_rows"] or 0 for q in rows),
-                             "unreadable": sum(q["rows_deaths_unreadable"] or 0 for q in rows)}
+        out["quarantine"] = {
+            "rows": rows,
+            "total_rows": sum(q["rows_quarantined"] for q in rows),
+            "total_deaths": sum(q["deaths_in_rows"] or 0 for q in rows),
+            "unreadable": sum(q["rows_deaths_unreadable"] or 0 for q in rows),
+        }
     if data["findings"] is not None:
-        out["findings"] = [dict(f, severity_zh=labels.zh("severity_class", f["severity_class"]))
-                           for f in data["findings"]]
+        out["findings"] = [
+            dict(f, severity_zh=labels.zh("severity_class", f["severity_class"])) for f in data["findings"]
+        ]
     return out

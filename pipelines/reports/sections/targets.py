@@ -34,8 +34,11 @@ def gdp_status(report: Report) -> dict[int, str]:
     """The vintage (初步核算, 最终核实…) of the jurisdiction's GDP by year."""
     if not report.reads.has("marts.fct_denominators"):
         return {}
-    return {r["year"]: r["gdp_data_status"] for r in report.reads.rows(report.code, READ_GDP_STATUS)
-            if r["gdp_data_status"]}
+    return {
+        r["year"]: r["gdp_data_status"]
+        for r in report.reads.rows(report.code, READ_GDP_STATUS)
+        if r["gdp_data_status"]
+    }
 
 
 def is_period_mean(p: dict) -> bool:
@@ -86,8 +89,12 @@ def _evaluated_label(p: dict, report: Report) -> str:
 def is_small_count(p: dict) -> bool:
     """A count-based change too small to tell from chance (fewer than SMALL_COUNT events)."""
     counts = [v for v in (p.get("baseline_numerator"), p.get("evaluated_numerator")) if not is_missing(v)]
-    return (bool(p.get("is_count_based")) and bool(counts) and max(counts) < SMALL_COUNT
-            and p.get("is_change_significant") is not True)
+    return (
+        bool(p.get("is_count_based"))
+        and bool(counts)
+        and max(counts) < SMALL_COUNT
+        and p.get("is_change_significant") is not True
+    )
 
 
 def _notes(p: dict, report: Report, gdp: dict[int, str]) -> list[str]:
@@ -98,7 +105,9 @@ def _notes(p: dict, report: Report, gdp: dict[int, str]) -> list[str]:
         threshold = with_unit(p.get("target_threshold"), unit)
         out.append(f"比目标值（{threshold}）{higher}{fmt_gap(p['gap_to_target'], unit)}")
     if p.get("is_baseline_different") and not is_missing(p.get("baseline_value_printed")):
-        out.append(f"规划文本的基期值为{with_unit(p['baseline_value_printed'], unit)}，与数据计算值不一致，以数据计算值评估")
+        out.append(
+            f"规划文本的基期值为{with_unit(p['baseline_value_printed'], unit)}，与数据计算值不一致，以数据计算值评估"
+        )
     if p.get("denominator_measure") == "gdp_100m_yuan":
         years = [y for y in (p.get("baseline_year"), p.get("evaluated_year")) if y]
         prelim = [y for y in years if gdp.get(y) == PRELIMINARY]
@@ -126,33 +135,48 @@ def shape(progress: list[dict], report: Report, gdp: dict[int, str]) -> list[dic
         unit = p.get("unit_zh") or ""
         base_label, base_value = _baseline(p, report)
         evaluated = p.get("evaluated_value")
-        rows.append({
-            "seq": p["seq"],
-            "indicator_code": p["indicator_code"],
-            "name": p.get("indicator_name_as_printed") or p.get("indicator_name_zh") or p["indicator_code"],
-            "unit": unit,
-            "target": target_text(p, report),
-            "threshold": (f"目标值 {with_unit(p['target_threshold'], unit)}"
-                          if p.get("target_kind") == "decline_pct" and not is_missing(p.get("target_threshold"))
-                          else None),
-            "target_threshold": p.get("target_threshold"),
-            "baseline_label": base_label,
-            "baseline_value": base_value,
-            "baseline_field": "previous_period_mean" if is_period_mean(p) else "baseline_value",
-            "baseline_text": with_unit(base_value, unit) if not is_missing(base_value) else "数据不足",
-            "baseline_numerator": None if is_period_mean(p) else _numerator(p.get("baseline_numerator"), p),
-            "evaluated_label": _evaluated_label(p, report),
-            "evaluated_value": evaluated,
-            "evaluated_text": with_unit(evaluated, unit) if not is_missing(evaluated) else "数据不足",
-            "evaluated_numerator": None if is_period_mean(p) else _numerator(p.get("evaluated_numerator"), p),
-            "change_pct": p.get("change_pct"),
-            "change_pp": p.get("change_pp"),
-            "change": fmt_change(change_pct=p.get("change_pct"), change_pp=p.get("change_pp"),
-                                 before=base_value, after=evaluated, unit=unit),
-            "status": status(p.get("status"), p.get("status_zh")),
-            "is_small_count": is_small_count(p),
-            "notes": _notes(p, report, gdp),
-        })
+        rows.append(
+            {
+                "seq": p["seq"],
+                "indicator_code": p["indicator_code"],
+                "name": p.get("indicator_name_as_printed")
+                or p.get("indicator_name_zh")
+                or p["indicator_code"],
+                "unit": unit,
+                "target": target_text(p, report),
+                "threshold": (
+                    f"目标值 {with_unit(p['target_threshold'], unit)}"
+                    if p.get("target_kind") == "decline_pct" and not is_missing(p.get("target_threshold"))
+                    else None
+                ),
+                "target_threshold": p.get("target_threshold"),
+                "baseline_label": base_label,
+                "baseline_value": base_value,
+                "baseline_field": "previous_period_mean" if is_period_mean(p) else "baseline_value",
+                "baseline_text": with_unit(base_value, unit) if not is_missing(base_value) else "数据不足",
+                "baseline_numerator": None
+                if is_period_mean(p)
+                else _numerator(p.get("baseline_numerator"), p),
+                "evaluated_label": _evaluated_label(p, report),
+                "evaluated_value": evaluated,
+                "evaluated_text": with_unit(evaluated, unit) if not is_missing(evaluated) else "数据不足",
+                "evaluated_numerator": None
+                if is_period_mean(p)
+                else _numerator(p.get("evaluated_numerator"), p),
+                "change_pct": p.get("change_pct"),
+                "change_pp": p.get("change_pp"),
+                "change": fmt_change(
+                    change_pct=p.get("change_pct"),
+                    change_pp=p.get("change_pp"),
+                    before=base_value,
+                    after=evaluated,
+                    unit=unit,
+                ),
+                "status": status(p.get("status"), p.get("status_zh")),
+                "is_small_count": is_small_count(p),
+                "notes": _notes(p, report, gdp),
+            }
+        )
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
     rows.sort(key=lambda r: (order.get(r["status"]["code"], 99), r["seq"]))
     return rows
