@@ -532,6 +532,9 @@ YTD = [
     # a late county shortens the window to January–August
     ("230500", "safety_accidents", 2026, 8, 20, 25, -20.0, False, 10),
     ("150781", "safety_deaths", 2026, 10, 1, 2, -50.0, True, 10),
+    # the counties of 双鸭山: 尖山区 fewer deaths, the hostile-named county more (a worsening county)
+    ("230502", "safety_deaths", 2026, 10, 13, 22, (13 - 22) / 22 * 100, True, 10),
+    ("230503", "safety_deaths", 2026, 10, 9, 6, 50.0, True, 10),
 ]
 
 ACC_BREAKDOWN = [
@@ -838,6 +841,10 @@ def make_warehouse(path: Path) -> Path:
         insert_rows(con, "fct_source_completeness", SOURCE_COMPLETENESS)
         insert_rows(con, "fct_quarantine_summary", QUARANTINE_SUMMARY)
         insert_rows(con, "fct_denominators", GDP_STATUS)
+        con.execute("update marts.dim_indicator set denominator_measure = 'gdp_100m_yuan'"
+                    " where indicator_code in ('deaths_per_100m_gdp', 'disaster_loss_pct_gdp')")
+        con.execute("update marts.dim_indicator set source = case when indicator_code like 'disaster%'"
+                    " then 'disasters' when kind = 'capability' then 'capabilities' else 'accidents' end")
         # the counts beside the rates, as fct_plan_progress carries them (from the indicator values)
         con.execute("""
             update marts.fct_plan_progress as p set
