@@ -23,6 +23,7 @@ INSUFFICIENT = "数据不足"
 COUNT_UNITS = ("人", "起", "次", "人次", "处", "个")
 PERCENT_UNITS = ("%", "‰")
 SMALL_COUNT = 10  # below this a count's change is said in units, and chance is said to matter
+MIN_RISE = 2  # a county is named as worsening when its deaths rose by at least this many (1 is noise)
 
 
 def is_missing(v) -> bool:

@@ -8,10 +8,9 @@ reports must show exactly these numbers.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
-
-import re
 
 import duckdb
 import pytest
@@ -780,11 +779,12 @@ SOURCE_COMPLETENESS = [
 QUARANTINE_SUMMARY = [
     {"source": "accidents", "region_code": "230503", "prefecture_code": "230500", "region_located_by": "row",
      "reason_code": "not_a_number", "column_name": "死亡人数", "rows_quarantined": 1, "deaths_in_rows": None,
-     "rows_deaths_unreadable": 1, "files": 1, "example_reason_zh": "文件 2026-09.xlsx 第 7 行 “死亡人数” 列：不是数字",
+     "rows_deaths_unreadable": 1, "files": 1, "example_reason_zh": "文件 2026-09.xlsx 第 7 行：不是数字",
      "example_reason_en": "not a number", "file_rows_zh": "2026-09.xlsx 第7行"},
     {"source": "accidents", "region_code": "230502", "prefecture_code": "230500", "region_located_by": "file",
-     "reason_code": "unknown_region", "column_name": "行政区划代码", "rows_quarantined": 1, "deaths_in_rows": 2,
-     "rows_deaths_unreadable": 0, "files": 1, "example_reason_zh": "文件 2026-09.xlsx 第 9 行：未知行政区划代码",
+     "reason_code": "unknown_region", "column_name": "行政区划代码", "rows_quarantined": 1,
+     "deaths_in_rows": 2,
+     "rows_deaths_unreadable": 0, "files": 1, "example_reason_zh": "文件 2026-09.xlsx 第 9 行：未知区划",
      "example_reason_en": "unknown region", "file_rows_zh": "2026-09.xlsx 第9行"},
 ]
 GDP_STATUS = [{"region_code": r, "year": y, "gdp_data_status": "初步核算" if y == 2025 else "最终核实"}
@@ -831,7 +831,8 @@ def make_warehouse(path: Path) -> Path:
             if table == "marts.fct_plan_progress":
                 for d in dicts:
                     d["evaluation"] = _evaluation(d)
-                    d["change_basis"] = "previous_period_mean" if d["evaluation"] == "period_mean" else "base_year"
+                    mean = d["evaluation"] == "period_mean"
+                    d["change_basis"] = "previous_period_mean" if mean else "base_year"
                     d["is_plan_over"] = d["plan_id"] == "14fyp"
             if table == "marts.fct_accidents":
                 for d in dicts:
@@ -850,19 +851,19 @@ def make_warehouse(path: Path) -> Path:
             update marts.fct_plan_progress as p set
               is_count_based = i.is_count_based, indicator_kind = i.kind,
               baseline_numerator = (select v.numerator from marts.fct_indicator_values as v
-                                    where v.region_code = p.region_code and v.indicator_code = p.indicator_code
-                                      and v.year = p.baseline_year),
+                where v.region_code = p.region_code and v.indicator_code = p.indicator_code
+                  and v.year = p.baseline_year),
               evaluated_numerator = (select v.numerator from marts.fct_indicator_values as v
-                                     where v.region_code = p.region_code and v.indicator_code = p.indicator_code
-                                       and v.year = p.evaluated_year)
+                where v.region_code = p.region_code and v.indicator_code = p.indicator_code
+                  and v.year = p.evaluated_year)
             from marts.dim_indicator as i where i.indicator_code = p.indicator_code
         """)
         for row in CHECKS:
             con.execute("insert into quality.check_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [*row[:6], float(row[6]), *row[7:]])
         marks = ", ".join("?" * len(QUARANTINE[0]))
-        con.executemany(f"insert into raw.quarantine ({', '.join(columns['raw.quarantine'])}) values ({marks})",
-                        QUARANTINE)
+        names = ", ".join(columns["raw.quarantine"])
+        con.executemany(f"insert into raw.quarantine ({names}) values ({marks})", QUARANTINE)
         con.execute(
             "insert into quality.runs values (?, ?, ?, ?, ?, ?, ?)",
             [RUN_ID, "2026-11-20 07:00:00", "2026-11-20 08:10:00", "passed", AS_OF, "data_raw", True],

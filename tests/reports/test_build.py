@@ -40,7 +40,9 @@ def _marts(warehouse, sql, params=()):
 def facts(doc) -> dict[str, str]:
     """The numbers of the conclusion (lead and problems), as marked: name → raw value."""
     section = doc.find("section", id="conclusion")
-    return {b.attrs["data-fact"]: b.attrs["data-value"] for b in section.find_all("b") if "data-fact" in b.attrs}
+    return {
+        b.attrs["data-fact"]: b.attrs["data-value"] for b in section.find_all("b") if "data-fact" in b.attrs
+    }
 
 
 def test_one_report_per_plan_and_jurisdiction_index_and_shared_plotly(built):
@@ -60,18 +62,28 @@ def test_one_report_per_plan_and_jurisdiction_index_and_shared_plotly(built):
 def test_index_lists_every_plan_with_its_stage_status_counts_and_first_problem(built):
     out, _ = built
     doc = parse(_read(out, "index.html"))
-    rows = {(r.attrs["data-region"], r.attrs["data-plan"]): r
-            for r in doc.find_all("tr") if "data-plan" in r.attrs}
+    rows = {
+        (r.attrs["data-region"], r.attrs["data-plan"]): r
+        for r in doc.find_all("tr")
+        if "data-plan" in r.attrs
+    }
     assert set(rows) == {("230500", "14fyp"), ("230500", "15fyp"), ("150781", "14fyp")}
     assert {S14, S15, M14} <= {a.attrs["href"] for a in doc.find_all("a")}
 
     def counts(row):
-        return {s.attrs["data-status"]: int(s.attrs["data-count"]) for s in row.find_all("span")
-                if "data-status" in s.attrs}
+        return {
+            s.attrs["data-status"]: int(s.attrs["data-count"])
+            for s in row.find_all("span")
+            if "data-status" in s.attrs
+        }
 
     # 双鸭山's 14th plan: achieved 2 (deaths, loss share), not_achieved 1, no_verdict 1, insufficient_data 1
-    assert counts(rows[("230500", "14fyp")]) == {"achieved": 2, "not_achieved": 1, "no_verdict": 1,
-                                                 "insufficient_data": 1}
+    assert counts(rows[("230500", "14fyp")]) == {
+        "achieved": 2,
+        "not_achieved": 1,
+        "no_verdict": 1,
+        "insufficient_data": 1,
+    }
     assert rows[("230500", "14fyp")].find("td", data_total="5") is not None
     assert counts(rows[("230500", "15fyp")]) == {"insufficient_data": 2}
     stage = {k: next(c for c in r.find_all("td") if "data-stage" in c.attrs) for k, r in rows.items()}
@@ -85,46 +97,74 @@ def test_index_lists_every_plan_with_its_stage_status_counts_and_first_problem(b
     assert "示例数据" in _read(out, "index.html")
 
 
-@pytest.mark.parametrize("name,region,plan", [(S14, "230500", "14fyp"), (M14, "150781", "14fyp"),
-                                               (S15, "230500", "15fyp")])
+@pytest.mark.parametrize(
+    "name,region,plan", [(S14, "230500", "14fyp"), (M14, "150781", "14fyp"), (S15, "230500", "15fyp")]
+)
 def test_targets_table_numbers_equal_the_marts_failed_first(built, warehouse, name, region, plan):
     doc = parse(_read(built[0], name))
-    marts = _marts(warehouse, "select * from marts.fct_plan_progress where region_code = ? and plan_id = ?"
-                              " order by seq", [region, plan])
+    marts = _marts(
+        warehouse,
+        "select * from marts.fct_plan_progress where region_code = ? and plan_id = ? order by seq",
+        [region, plan],
+    )
     rows = [r for r in doc.find("table", id="headline").find_all("tr") if "data-indicator" in r.attrs]
     assert sorted(int(r.attrs["data-seq"]) for r in rows) == [m["seq"] for m in marts]
-    order = ["not_achieved", "worsening", "limited", "needs_acceleration", "insufficient_data", "no_verdict",
-             "on_track", "achieved"]
-    shown = [next(c for c in r.find_all("td") if c.attrs.get("data-field") == "status").attrs["data-value"]
-             for r in rows]
+    order = [
+        "not_achieved",
+        "worsening",
+        "limited",
+        "needs_acceleration",
+        "insufficient_data",
+        "no_verdict",
+        "on_track",
+        "achieved",
+    ]
+    shown = [
+        next(c for c in r.find_all("td") if c.attrs.get("data-field") == "status").attrs["data-value"]
+        for r in rows
+    ]
     assert shown == sorted(shown, key=order.index)  # what went wrong first
     by_seq = {m["seq"]: m for m in marts}
     for row in rows:
         m = by_seq[int(row.attrs["data-seq"])]
         cells = {c.attrs["data-field"]: c for c in row.find_all("td") if "data-field" in c.attrs}
         baseline = "previous_period_mean" if m["evaluation"] == "period_mean" else "baseline_value"
-        for field, mart_field in ((baseline, baseline), ("target_threshold", "target_threshold"),
-                                  ("evaluated_value", "evaluated_value"), ("change_pct", "change_pct")):
+        for field, mart_field in (
+            (baseline, baseline),
+            ("target_threshold", "target_threshold"),
+            ("evaluated_value", "evaluated_value"),
+            ("change_pct", "change_pct"),
+        ):
             raw = cells[field].attrs["data-value"]
             if m[mart_field] is None:
                 assert raw == "", field
             else:
                 assert math.isclose(float(raw), m[mart_field], rel_tol=1e-12), field
         if m["evaluated_value"] is not None:
-            assert fmt_value(m["evaluated_value"], _unit(warehouse, m["indicator_code"])) in cells["evaluated_value"].text
+            assert (
+                fmt_value(m["evaluated_value"], _unit(warehouse, m["indicator_code"]))
+                in cells["evaluated_value"].text
+            )
         assert cells["status"].attrs["data-value"] == m["status"]
         assert m["status_zh"] in cells["status"].text  # the word, not only a colour
 
 
 def _unit(warehouse, code):
-    return _marts(warehouse, "select unit_zh from marts.dim_indicator where indicator_code = ?", [code])[0]["unit_zh"]
+    return _marts(warehouse, "select unit_zh from marts.dim_indicator where indicator_code = ?", [code])[0][
+        "unit_zh"
+    ]
 
 
 def test_wording_units_points_and_unchanged(built):
     doc = parse(_read(built[0], S14))
     head = doc.find("table", id="headline")
     deaths = head.find("tr", data_indicator="safety_deaths")
-    assert "18人" in deaths.text and "14人" in deaths.text and "下降22.2%" in deaths.text and "已完成" in deaths.text
+    assert (
+        "18人" in deaths.text
+        and "14人" in deaths.text
+        and "下降22.2%" in deaths.text
+        and "已完成" in deaths.text
+    )
     # a rate with its count; the failed target says by how much in its own unit
     rate = head.find("tr", data_indicator="deaths_per_100m_gdp")
     assert "计数 14人" in rate.text and "计数 18人" in rate.text
@@ -169,7 +209,10 @@ def test_final_evaluation_previous_period_against_plan_period(built):
     loss = [c.text.strip() for c in table.find("tr", data_indicator="disaster_loss_pct_gdp").find_all("td")]
     assert loss[1:] == ["0.1", "0.128", "上升0.028个百分点"]
     county = doc.find("table", id="county-comparison")
-    assert [c.text.strip() for c in county.find("tr", data_region="230502").find_all("td")][1:3] == ["47", "下降24.2%"]
+    assert [c.text.strip() for c in county.find("tr", data_region="230502").find_all("td")][1:3] == [
+        "47",
+        "下降24.2%",
+    ]
     # the counties of a prefecture only: 满洲里 has none
     assert parse(_read(built[0], M14)).find("table", id="county-comparison") is None
 
@@ -182,16 +225,26 @@ def test_running_plan_monitoring_outlook_counties_and_its_own_years(built):
     assert doc.find("section", id="final") is None
     ytd = doc.find("table", id="plan-ytd").find("tr", data_indicator="safety_deaths")
     cells = [c.text.strip() for c in ytd.find_all("td")]
-    assert cells[1].endswith("22人") and cells[2] == "28人" and cells[3] == "下降21.4%" and cells[4] == "-2.1%"
+    assert (
+        cells[1].endswith("22人") and cells[2] == "28人" and cells[3] == "下降21.4%" and cells[4] == "-2.1%"
+    )
     assert ytd.find("td", data_field="status").attrs["data-value"] == "on_track"
     outlook = doc.find("table", id="outlook-table")
-    verdicts = {r.attrs["data-indicator"]: r.find("td", data_field="outlook").text.strip()
-                for r in outlook.find_all("tr") if "data-indicator" in r.attrs}
+    verdicts = {
+        r.attrs["data-indicator"]: r.find("td", data_field="outlook").text.strip()
+        for r in outlook.find_all("tr")
+        if "data-indicator" in r.attrs
+    }
     assert verdicts == {"safety_deaths": "?不确定", "deaths_per_100m_gdp": "✓可能实现"}
     assert "6.1—17.9" in outlook.text and "2016—2025年" in outlook.text
     # the counties this year to date against last year's same months: 尖山区 13 against 22
-    county = [c.text.strip() for c in doc.find("table", id="county-table").find("tr", data_region="230502").find_all("td")]
-    assert county[1].endswith("13人") and county[2] == "22人" and county[3] == "下降40.9%" and county[4] == "9人"
+    county = [
+        c.text.strip()
+        for c in doc.find("table", id="county-table").find("tr", data_region="230502").find_all("td")
+    ]
+    assert (
+        county[1].endswith("13人") and county[2] == "22人" and county[3] == "下降40.9%" and county[4] == "9人"
+    )
     table = doc.find("table", id="ytd")
     assert "22" in table.find("tr", data_indicator="safety_deaths").text
     assert "数据不足" in table.find("tr", data_indicator="deaths_per_100m_gdp").text
@@ -200,25 +253,37 @@ def test_running_plan_monitoring_outlook_counties_and_its_own_years(built):
 def test_conclusion_numbers_equal_the_marts_final_evaluation(built, warehouse):
     doc = parse(_read(built[0], S14))
     found = facts(doc)
-    statuses = _marts(warehouse, "select status, count(*) as n from marts.fct_plan_progress"
-                                 " where region_code = '230500' and plan_id = '14fyp' group by status")
+    statuses = _marts(
+        warehouse,
+        "select status, count(*) as n from marts.fct_plan_progress"
+        " where region_code = '230500' and plan_id = '14fyp' group by status",
+    )
     assert int(found["targets"]) == sum(s["n"] for s in statuses)
     for s in statuses:
         assert int(found[s["status"]]) == s["n"], s
-    failed = _marts(warehouse, "select indicator_code, evaluated_value from marts.fct_plan_progress"
-                               " where region_code = '230500' and plan_id = '14fyp' and status = 'not_achieved'")
+    failed = _marts(
+        warehouse,
+        "select indicator_code, evaluated_value from marts.fct_plan_progress"
+        " where region_code = '230500' and plan_id = '14fyp' and status = 'not_achieved'",
+    )
     for f in failed:
         assert math.isclose(float(found[f"evaluated:{f['indicator_code']}"]), f["evaluated_value"])
-    ytd = _marts(warehouse, "select value_ytd, prior_year_value_same_months as prior from marts.fct_ytd_comparison"
-                            " where region_code = '230500' and indicator_code = 'safety_deaths' and year = 2026")[0]
+    ytd = _marts(
+        warehouse,
+        "select value_ytd, prior_year_value_same_months as prior from marts.fct_ytd_comparison"
+        " where region_code = '230500' and indicator_code = 'safety_deaths' and year = 2026",
+    )[0]
     assert float(found["ytd_deaths"]) == ytd["value_ytd"] and float(found["ytd_deaths_prior"]) == ytd["prior"]
     # the problems: the failed target first, the unevaluable one, then the 2025 催报 backlog, the
     # misclassified severity and the rejected rows
     kinds = [li.attrs["data-kind"] for li in doc.find("ol", id="problems").find_all("li")]
     assert kinds == ["target", "insufficient", "missing", "severity", "quarantine"]
-    missing = _marts(warehouse, "select count(*) as n from marts.fct_missing_submissions as m join"
-                                " marts.bridge_region_rollup as b on m.region_code = b.county_region_code"
-                                " where b.rollup_region_code = '230500' and year(m.month) = 2025")[0]["n"]
+    missing = _marts(
+        warehouse,
+        "select count(*) as n from marts.fct_missing_submissions as m join"
+        " marts.bridge_region_rollup as b on m.region_code = b.county_region_code"
+        " where b.rollup_region_code = '230500' and year(m.month) = 2025",
+    )[0]["n"]
     assert int(found["missing_months"]) == missing == 1
     assert int(found["severity_findings"]) == 1 and int(found["quarantined_rows"]) == 2
     advice = doc.find("ol", id="advice").text
@@ -229,16 +294,21 @@ def test_conclusion_of_a_running_plan_names_the_worsening_county(built, warehous
     doc = parse(_read(built[0], S15))
     found = facts(doc)
     assert int(found["targets"]) == 2
-    counties = _marts(warehouse, "select y.region_code, y.value_ytd from marts.fct_ytd_comparison as y"
-                                 " join marts.dim_region as r using (region_code) where r.prefecture_code = '230500'"
-                                 " and r.level = 'county' and y.year = 2026 and y.indicator_code = 'safety_deaths'"
-                                 " and y.value_ytd > y.prior_year_value_same_months")
+    counties = _marts(
+        warehouse,
+        "select y.region_code, y.value_ytd from marts.fct_ytd_comparison as y"
+        " join marts.dim_region as r using (region_code) where r.prefecture_code = '230500'"
+        " and r.level = 'county' and y.year = 2026 and y.indicator_code = 'safety_deaths'"
+        " and y.value_ytd > y.prior_year_value_same_months",
+    )
     assert [c["region_code"] for c in counties] == ["230503"]
     assert int(found["worsening_counties"]) == 1 and float(found["county:230503"]) == counties[0]["value_ytd"]
     assert int(found["outlook_likely"]) == 1 and int(found["outlook_uncertain"]) == 1
     kinds = [li.attrs["data-kind"] for li in doc.find("ol", id="problems").find_all("li")]
     assert kinds[:2] == ["county", "missing"]
-    assert int(found["missing_months"]) == 2  # September accidents and October disasters of the hostile county
+    assert (
+        int(found["missing_months"]) == 2
+    )  # September accidents and October disasters of the hostile county
     # the chance caveat, said where it matters (6 → 9 deaths) and only there
     county_problem = doc.find("ol", id="problems").find_all("li")[0].text
     assert "偶然" in county_problem
@@ -331,8 +401,9 @@ def test_worker_processes_write_the_same_reports_as_a_serial_build(built, wareho
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)  # three reports: parallel all the same
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        paths = build_reports(con, tmp_path, as_of=AS_OF, is_sample_data=True, run_id=RUN_ID,
-                              database=warehouse, workers=2)
+        paths = build_reports(
+            con, tmp_path, as_of=AS_OF, is_sample_data=True, run_id=RUN_ID, database=warehouse, workers=2
+        )
     finally:
         con.close()
     serial_out, serial_paths = built

@@ -10,19 +10,46 @@ import pytest
 from pipelines.reports import charts
 
 YEARS = [2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025]
-VALUES = {2016: 0.02, 2017: None, 2018: Decimal("0.05"), 2019: 0.13, 2020: 0.04, 2021: 0.03, 2022: 0.12,
-          2023: 0.02, 2024: 0.05, 2025: 0.06}
+VALUES = {
+    2016: 0.02,
+    2017: None,
+    2018: Decimal("0.05"),
+    2019: 0.13,
+    2020: 0.04,
+    2021: 0.03,
+    2022: 0.12,
+    2023: 0.02,
+    2024: 0.05,
+    2025: 0.06,
+}
 
 
 def _target(kind, threshold, mean=False):
-    return charts.TargetMarks(kind=kind, text="≤X", threshold=threshold, base_year=2020, base_value=0.04,
-                              is_period_mean=mean, previous_years=(2016, 2020), previous_mean=0.06,
-                              plan_mean=0.056 if mean else None, plan_mean_last_year=2025, curb_reference_mean=0.06)
+    return charts.TargetMarks(
+        kind=kind,
+        text="≤X",
+        threshold=threshold,
+        base_year=2020,
+        base_value=0.04,
+        is_period_mean=mean,
+        previous_years=(2016, 2020),
+        previous_mean=0.06,
+        plan_mean=0.056 if mean else None,
+        plan_mean_last_year=2025,
+        curb_reference_mean=0.06,
+    )
 
 
 def _indicator(target, band=None, projection=None):
-    return charts.indicator_figure(years=YEARS, values=VALUES, unit="%", plan_years=(2020, 2021, 2025),
-                                   target=target, band=band, projection=projection)
+    return charts.indicator_figure(
+        years=YEARS,
+        values=VALUES,
+        unit="%",
+        plan_years=(2020, 2021, 2025),
+        target=target,
+        band=band,
+        projection=projection,
+    )
 
 
 FIGURES = {
@@ -31,11 +58,18 @@ FIGURES = {
     "upper": _indicator(_target("upper_bound", 0.1))[0],
     "period-mean": _indicator(_target("upper_bound", 0.1, mean=True))[0],
     "lower": _indicator(_target("lower_bound", 0.05), projection=(0.05, 0.03, 0.08))[0],
-    "bars": charts.horizontal_bars(names=["甲县", "乙县"], unit="人",
-                                   series=[("2021—2025年", [3, None], "#0072B2"), ("2016—2020年", [1, 2], "#BBBBBB")]),
-    "stacked": charts.stacked_by_year(years=[2016, 2017], unit="人", gap_years=[2017], points=[(2016, "煤矿", 1)],
-                                      categories=[charts.Category("煤矿", "#0072B2"),
-                                                  charts.Category("道路运输", "#0072B2", "/")]),
+    "bars": charts.horizontal_bars(
+        names=["甲县", "乙县"],
+        unit="人",
+        series=[("2021—2025年", [3, None], "#0072B2"), ("2016—2020年", [1, 2], "#BBBBBB")],
+    ),
+    "stacked": charts.stacked_by_year(
+        years=[2016, 2017],
+        unit="人",
+        gap_years=[2017],
+        points=[(2016, "煤矿", 1)],
+        categories=[charts.Category("煤矿", "#0072B2"), charts.Category("道路运输", "#0072B2", "/")],
+    ),
 }
 
 
@@ -48,7 +82,11 @@ def test_every_figure_kind_passes_plotlys_validation(name):
 def test_values_gaps_band_and_the_target_marked_at_the_end_year():
     fig = json.loads(charts.to_json(FIGURES["decline"]))
     by_name = {t["name"]: t for t in fig["data"]}
-    assert by_name["各年数值"]["y"][:3] == [0.02, None, 0.05]  # the Decimal became a number, the gap stays a gap
+    assert by_name["各年数值"]["y"][:3] == [
+        0.02,
+        None,
+        0.05,
+    ]  # the Decimal became a number, the gap stays a gap
     assert by_name["数据不足"]["x"] == [2017]
     assert [t["x"] for t in fig["data"] if t.get("legendgroup") == "ci"] == [[2016, 2016], [2018, 2018]]
     path = by_name["目标路径（等比例逐年下降）"]

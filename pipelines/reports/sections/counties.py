@@ -5,7 +5,7 @@ against the same months of last year (marts.fct_ytd_comparison), and its base-ye
 from __future__ import annotations
 
 from ..charts import horizontal_bars
-from ..formats import SMALL_COUNT, fmt_change, is_missing
+from ..formats import MIN_RISE, SMALL_COUNT, fmt_change, is_missing
 from ..labels import C_CURRENT, C_PREVIOUS
 from .common import Report
 
@@ -40,7 +40,7 @@ def worsening(ytd: list[dict]) -> list[dict]:
     out = []
     for r in ytd:
         now, before = r.get("value_ytd"), r.get("prior_year_value_same_months")
-        if is_missing(now) or is_missing(before) or now <= before:
+        if is_missing(now) or is_missing(before) or now - before < MIN_RISE:
             continue
         out.append(
             {

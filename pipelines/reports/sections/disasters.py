@@ -49,7 +49,9 @@ def shape(rows: list[dict] | None, report: Report) -> dict | None:
             out["charts"].append({"id": report.charts.add(fig), "title": title})
         else:
             out.setdefault("sentences", []).append(
-                f"{years[0]}—{years[-1]}年没有{'因灾死亡失踪' if unit == '人' else '自然灾害直接经济损失'}记录。"
+                f"{years[0]}—{years[-1]}年没有"
+                + ("因灾死亡失踪" if unit == "人" else "自然灾害直接经济损失")
+                + "记录。"
             )
     table_years = [yr for yr in (report.last_year - 1, report.last_year) if yr >= report.years.first]
     out["table"] = sorted(

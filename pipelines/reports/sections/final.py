@@ -4,7 +4,7 @@ period (marts.fct_period_comparison), and its county-level units side by side.""
 from __future__ import annotations
 
 from ..charts import horizontal_bars
-from ..formats import SMALL_COUNT, fmt_change, fmt_count, fmt_value, is_missing
+from ..formats import MIN_RISE, SMALL_COUNT, fmt_change, fmt_count, fmt_value, is_missing
 from ..labels import C_CURRENT, C_PREVIOUS
 from .common import Report
 
@@ -73,7 +73,7 @@ def worsening_counties(counties: list[dict]) -> list[dict]:
             or is_missing(r.get("previous_total"))
         ):
             continue
-        if r["total"] > r["previous_total"]:
+        if r["total"] - r["previous_total"] >= MIN_RISE:
             out.append(
                 {
                     "code": r["region_code"],

@@ -48,7 +48,7 @@ def shape(rows: list[dict], progress: list[dict], report: Report) -> list[dict]:
                     if is_period_mean(r)
                     else f"{r.get('projected_year')}年"
                 ),
-                "target": f"{comparator}{fmt_value(r.get('target_value'), unit, missing='—', with_unit=True)}",
+                "target": comparator + fmt_value(r.get("target_value"), unit, missing="—", with_unit=True),
                 "projected_value": r.get("projected_value"),
                 "projected": fmt_value(r.get("projected_value"), unit, missing="—", with_unit=True),
                 "interval": (

@@ -35,7 +35,8 @@ where list_contains(?, b.rollup_region_code)
 order by b.rollup_region_code, q.source, q.region_code, q.rows_quarantined desc
 """
 READ_FINDINGS = """
-select b.rollup_region_code as _region, f.occurred_date, coalesce(r.region_name, f.region_code) as region_name,
+select b.rollup_region_code as _region, f.occurred_date,
+       coalesce(r.region_name, f.region_code) as region_name,
        f.reported_severity, f.severity_class, f.deaths_incl_missing
 from marts.fct_severity_findings as f
 inner join marts.bridge_region_rollup as b on f.region_code = b.county_region_code

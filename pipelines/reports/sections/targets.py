@@ -106,7 +106,8 @@ def _notes(p: dict, report: Report, gdp: dict[int, str]) -> list[str]:
         out.append(f"比目标值（{threshold}）{higher}{fmt_gap(p['gap_to_target'], unit)}")
     if p.get("is_baseline_different") and not is_missing(p.get("baseline_value_printed")):
         out.append(
-            f"规划文本的基期值为{with_unit(p['baseline_value_printed'], unit)}，与数据计算值不一致，以数据计算值评估"
+            f"规划文本的基期值为{with_unit(p['baseline_value_printed'], unit)}，"
+            "与数据计算值不一致，以数据计算值评估"
         )
     if p.get("denominator_measure") == "gdp_100m_yuan":
         years = [y for y in (p.get("baseline_year"), p.get("evaluated_year")) if y]
