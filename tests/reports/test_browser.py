@@ -102,10 +102,15 @@ def test_every_page_kind_renders_offline_at_both_widths(browser, pages, kind, wi
             assert charts.nth(i).locator("svg.main-svg").count() >= 1, f"chart {i} not drawn"
         # no sideways scrolling of the page (a wide table scrolls within itself)
         assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]
-        status = page.locator("#headline td.state, #index td.counts").first
-        if status.count():
-            box = status.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTHS[width], "status out of view"
+        # every status (targets, capabilities, index) in view without scrolling a table sideways
+        statuses = page.locator("td.state, #index td.counts")
+        for i in range(statuses.count()):
+            box = statuses.nth(i).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTHS[width], f"status {i} out of view"
+        # an indicator's name is never squeezed to a character or two a line (the old phone layout)
+        names = page.locator("table:not(#index) td.name")
+        for i in range(names.count()):
+            assert names.nth(i).bounding_box()["width"] >= 150, f"name {i} squeezed"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{kind}-{width}.png"))
     finally:
