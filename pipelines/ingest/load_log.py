@@ -203,9 +203,10 @@ def load_report_data(con, run_id: str) -> dict:
             entry.setdefault("note_zh", None)
             entry.setdefault("note_en", None)
             files.append(entry)
+    # the reasons of this run's rejections, and of rows an unchanged file still has in quarantine
     by_source: dict[str, list[str]] = {}
     for f in files:
-        if f["status"] in CHANGED:
+        if f["status"] in CHANGED or (f["rows_rejected"] and f["status"] != "removed"):
             by_source.setdefault(f["source"], []).append(f["file_name"])
     reasons: dict[tuple[str, str], list[dict]] = {}
     for source, names in by_source.items():
@@ -227,6 +228,10 @@ def load_report_data(con, run_id: str) -> dict:
             k: sum(f[k] for f in changed)
             for k in ("rows_read", "rows_loaded", "rows_zero_reports", "rows_rejected", "rows_revised")
         },
+        # rows still in quarantine from the files the warehouse holds (this run's and earlier loads')
+        "rows_rejected_held": sum(
+            f["rows_rejected"] or 0 for f in files if f["status"] not in ("rejected", "removed")
+        ),
     }
     return {
         "run_id": run_id,
