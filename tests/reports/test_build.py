@@ -274,6 +274,16 @@ def test_conclusion_numbers_equal_the_marts_final_evaluation(built, warehouse):
         " where region_code = '230500' and indicator_code = 'safety_deaths' and year = 2026",
     )[0]
     assert float(found["ytd_deaths"]) == ytd["value_ytd"] and float(found["ytd_deaths_prior"]) == ytd["prior"]
+    # 230500 lacks a complete 2019: no two-period sentence; 150781 has both periods (17 → 10)
+    assert "deaths_previous" not in found
+    periods = _marts(
+        warehouse,
+        "select previous_total, total from marts.fct_period_comparison where region_code = '150781'"
+        " and indicator_code = 'safety_deaths' and first_year = 2021 and last_year = 2025",
+    )[0]
+    m14 = facts(parse(_read(built[0], M14)))
+    assert float(m14["deaths_previous"]) == periods["previous_total"] == 17
+    assert float(m14["deaths_total"]) == periods["total"] == 10
     # the problems: the failed target first, the unevaluable one, then the 2025 催报 backlog, the
     # misclassified severity and the rejected rows
     kinds = [li.attrs["data-kind"] for li in doc.find("ol", id="problems").find_all("li")]

@@ -84,9 +84,17 @@ def lead(
                 _join(
                     [
                         f"生产安全事故死亡人数{y.previous_label}累计",
-                        fact("deaths_previous", final_facts["deaths_previous"] + "人"),
+                        fact(
+                            "deaths_previous",
+                            final_facts["deaths_previous"] + "人",
+                            final_facts["deaths_previous_value"],
+                        ),
                         f"，{y.label}累计",
-                        fact("deaths_total", final_facts["deaths_total"] + "人"),
+                        fact(
+                            "deaths_total",
+                            final_facts["deaths_total"] + "人",
+                            final_facts["deaths_total_value"],
+                        ),
                         f"，{final_facts['deaths_change']}。",
                     ]
                 )

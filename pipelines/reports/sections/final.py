@@ -167,6 +167,8 @@ def lead_facts(final: dict | None) -> dict:
         "deaths_previous": None
         if is_missing(deaths.get("previous_total"))
         else fmt_count(deaths["previous_total"]),
+        "deaths_total_value": deaths["total"],
+        "deaths_previous_value": deaths.get("previous_total"),
         "deaths_change": deaths["change"],
         "deaths_mean": fmt_value(deaths.get("mean"), "人"),
     }
