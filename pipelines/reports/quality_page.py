@@ -10,6 +10,7 @@ the marts; written at publication, after every check of the run has reported.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -62,11 +63,26 @@ def _check_titles() -> dict[str, str]:
     return {d.name: d.title_zh for d in check_defs()}
 
 
+def check_message(check_name: str, title: str, message_zh: str | None, sources_zh: dict[str, str]) -> str:
+    """The gate's message as the page shows it beside the check's title: without the repeated
+    "检查 <id>（<title>）" opening, and with source codes (accidents …) in their Chinese names."""
+    text = message_zh or ""
+    opening = f"检查 {check_name}（{title}）"
+    if text.startswith(opening):
+        text = text[len(opening) :].lstrip("：:")
+    if sources_zh:
+        codes = "|".join(re.escape(c) for c in sorted(sources_zh, key=len, reverse=True))
+        text = re.sub(rf"(?<![A-Za-z0-9_.])({codes})(?![A-Za-z0-9_.])", lambda m: sources_zh[m[1]], text)
+    return text
+
+
 def _checks(con, run_id: str, labels: CodeLabels) -> dict:
     rows = fetch(con, READ_CHECKS, [run_id])
     titles = _check_titles()
+    sources_zh = labels.words("source")
     for r in rows:
         r["title"] = titles.get(r["check_name"]) or r["message_zh"].split("：")[0]
+        r["message_text"] = check_message(r["check_name"], r["title"], r["message_zh"], sources_zh)
         r["severity_zh"] = labels.zh("check_severity", (r["severity"] or "").upper(), r["severity"])
         r["state"] = (
             "passed" if r["passed"] else ("warned" if (r["severity"] or "").upper() == "WARN" else "failed")
