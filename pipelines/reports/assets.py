@@ -6,7 +6,8 @@ import shutil
 import dagster as dg
 
 from ..settings import PipelineSettings
-from .build import PLOTLY_JS, build_reports
+from .build import build_reports
+from .render import PLOTLY_JS
 
 # The dbt marts the reports read (dbt asset keys are ["marts", "<model>"]).
 MARTS_READ = [
