@@ -137,8 +137,9 @@ def _stage_of(step: str) -> str:
 
 
 def run_pipeline(label: str, data_dir: Path, out_dir: Path, as_of: str, *, rebuild: bool,
-                 dagster_home: Path) -> RunFigures:
-    """Run the CLI as a subprocess and measure it."""
+                 dagster_home: Path, project: Path = PROJECT_DIR) -> RunFigures:
+    """Run the CLI as a subprocess and measure it (``project``: the checkout whose pipelines run,
+    for an A/B against another branch in the same minutes)."""
     warehouse, reports = out_dir / "warehouse.duckdb", out_dir / "reports"
     cmd = [sys.executable, "-m", "pipelines", "run", "--data-dir", str(data_dir), "--warehouse",
            str(warehouse), "--reports-dir", str(reports), "--as-of", as_of]
@@ -158,7 +159,7 @@ def run_pipeline(label: str, data_dir: Path, out_dir: Path, as_of: str, *, rebui
     first_start = last_elapsed = None
     offset = 0.0  # the progress clock's zero, on the bench's clock
     with open(log_path, "w", encoding="utf-8") as log, open(out_dir / f"{label}.stderr", "w") as err:
-        proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=err,
+        proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=err,
                                 text=True, encoding="utf-8", errors="replace", bufsize=1)
         sampler = _TreeSampler(proc.pid)
         sampler.start()
@@ -191,7 +192,7 @@ def run_pipeline(label: str, data_dir: Path, out_dir: Path, as_of: str, *, rebui
     stages["startup"] = offset + (first_start or 0.0)
     stages["teardown"] = max(0.0, wall - offset - (last_elapsed or 0.0))
     ingest_s = stages["ingest"]
-    if proc.returncode == 0 and (not ingest_s or not rows):
+    if proc.returncode == 0 and rebuild and (not ingest_s or not rows):
         # a renamed step or log line would otherwise show up as a silent zero
         raise SystemExit(f"{label}: no ingest step or no rows-read line found in {log_path}")
     figures = RunFigures(
@@ -372,6 +373,64 @@ def make_incremental_folder(base: Path, target: Path) -> dict:
             "month": INCREMENTAL_MONTH, "as_of": INCREMENTAL_AS_OF}
 
 
+def _runs_on_published(label: str, data_dir: Path, as_of: str, made: dict, published: Path,
+                       work: Path, args) -> dict:
+    """``args.repeat`` runs (without --rebuild) of ``data_dir``, each on a fresh copy of the
+    published state in ``published``: warehouse, reports (with the dbt docs page it may reuse)
+    and the Parquet export — what a scheduled or a statistician's run starts from."""
+    out = work / "runs" / f"{published.name}-{label}"
+    runs = []
+    for _ in range(args.repeat):
+        if out.exists():
+            shutil.rmtree(out)
+        out.mkdir(parents=True)
+        shutil.copyfile(published / "warehouse.duckdb", out / "warehouse.duckdb")
+        for folder in ("reports", "parquet"):
+            if (published / folder).is_dir():
+                shutil.copytree(published / folder, out / folder)
+        figs = run_pipeline(label, data_dir, out, as_of, rebuild=False,
+                            dagster_home=work / "dagster_home", project=args.project.resolve())
+        runs.append({**asdict(figs), "input": made, "data_dir": str(data_dir)})
+        if figs.exit_code != 0:
+            break
+    return _median_run(runs)[1]
+
+
+def make_corrected_folder(base: Path, target: Path) -> dict:
+    """``target`` = hard links of ``base`` but one accident CSV, rewritten with one death count
+    changed (+1 on its first record with deaths): a statistician's corrected file, reloaded under
+    the same name (a revision of the rows it holds)."""
+    if target.exists():
+        shutil.rmtree(target)
+    candidates = sorted((base / "accidents").glob("2026-*.csv"))
+    for path in base.rglob("*"):
+        dest = target / path.relative_to(base)
+        if path.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+        elif path not in candidates[-1:]:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, dest)
+    path = candidates[-1]
+    data = path.read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    col = header.index("死亡人数")
+    for row, line in enumerate(lines[1:], start=2):
+        cells = line.split(",")
+        if len(cells) > col and cells[col].strip().isdigit() and int(cells[col]) > 0:
+            old = cells[col]
+            cells[col] = str(int(old) + 1)
+            lines[row - 1] = ",".join(cells)
+            break
+    else:
+        raise SystemExit(f"no record with deaths in {path}")
+    text = "\n".join(lines) + "\n"
+    (target / "accidents" / path.name).write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
+    return {"file": f"accidents/{path.name}", "row": row, "column": "死亡人数", "old": old,
+            "new": cells[col], "changed_files": 1}
+
+
 # --------------------------------------------------------------------------- growth, output
 
 
@@ -491,6 +550,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default=",".join(SCALES), help="comma-separated: " + ", ".join(SCALES))
     parser.add_argument("--incremental", default="national",
                         help="scales for a one-month incremental run (comma-separated, '' for none)")
+    parser.add_argument("--reruns", default="sample",
+                        help="scales rerun on their published state: once with nothing changed and "
+                             "once with one corrected file (one death count of one accident CSV "
+                             "changed), from load to published reports (comma-separated, '' for none)")
+    parser.add_argument("--project", type=Path, default=PROJECT_DIR,
+                        help="the checkout whose pipelines run (default: this one), for an A/B "
+                             "against another branch in the same minutes")
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "docs" / "bench-latest.json")
     parser.add_argument("--work", type=Path, default=Path("/tmp/em_bench"),
                         help="where scale data, warehouses and logs go (never the repository)")
@@ -505,6 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown scale(s) {', '.join(sorted(unknown))}; choose from {', '.join(SCALES)}")
     incremental = {s.strip() for s in args.incremental.split(",") if s.strip()}
+    reruns = {s.strip() for s in args.reruns.split(",") if s.strip()}
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     dagster_home = work / "dagster_home"
@@ -513,6 +580,9 @@ def main(argv: list[str] | None = None) -> int:
     doc = {"started_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(),
            "as_of": AS_OF, "results": results}
     doc["repeat"] = args.repeat
+    doc["project"] = str(args.project.resolve())
+    doc["commit"] = subprocess.run(["git", "-C", str(args.project), "rev-parse", "--short", "HEAD"],
+                                   capture_output=True, text=True, check=False).stdout.strip()
     for scale in scales:
         print(f"\n== {scale} ==", flush=True)
         data_dir, gen_s = ensure_scale_data(scale, work)
@@ -521,7 +591,8 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(args.repeat):
             if out_dir.exists():
                 shutil.rmtree(out_dir)
-            figs = run_pipeline("full", data_dir, out_dir, AS_OF, rebuild=True, dagster_home=dagster_home)
+            figs = run_pipeline("full", data_dir, out_dir, AS_OF, rebuild=True, dagster_home=dagster_home,
+                                project=args.project.resolve())
             entry = asdict(figs)
             entry["data_dir"] = str(data_dir)
             entry["generation_s"] = gen_s
@@ -554,29 +625,24 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(len(runs) - 1):
                 shutil.rmtree(work / "runs" / f"{scale}.run{i + 1}", ignore_errors=True)
         results[scale] = entry
-        if scale in incremental and entry["exit_code"] == 0:
-            inc_data = work / f"{scale}-incremental"
-            made = make_incremental_folder(data_dir, inc_data)
-            inc_out = work / "runs" / f"{scale}-incremental"
+        if entry["exit_code"] != 0:
+            _write(doc, args.out)
+            continue
+        if scale in incremental:
+            made = make_incremental_folder(data_dir, work / f"{scale}-incremental")
             print(f"  incremental: {made['new_files']} new files, {made['new_rows']:,} rows "
                   f"({made['month']}, as of {made['as_of']})", flush=True)
-            inc_runs = []
-            for _ in range(args.repeat):
-                if inc_out.exists():
-                    shutil.rmtree(inc_out)
-                inc_out.mkdir(parents=True)
-                # the published state a monthly run starts from: warehouse, reports (with the dbt
-                # docs page it may reuse) and the Parquet export
-                shutil.copyfile(out_dir / "warehouse.duckdb", inc_out / "warehouse.duckdb")
-                for folder in ("reports", "parquet"):
-                    if (out_dir / folder).is_dir():
-                        shutil.copytree(out_dir / folder, inc_out / folder)
-                inc = run_pipeline("incremental", inc_data, inc_out, INCREMENTAL_AS_OF, rebuild=False,
-                                   dagster_home=dagster_home)
-                inc_runs.append({**asdict(inc), "input": made, "data_dir": str(inc_data)})
-                if inc.exit_code != 0:
-                    break
-            results[f"{scale}-incremental"] = _median_run(inc_runs)[1]
+            results[f"{scale}-incremental"] = _runs_on_published(
+                "incremental", work / f"{scale}-incremental", INCREMENTAL_AS_OF, made, out_dir, work, args)
+        if scale in reruns:
+            print("  unchanged: the same folder again on the published state", flush=True)
+            results[f"{scale}-unchanged"] = _runs_on_published(
+                "unchanged", data_dir, AS_OF, {"changed_files": 0}, out_dir, work, args)
+            made = make_corrected_folder(data_dir, work / f"{scale}-corrected")
+            print(f"  corrected: {made['file']} row {made['row']} {made['column']} "
+                  f"{made['old']} → {made['new']}", flush=True)
+            results[f"{scale}-corrected"] = _runs_on_published(
+                "corrected", work / f"{scale}-corrected", AS_OF, made, out_dir, work, args)
         _write(doc, args.out)
     doc["growth"] = growth(results)
     doc["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
