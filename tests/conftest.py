@@ -13,7 +13,7 @@ def _isolated_dagster_home(tmp_path_factory):
     """Session-wide, so module-scoped fixtures that run the CLI never touch the project's var/."""
     saved = dict(os.environ)
     os.environ["DAGSTER_HOME"] = str(tmp_path_factory.mktemp("dagster_home"))
-    for name in ("EM_DATA_DIR", "EM_WAREHOUSE", "EM_REPORTS_DIR", "EM_AS_OF", "EM_STRICT"):
+    for name in ("EM_DATA_DIR", "EM_WAREHOUSE", "EM_REPORTS_DIR", "EM_AS_OF", "EM_STRICT", "EM_DBT_AS_OF"):
         os.environ.pop(name, None)
     yield
     os.environ.clear()

@@ -1,7 +1,12 @@
 {#- The as-of date and the last month whose registers are due ("through month").
-    var('as_of') is required to be YYYY-MM-DD; a malformed value fails the run. -#}
+    The date is YYYY-MM-DD; a malformed value fails the run. The pipeline gives it in the
+    environment (EM_DBT_AS_OF), read only when the SQL is compiled for execution: given as a
+    --vars it would change dbt's parse state every run and force a full re-parse (~7 s), and an
+    env_var read while parsing would be tracked by dbt and re-parse the models using it. Ad-hoc
+    runs and the unit tests give var('as_of') (default in dbt_project.yml). Models read the date
+    through these macros only (tests/pipeline/test_dbt_partial_parse.py). -#}
 {% macro as_of_date() -%}
-    {%- set v = var('as_of') | string -%}
+    {%- set v = ((env_var('EM_DBT_AS_OF', '') if execute else '') or var('as_of')) | string -%}
     {%- if not modules.re.match('^\d{4}-\d{2}-\d{2}$', v) -%}
         {{ exceptions.raise_compiler_error("var as_of must be YYYY-MM-DD, got: " ~ v) }}
     {%- endif -%}

@@ -1,7 +1,6 @@
 """The dbt models as Dagster assets; dbt tests stream in as asset checks (error ones block)."""
 
 
-import json
 import os
 from collections.abc import Mapping
 from functools import cached_property
@@ -15,8 +14,13 @@ from pipelines.gate_records import CheckOutcome, write_check_results
 from pipelines.run_outcome import tag_run
 from pipelines.settings import PipelineSettings
 from pipelines.transform.check_descriptions import describe_test
-from pipelines.transform.project import dbt_executable, em_dbt_project, ensure_manifest
-from pipelines.transform.project import dbt_vars as run_dbt_vars
+from pipelines.transform.project import (
+    as_of_in_environment,
+    dbt_executable,
+    em_dbt_project,
+    ensure_manifest,
+    warehouse_target_dir,
+)
 from pipelines.transform.table_comments import apply_table_comments
 from pipelines.whole_run import refuse_partial_run
 
@@ -48,14 +52,18 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     refuse_partial_run(context)
     # dbt reads the file path from the environment (profiles.yml); the run holds the writer lock.
     os.environ["EM_BUILD_DB"] = str(settings.build_path)
-    dbt_vars = run_dbt_vars(settings.as_of_date.isoformat(), settings.data_path)
     test_results: list[dg.AssetCheckResult] = []
     try:
         # Unit tests check the models' code on fixed inputs, not the data: they run in the test
         # suite (tests/dbt: plain `dbt build`) and CI, not in every load (dbt's own advice).
-        command = ["build", "--vars", json.dumps(dbt_vars), "--exclude-resource-type", "unit_test"]
-        context.log.info("dbt " + " ".join(command))
-        for event in dbt.cli(command, context=context).stream():
+        command = ["build", "--exclude-resource-type", "unit_test"]
+        as_of = settings.as_of_date.isoformat()
+        context.log.info(f"dbt {' '.join(command)} (EM_DBT_AS_OF={as_of})")
+        # One target folder per warehouse: dbt reuses its last parse when nothing changed.
+        target = warehouse_target_dir(settings.warehouse_path)
+        with as_of_in_environment(as_of):
+            invocation = dbt.cli(command, context=context, target_path=target)
+        for event in invocation.stream():
             if isinstance(event, dg.AssetCheckResult):
                 test_results.append(event)
             yield event
