@@ -10,7 +10,8 @@ Both are made from the private build file during publication, never from the pub
 - ``write_dbt_docs``: ``dbt docs generate --static`` against the build file; its single
   self-contained ``static_index.html`` (opens from ``file://``, no network) is copied to
   ``<reports folder>/dbt-docs/index.html``; regenerated only when dbt, the project, the vars or
-  the catalog changed (``dbt_docs_key``), otherwise the published page is reused.
+  the catalog changed (``dbt_docs_key``), otherwise the published page — or the page another
+  warehouse generated with the same key (``dbt_project/target/docs-cache/``) — is reused.
 
 No CSV is written here. Parquet cells are data, not spreadsheet formulas, and Parquet is not
 opened by double-click in Excel, so no formula neutralisation is needed for these files.
@@ -31,11 +32,13 @@ import duckdb
 from pipelines.publish.publication import publish_reports
 from pipelines.settings import DBT_PROJECT_DIR, PipelineSettings
 from pipelines.sql import sql_identifier, sql_string
-from pipelines.transform.project import dbt_executable, project_files
+from pipelines.transform.project import AS_OF_ENV, MANIFEST, dbt_executable, project_files
 
 PARQUET_DIR_NAME = "parquet"
 DOCS_FORMAT = "2"  # bump to regenerate every cached docs page
 DBT_DOCS_DIR_NAME = "dbt-docs"
+DOCS_CACHE = MANIFEST.parent / "docs-cache"  # <key>.html: pages by key, for every warehouse
+DOCS_CACHE_KEEP = 4  # the most recently used pages kept in the cache
 
 
 def parquet_path(settings: PipelineSettings) -> Path:
@@ -163,16 +166,42 @@ def _key_of(html: Path) -> str | None:
     return tail[at + len(DOCS_KEY_MARK):].split(" ", 1)[0] if at >= 0 else None
 
 
+def _cached_page(key: str) -> Path | None:
+    page = DOCS_CACHE / f"{key}.html"
+    if page.exists() and _key_of(page) == key:
+        page.touch()  # most recently used
+        return page
+    return None
+
+
+def _cache_page(html: Path, key: str) -> None:
+    """Keep a generated page under its key (written whole, then renamed); older pages beyond
+    DOCS_CACHE_KEEP are dropped. A cache that cannot be written only costs the next run time."""
+    try:
+        DOCS_CACHE.mkdir(parents=True, exist_ok=True)
+        partial = DOCS_CACHE / f".{key}.{os.getpid()}.partial"
+        shutil.copyfile(html, partial)
+        os.replace(partial, DOCS_CACHE / f"{key}.html")
+        pages = sorted(DOCS_CACHE.glob("*.html"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in pages[DOCS_CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def write_dbt_docs(build_db: Path, target_dir: Path, *, dbt_vars: dict[str, str] | None = None,
-                   reuse_from: Path | None = None) -> Path:
+                   reuse_from: Path | None = None, dbt_target: Path | None = None) -> Path:
     """Generate the dbt documentation site from the build file into ``target_dir/dbt-docs/index.html``.
 
     ``target_dir`` is the reports build folder (published with the reports). dbt writes its
     artefacts into a temporary folder, not into the project's ``target/``. Returns the HTML path.
 
     ``dbt docs generate`` is a second dbt process (~9 s: parse and catalog). When
-    ``reuse_from/dbt-docs/index.html`` (the published reports folder) carries the same
+    ``reuse_from/dbt-docs/index.html`` (the published reports folder) or the cache
+    (``DOCS_CACHE``, shared by every warehouse of this project) holds a page with the same
     :func:`dbt_docs_key` — same dbt, project, vars and catalog — that page is copied instead.
+    ``dbt_target``: dbt's target folder, kept between runs so dbt reuses its parse (a temporary
+    one otherwise).
     """
     out_dir = Path(target_dir) / DBT_DOCS_DIR_NAME
     html = out_dir / "index.html"
@@ -183,19 +212,27 @@ def write_dbt_docs(build_db: Path, target_dir: Path, *, dbt_vars: dict[str, str]
         out_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(previous, html)
         return html
+    cached = _cached_page(key)
+    if cached is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, html)
+        return html
     with tempfile.TemporaryDirectory(prefix="em-dbt-docs-") as tmp:
         tmp_path = Path(tmp)
+        target = Path(dbt_target) if dbt_target is not None else tmp_path / "target"
+        static = target / "static_index.html"
+        static.unlink(missing_ok=True)  # a page of an earlier run in a kept target folder
         command = [
             dbt_executable(), "docs", "generate", "--static", "--quiet",
             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+            "--target-path", str(target), "--log-path", str(tmp_path / "logs"),
         ]
         if _docs_vars(dbt_vars):
             command += ["--vars", json.dumps(_docs_vars(dbt_vars))]
         env = {**os.environ, "EM_BUILD_DB": str(Path(build_db).resolve())}
+        env.pop(AS_OF_ENV, None)  # the page is compiled for the project's default date, not the run's
         proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False,
                               cwd=str(DBT_PROJECT_DIR))
-        static = tmp_path / "target" / "static_index.html"
         if proc.returncode != 0 or not static.exists():
             raise RuntimeError(
                 f"dbt docs generate failed (exit {proc.returncode}):\n"
@@ -205,4 +242,5 @@ def write_dbt_docs(build_db: Path, target_dir: Path, *, dbt_vars: dict[str, str]
         shutil.copyfile(static, html)
     with html.open("a", encoding="utf-8") as f:
         f.write(f"\n{DOCS_KEY_MARK}{key} -->\n")
+    _cache_page(html, key)
     return html

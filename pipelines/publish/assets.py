@@ -31,7 +31,7 @@ from pipelines.reports.load_report import write_load_report
 from pipelines.reports.quality_page import write_quality_page
 from pipelines.run_outcome import GATE_TAG, check_failures, tag_run
 from pipelines.settings import TIMEZONE, PipelineSettings
-from pipelines.transform.project import dbt_vars
+from pipelines.transform.project import dbt_vars, warehouse_target_dir
 from pipelines.whole_run import refuse_partial_run
 
 WRITER_LOCK = "writer_lock"  # the resource key of pipelines.writer_lock.writer_lock_resource
@@ -120,7 +120,8 @@ def dbt_docs(context: dg.AssetExecutionContext, settings: PipelineSettings) -> d
     refuse_partial_run(context)
     html = write_dbt_docs(settings.build_path, settings.reports_build_path,
                           dbt_vars=dbt_vars(settings.as_of_date.isoformat(), settings.data_path),
-                          reuse_from=settings.reports_path)
+                          reuse_from=settings.reports_path,
+                          dbt_target=warehouse_target_dir(settings.warehouse_path, "docs"))
     return dg.MaterializeResult(metadata={"path": str(html), "dbt_docs_bytes": html.stat().st_size})
 
 

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.publish.analyst_exports import (
+    DOCS_CACHE,
     dbt_docs_key,
     export_marts_parquet,
     parquet_path,
@@ -135,6 +136,11 @@ def test_write_dbt_docs_from_a_build_file_and_reuse_it_only_while_nothing_change
     # dbt stamps generated_at into it).
     again = write_dbt_docs(build, tmp_path / "second", reuse_from=tmp_path / "reports-build")
     assert again.read_bytes() == out.read_bytes()
+    # Another warehouse (no published page to reuse) with the same project and catalog: the page
+    # kept under its key in the project's cache, not a second dbt process.
+    assert (DOCS_CACHE / f"{dbt_docs_key(build, {})}.html").exists()
+    elsewhere = write_dbt_docs(build, tmp_path / "other-warehouse")
+    assert elsewhere.read_bytes() == out.read_bytes()
 
     # New loads change no catalog, but a changed column comment (or model, or var) does: regenerated.
     con = duckdb.connect(str(build))
