@@ -21,6 +21,7 @@ import dagster as dg
 
 from pipelines.automation.jobs import FULL_RUN_JOB
 from pipelines.errors import PipelineError
+from pipelines.run_history_writes import fast_run_history
 from pipelines.settings import PROJECT_DIR, TIMEZONE, PipelineSettings
 from pipelines.visible import printable, printable_lines
 from pipelines.writer_lock import check_writable, writer_lock
@@ -172,10 +173,11 @@ def _execute(defs: dg.Definitions, settings: PipelineSettings, options: RunOptio
         f"数据仓库 warehouse: {settings.warehouse_path}\n报告 reports: {settings.reports_path}\n"
     )
     # dagster-dbt echoes dbt's own log to sys.stdout: --quiet silences it too.
-    with contextlib.redirect_stdout(io.StringIO()) if options.quiet else contextlib.nullcontext():
+    instance = dg.DagsterInstance.get()
+    with (contextlib.redirect_stdout(io.StringIO()) if options.quiet else contextlib.nullcontext(),
+          fast_run_history(Path(instance.root_directory))):
         result = job.execute_in_process(
-            run_config=run_config, instance=dg.DagsterInstance.get(), raise_on_error=False,
-            tags={"em/trigger": "cli"},
+            run_config=run_config, instance=instance, raise_on_error=False, tags={"em/trigger": "cli"},
         )
     return summarize(result, settings, stream)
 

@@ -9,8 +9,9 @@ Layers, bottom to top (a module may import its own layer and the layers below it
 3. quality (the gate);
 4. reports (read marts; they import only the foundation);
 5. publish;
-6. the entry points: automation (jobs, schedules, sensors), definitions, runner, status and the
-   command line (``__main__``).
+6. the entry points: automation (jobs, schedules, sensors), definitions, runner (with
+   run_history_writes, how it has Dagster write its history), status and the command line
+   (``__main__``).
 
 The production package never imports the sample generator (``sample/``, development tooling),
 except the command line's ``generate-sample`` command, which imports it when it is run.
@@ -39,6 +40,7 @@ LAYERS = {
     "automation": 6,
     "definitions": 6,
     "runner": 6,
+    "run_history_writes": 6,
     "status": 6,
     "__main__": 6,
 }
