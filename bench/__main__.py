@@ -16,6 +16,11 @@ warehouse (``--rebuild``), and the bench records:
 - for ``--incremental`` scales: one new month of files (2026-11, derived from each province's
   October rows) on top of the published national warehouse, as of 2026-12-05, from load to
   published reports;
+- for ``--reruns`` scales (default: the sample): the same folder again with nothing changed,
+  and the folder with one corrected file (one death count of one accident CSV +1, same file
+  name), each on a copy of the published state, from load to published reports;
+- the SQL floor of the dbt stage (``bench/floor.py``: the models' compiled SQL as one DuckDB
+  script on the median run's warehouse), with the ratios of dbt and of dbt + checks to it;
 - how each figure grows from 1× to 2× to 4× (ratio and log-log slope: 1.0 is linear).
 
 Scale data is generated into ``--work`` (default /tmp/em_bench, never into the repository) and
@@ -373,6 +378,23 @@ def make_incremental_folder(base: Path, target: Path) -> dict:
             "month": INCREMENTAL_MONTH, "as_of": INCREMENTAL_AS_OF}
 
 
+def sql_floor(entry: dict, out_dir: Path, manifest: Path, work: Path) -> dict:
+    """The models' SQL run as one DuckDB script on the median run's warehouse (bench/floor.py),
+    with the ratios of the run's dbt stage and of dbt + checks to it."""
+    from bench.floor import run_floor
+
+    floor = run_floor(out_dir / "warehouse.duckdb", manifest, work)
+    dbt_s, checks_s = entry["stages_s"]["dbt"], entry["stages_s"]["checks"]
+    floor["dbt_s"], floor["checks_s"] = dbt_s, checks_s
+    floor["dbt_vs_floor"] = round(dbt_s / floor["seconds"], 1) if floor["seconds"] else None
+    floor["dbt_and_checks_vs_floor"] = (round((dbt_s + checks_s) / floor["seconds"], 1)
+                                        if floor["seconds"] else None)
+    print(f"  SQL floor: {floor['seconds']} s for {floor['models']} models; dbt stage {dbt_s} s "
+          f"(×{floor['dbt_vs_floor']}), dbt + checks {dbt_s + checks_s:.1f} s "
+          f"(×{floor['dbt_and_checks_vs_floor']})", flush=True)
+    return floor
+
+
 def _runs_on_published(label: str, data_dir: Path, as_of: str, made: dict, published: Path,
                        work: Path, args) -> dict:
     """``args.repeat`` runs (without --rebuild) of ``data_dir``, each on a fresh copy of the
@@ -396,39 +418,54 @@ def _runs_on_published(label: str, data_dir: Path, as_of: str, made: dict, publi
     return _median_run(runs)[1]
 
 
+def _first_death_count(path: Path) -> tuple[bytes, list[str], int, int] | None:
+    """(BOM, lines, row index, column) of the first record of a UTF-8 accident CSV with deaths."""
+    data = path.read_bytes()
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    try:
+        lines = data[len(bom):].decode("utf-8").split("\n")  # "\r" stays at the end of each line
+    except UnicodeDecodeError:
+        return None
+    names = [h.strip() for h in lines[0].split(",")]
+    col = next((names.index(n) for n in ("死亡人数", "死亡") if n in names), None)
+    if col is None:
+        return None
+    for i, line in enumerate(lines[1:], start=1):
+        cells = line.split(",")
+        value = cells[col].strip() if len(cells) > col else ""
+        if value.isdigit() and int(value) > 0:
+            return bom, lines, i, col
+    return None
+
+
 def make_corrected_folder(base: Path, target: Path) -> dict:
     """``target`` = hard links of ``base`` but one accident CSV, rewritten with one death count
     changed (+1 on its first record with deaths): a statistician's corrected file, reloaded under
-    the same name (a revision of the rows it holds)."""
+    the same name (a revision of the rows it holds). The file is the latest 2026 UTF-8 CSV with
+    such a record (deaths column 死亡人数 or 死亡); its encoding and line ends are kept."""
     if target.exists():
         shutil.rmtree(target)
-    candidates = sorted((base / "accidents").glob("2026-*.csv"))
+    for chosen in sorted((base / "accidents").glob("2026-*.csv"), reverse=True):
+        found = _first_death_count(chosen)
+        if found is not None:
+            break
+    else:
+        raise SystemExit(f"no UTF-8 accident CSV of 2026 with deaths in {base}")
+    bom, lines, i, col = found
     for path in base.rglob("*"):
         dest = target / path.relative_to(base)
         if path.is_dir():
             dest.mkdir(parents=True, exist_ok=True)
-        elif path not in candidates[-1:]:
+        elif path != chosen:
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.link(path, dest)
-    path = candidates[-1]
-    data = path.read_bytes()
-    bom = data.startswith(b"\xef\xbb\xbf")
-    lines = data.decode("utf-8-sig").splitlines()
-    header = lines[0].split(",")
-    col = header.index("死亡人数")
-    for row, line in enumerate(lines[1:], start=2):
-        cells = line.split(",")
-        if len(cells) > col and cells[col].strip().isdigit() and int(cells[col]) > 0:
-            old = cells[col]
-            cells[col] = str(int(old) + 1)
-            lines[row - 1] = ",".join(cells)
-            break
-    else:
-        raise SystemExit(f"no record with deaths in {path}")
-    text = "\n".join(lines) + "\n"
-    (target / "accidents" / path.name).write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
-    return {"file": f"accidents/{path.name}", "row": row, "column": "死亡人数", "old": old,
-            "new": cells[col], "changed_files": 1}
+    cells = lines[i].split(",")
+    old = cells[col].strip()
+    cells[col] = cells[col].replace(old, str(int(old) + 1))
+    lines[i] = ",".join(cells)
+    (target / "accidents" / chosen.name).write_bytes(bom + "\n".join(lines).encode("utf-8"))
+    return {"file": f"accidents/{chosen.name}", "row": i + 1, "column": lines[0].split(",")[col].strip(),
+            "old": old, "new": str(int(old) + 1), "changed_files": 1}
 
 
 # --------------------------------------------------------------------------- growth, output
@@ -524,6 +561,9 @@ def _fmt_table(results: dict) -> str:
         ("report time s (all)", lambda r: r["reports"].get("generation_s")),
         ("report time s (per report)", lambda r: r["reports"].get("generation_s_per_report")),
         ("warehouse MB", lambda r: r["warehouse_mb"]),
+        ("SQL floor s (models as one script)", lambda r: r["sql_floor"]["seconds"]),
+        ("dbt stage ÷ floor", lambda r: r["sql_floor"]["dbt_vs_floor"]),
+        ("dbt + checks ÷ floor", lambda r: r["sql_floor"]["dbt_and_checks_vs_floor"]),
     ]
 
     def fmt(v):
@@ -625,6 +665,9 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(len(runs) - 1):
                 shutil.rmtree(work / "runs" / f"{scale}.run{i + 1}", ignore_errors=True)
         results[scale] = entry
+        manifest = out_dir / ".warehouse.duckdb.dbt" / "build" / "manifest.json"
+        if entry["exit_code"] == 0 and manifest.exists():  # the run kept dbt's target folder
+            entry["sql_floor"] = sql_floor(entry, out_dir, manifest, work / "floor" / scale)
         if entry["exit_code"] != 0:
             _write(doc, args.out)
             continue
