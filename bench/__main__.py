@@ -53,6 +53,10 @@ INCREMENTAL_AS_OF = "2026-12-05"
 INCREMENTAL_MONTH = "2026-11"
 STAGES = ("startup", "prepare", "ingest", "dbt", "checks", "reports", "publish", "teardown")
 
+# the publication steps (pipelines/publish/assets.py): staged after the reports, then swapped in
+PUBLICATION_STEPS = ("load_report", "quality_docs", "dbt_docs", "marts_parquet", "run_record",
+                     "published_warehouse")
+
 LINE_RE = re.compile(r"^\[\s*([\d.]+)s\] (.{32}) (.*)$")
 READ_RE = re.compile(
     r"^(\w+): 读取 read (\d+), 入库 loaded (\d+), 零报告 zero reports (\d+), 拒收 rejected (\d+)"
@@ -136,7 +140,7 @@ def _stage_of(step: str) -> str:
         return "dbt"
     if step == "leadership_reports":
         return "reports"
-    if step == "published_warehouse":
+    if step in PUBLICATION_STEPS:
         return "publish"
     return "checks"  # the GX asset checks: raw__<source>_<check>, marts__<model>_<check>
 
