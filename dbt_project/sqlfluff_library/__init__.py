@@ -1,6 +1,6 @@
 """What dbt's Jinja gives a model and sqlfluff's dbt builtins do not: ``var()`` with the project's
 declared values (so ``{{ var('volume_lookback_months') + 1 }}`` renders as dbt renders it), the
-``modules`` / ``exceptions`` namespaces the project's macros call, and ``execute`` /
+``modules`` / ``exceptions`` namespaces and ``env_var()`` the project's macros call, and ``execute`` /
 ``run_query`` for a model whose columns follow a table (rpt_region_year: one column group per
 indicator). Loaded by sqlfluff only (``library_path`` in ``.sqlfluff``); dbt never reads this folder.
 """
@@ -18,6 +18,11 @@ _PROJECT_VARS = yaml.safe_load(_PROJECT_FILE.read_text("utf-8"))["vars"]
 def var(name, default=None):
     """The var as declared in dbt_project.yml (a run overrides only as_of)."""
     return _PROJECT_VARS.get(name, default)
+
+
+def env_var(name, default=None):
+    """No environment for the linter: the default (as_of_date() then falls back to var('as_of'))."""
+    return default
 
 
 def _raise_compiler_error(message):
