@@ -402,8 +402,9 @@ def sql_floor(entry: dict, out_dir: Path, manifest: Path, work: Path) -> dict:
 def _runs_on_published(label: str, data_dir: Path, as_of: str, made: dict, published: Path,
                        work: Path, args) -> dict:
     """``args.repeat`` runs (without --rebuild) of ``data_dir``, each on a fresh copy of the
-    published state in ``published``: warehouse, reports (with the dbt docs page it may reuse)
-    and the Parquet export — what a scheduled or a statistician's run starts from."""
+    published state in ``published``: warehouse, reports (with the dbt docs page it may reuse),
+    the Parquet export and dbt's kept state beside the warehouse (``.warehouse.duckdb.dbt``:
+    its parse) — what a scheduled or a statistician's run starts from."""
     out = work / "runs" / f"{published.name}-{label}"
     runs = []
     for _ in range(args.repeat):
@@ -411,7 +412,8 @@ def _runs_on_published(label: str, data_dir: Path, as_of: str, made: dict, publi
             shutil.rmtree(out)
         out.mkdir(parents=True)
         shutil.copyfile(published / "warehouse.duckdb", out / "warehouse.duckdb")
-        for folder in ("reports", "parquet"):
+        # reports, Parquet and dbt's kept state of the warehouse (its parse), as a real rerun has them
+        for folder in ("reports", "parquet", ".warehouse.duckdb.dbt"):
             if (published / folder).is_dir():
                 shutil.copytree(published / folder, out / folder)
         figs = run_pipeline(label, data_dir, out, as_of, rebuild=False,
