@@ -15,6 +15,7 @@ from pipelines.enumerations import (
     CAPABILITY_INDICATORS,  # noqa: F401 - the validator imports it from here
     COMPARATOR_ZH,
     COMPARATORS,
+    COUNT_INDICATORS,  # noqa: F401 - the quotas' validator imports it from here
     DATA_STATUSES,
     EVALUATION_ZH,
     EVALUATIONS,
@@ -84,7 +85,8 @@ class Col:
 
     kind: text | code | region_name | datetime | date | count | amount | area | enum | bool |
           year | measure | pct_number; the plans' own kinds (ingest/plans.py): plan_code |
-          plan_year | plan_seq | plan_indicator | plan_enum | target_number
+          plan_year | plan_seq | plan_indicator | plan_enum | target_number; the quotas' own
+          (ingest/quotas.py): quota_year | quota_indicator | quota_number
     required: the cell must not be empty (rows with an empty cell are rejected).
     mandatory: the header must be present (else the whole file is rejected).
     detect: used to find the header row.
@@ -113,6 +115,9 @@ class SourceSpec:
     # reference inputs (pipelines/ingest/judgment.py) the rows are judged against besides the as-of
     # date: a change to any of them re-validates the source's unchanged files
     judged_against: tuple[str, ...] = ("rules", "regions")
+    # the date that tells two filings of one key apart (the same key and date twice in a file with
+    # different values rejects both rows); a source without this column has none
+    dated_by: str = "reported_date"
 
     def col(self, name: str) -> Col:
         return next(c for c in self.columns if c.name == name)
@@ -447,6 +452,23 @@ SPECS["plans"] = SourceSpec(
            value_aliases=EVALUATION_ALIASES),
         _c("version_date", "版本日期", "date", ["印发日期"]),
         _c("note", "备注", "text"),
+    ),
+)
+
+# The control quotas (docs/spec/monthly.md): one row per unit, year and count indicator; a later
+# 下达日期 is an adjustment that replaces the earlier quota (decided in dbt, int_quota_versions).
+SPECS["quotas"] = SourceSpec(
+    source="quotas",
+    key=("year", "region_code", "indicator_code"),
+    dated_by="issued_date",
+    columns=(
+        _c("year", "年度", "quota_year", ["年份"], required=True, mandatory=True, detect=True),
+        _c("region_code", "行政区划代码", "code", ["区划代码"], mandatory=True),
+        _c("region_name", "行政区划名称", "region_name", ["地区"]),
+        _c("indicator_code", "指标代码", "quota_indicator", required=True, mandatory=True, detect=True),
+        _c("indicator_name_as_printed", "指标名称", "text", ["控制指标"]),
+        _c("quota", "控制数", "quota_number", ["控制指标数"], required=True, mandatory=True, detect=True),
+        _c("issued_date", "下达日期", "date", required=True, mandatory=True),
     ),
 )
 

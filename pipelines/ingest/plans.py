@@ -22,6 +22,7 @@ from pipelines.ingest.cell_checks import out_of_range
 from pipelines.ingest.contracts import INDICATOR_CODES, Col, SourceSpec
 from pipelines.ingest.normalise import clean_text, printable_expr
 from pipelines.ingest.parsing import parse_enum, parse_number, parse_year
+from pipelines.ingest.quotas import QuotaSheetValidator
 from pipelines.ingest.validation import QUARANTINE_COLUMNS, Check, SheetResult, SheetValidator, build_messages
 
 PLAN_KINDS = ("plan_code", "plan_year", "plan_seq", "plan_indicator", "plan_enum", "target_number")
@@ -38,8 +39,8 @@ PLAN_LEVEL = (
 
 
 def validator_for(spec: SourceSpec) -> type[SheetValidator]:
-    """The validator class of a source: the plans' own, or the generic one."""
-    return PlanSheetValidator if spec.source == "plans" else SheetValidator
+    """The validator class of a source: the plans' or the quotas' own, or the generic one."""
+    return {"plans": PlanSheetValidator, "quotas": QuotaSheetValidator}.get(spec.source, SheetValidator)
 
 
 def _words(col: Col) -> tuple[str, str]:

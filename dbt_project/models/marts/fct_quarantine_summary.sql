@@ -37,6 +37,9 @@ filed as (
     select 'plans' as source, source_file, region_code
     from {{ ref('stg_plans__targets') }}
     union all
+    select 'quotas' as source, source_file, region_code
+    from {{ ref('stg_quotas__quotas') }}
+    union all
     select source, source_file, region_code
     from {{ ref('stg_ingest__zero_reports') }}
 
