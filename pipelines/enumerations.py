@@ -50,7 +50,7 @@ def _value(text: str) -> Any:
 SEED_NAMES: tuple[str, ...] = (
     "sources", "sectors", "accident_types", "hazards", "severities", "report_stages", "record_statuses",
     "data_statuses", "measures", "file_statuses", "indicators", "target_kinds", "comparators",
-    "plan_attributes", "evaluation_methods", "code_labels",
+    "plan_attributes", "evaluation_methods", "code_labels", "situation_measures",
 )
 
 
