@@ -44,14 +44,21 @@ class QuotaSheetValidator(SheetValidator):
             exprs.append(p.value.alias(n))
             outside = ~p.value.is_between(low, high)
             exprs.append((p.invalid | outside).fill_null(p.invalid).alias(f"_e_{n}_invalid"))
-            self.add(f"_e_{n}_invalid", "invalid_year", n, "应为四位年份（如 2026）",
-                     "expected a 4-digit year such as 2026")
+            self.add(
+                f"_e_{n}_invalid",
+                "invalid_year",
+                n,
+                "应为四位年份（如 2026）",
+                "expected a 4-digit year such as 2026",
+            )
             # a quota for next year may be issued in December; one for the year after is a typo
             self.as_of_dates.append(pl.date(p.value - 1, 1, 1))
             limit = self.as_of.year + 1
             exprs.append((p.value > limit).fill_null(False).alias(f"_e_{n}_future"))
             self.add(
-                f"_e_{n}_future", "future_date", n,
+                f"_e_{n}_future",
+                "future_date",
+                n,
                 f"年度不能晚于数据截止日期 {self.as_of.isoformat()} 的下一年（{limit}）",
                 f"expected a year not after the year following the as-of date {self.as_of.isoformat()} "
                 f"({limit})",
@@ -64,14 +71,17 @@ class QuotaSheetValidator(SheetValidator):
             exprs.append(p.invalid.alias(f"_e_{n}_invalid"))
             codes = "、".join(COUNT_INDICATORS)
             self.add(
-                f"_e_{n}_invalid", "unknown_indicator", n,
+                f"_e_{n}_invalid",
+                "unknown_indicator",
+                n,
                 f"应为计数类指标的代码（控制指标只控制人数或起数）：{codes}",
                 f"expected the code of a count indicator (a quota caps a number of deaths or accidents): "
                 f"{', '.join(COUNT_INDICATORS)}",
             )
             exprs.append(p.blank.alias(f"_e_{n}_missing"))
-            self.add(f"_e_{n}_missing", "missing_value", n, "必须填写指标代码",
-                     "an indicator code is required")
+            self.add(
+                f"_e_{n}_missing", "missing_value", n, "必须填写指标代码", "an indicator code is required"
+            )
         elif col.kind == "quota_number":
             # an empty 控制数 is no quota at all, never a quota of 0
             p = self.stage(n, parse_number(t, zero_tokens=False))
@@ -80,16 +90,27 @@ class QuotaSheetValidator(SheetValidator):
             too_big, too_big_zh, too_big_en = out_of_range(v, self.spec.source, n)
             exprs.append(pl.when(~bad & ~too_big).then(v).cast(pl.Int32, strict=False).alias(n))
             exprs.append(p.invalid.alias(f"_e_{n}_nan"))
-            self.add(f"_e_{n}_nan", "not_a_number", n, "控制数应为非负整数",
-                     "expected a non-negative whole number")
+            self.add(
+                f"_e_{n}_nan", "not_a_number", n, "控制数应为非负整数", "expected a non-negative whole number"
+            )
             exprs.append(bad.alias(f"_e_{n}_invalid"))
-            self.add(f"_e_{n}_invalid", "not_a_whole_number", n, "控制数应为非负整数（0 表示不允许发生）",
-                     "expected a non-negative whole number (0: none allowed)")
+            self.add(
+                f"_e_{n}_invalid",
+                "not_a_whole_number",
+                n,
+                "控制数应为非负整数（0 表示不允许发生）",
+                "expected a non-negative whole number (0: none allowed)",
+            )
             exprs.append(too_big.alias(f"_e_{n}_range"))
             self.add(f"_e_{n}_range", "out_of_range", n, too_big_zh, too_big_en)
             exprs.append(p.blank.alias(f"_e_{n}_missing"))
-            self.add(f"_e_{n}_missing", "missing_value", n, "必须填写控制数（空白不是 0）",
-                     "a quota is required (an empty cell is not 0)")
+            self.add(
+                f"_e_{n}_missing",
+                "missing_value",
+                n,
+                "必须填写控制数（空白不是 0）",
+                "a quota is required (an empty cell is not 0)",
+            )
         return exprs
 
 

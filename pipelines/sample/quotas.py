@@ -48,8 +48,14 @@ class Adjustment:
     file_name: str
 
 
-ADJUSTMENT = Adjustment(2026, "230521", "safety_deaths", 3, date(2026, 7, 15),
-                        "2026年度安全生产控制指标调整（双鸭山市，2026年7月）.csv")
+ADJUSTMENT = Adjustment(
+    2026,
+    "230521",
+    "safety_deaths",
+    3,
+    date(2026, 7, 15),
+    "2026年度安全生产控制指标调整（双鸭山市，2026年7月）.csv",
+)
 
 
 def _counted(accidents: list[Accident]) -> list[Accident]:
@@ -132,31 +138,46 @@ def write_quotas(out: Out, jurs: list[Jurisdiction], accidents: list[Accident]) 
         issued = date.fromisoformat(f"{year}-{ISSUED}")
         created = datetime(year, 1, 15, 9, 0)
         for jur in jurs:
-            mine = [r for r in rows if r[0] == year and (r[1] in {u.code for u in jur.units} or r[1] == jur.code)]
+            mine = [
+                r for r in rows if r[0] == year and (r[1] in {u.code for u in jur.units} or r[1] == jur.code)
+            ]
             if jur.code == "230500":
                 out.table(
-                    "quotas", f"{year}年度安全生产控制指标下达表（双鸭山市）.xlsx", CANON,
-                    [[y, c, n, i, labels[i], q, issued] for y, c, n, i, q in mine], fmt="xlsx", created=created,
+                    "quotas",
+                    f"{year}年度安全生产控制指标下达表（双鸭山市）.xlsx",
+                    CANON,
+                    [[y, c, n, i, labels[i], q, issued] for y, c, n, i, q in mine],
+                    fmt="xlsx",
+                    created=created,
                     title=(f"{year}年度安全生产控制指标下达表", "下达单位：双鸭山市安全生产委员会办公室"),
                 )
             elif jur.code == "131100":
                 out.table(
-                    "quotas", f"{year}年衡水市安全生产控制指标.csv", ALIASES,
+                    "quotas",
+                    f"{year}年衡水市安全生产控制指标.csv",
+                    ALIASES,
                     [[y, c, n, i, labels[i], q, f"{year}年1月15日"] for y, c, n, i, q in mine],
-                    fmt="gb18030", created=created,
+                    fmt="gb18030",
+                    created=created,
                 )
             else:
                 out.table(
-                    "quotas", f"{year}年度安全生产控制指标（{jur.name}）.csv", CANON,
+                    "quotas",
+                    f"{year}年度安全生产控制指标（{jur.name}）.csv",
+                    CANON,
                     [[y, c, n, i, labels[i], q, issued] for y, c, n, i, q in mine],
-                    fmt="utf-8-sig", created=created,
+                    fmt="utf-8-sig",
+                    created=created,
                 )
     adj = ADJUSTMENT
     name = next(u.name for j in jurs for u in j.units if u.code == adj.code)
     out.table(
-        "quotas", adj.file_name, CANON,
+        "quotas",
+        adj.file_name,
+        CANON,
         [[adj.year, adj.code, name, adj.indicator, labels[adj.indicator], adj.quota, adj.issued]],
-        fmt="utf-8", created=datetime(adj.issued.year, adj.issued.month, adj.issued.day, 9, 0),
+        fmt="utf-8",
+        created=datetime(adj.issued.year, adj.issued.month, adj.issued.day, 9, 0),
     )
 
 
@@ -164,7 +185,9 @@ def quotas_section(jurs: list[Jurisdiction], accidents: list[Accident]) -> str:
     """The README's part about quotas/ (appended to the sample README)."""
     rows = quotas(jurs, accidents)
     st = statuses(jurs, accidents)
-    before = next(q for y, c, _n, i, q in rows if (y, c, i) == (ADJUSTMENT.year, ADJUSTMENT.code, ADJUSTMENT.indicator))
+    before = next(
+        q for y, c, _n, i, q in rows if (y, c, i) == (ADJUSTMENT.year, ADJUSTMENT.code, ADJUSTMENT.indicator)
+    )
     lines = [
         "## Control quotas (`quotas/`, 年度控制指标下达表)",
         "",
