@@ -22,7 +22,7 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from plotly.offline import get_plotlyjs
 
-from . import plan_sections, queries, sections
+from . import county_assessment, plan_sections, queries, sections
 from .labels import (
     INSUFFICIENT,
     LEVEL_ZH,
@@ -106,6 +106,8 @@ def _report_context(reads, shared: _Shared, plan: dict):
     county = sections.county_section(reads, code, progress, indicators, as_of, years, box) \
         if level == "prefecture" and not is_final else None
     capabilities = sections.capability_section(reads, code, progress, years)
+    quota_month = county_assessment.assessment_month(plan, as_of) if level == "prefecture" else None
+    assessment = county_assessment.county_assessment(reads.con, code, *quota_month) if quota_month else None
     toc = [("summary", "目标完成情况总览" if is_final else "目标与基期")]
     if final:
         toc.append(("final", f"总结评估（{years.previous_label}与{years.label}对比）"))
@@ -115,6 +117,8 @@ def _report_context(reads, shared: _Shared, plan: dict):
     toc.append(("indicators", "分指标走势"))
     if county:
         toc.append(("county", "分县（市、区）情况"))
+    if assessment:
+        toc.append(("county_assessment", "控制指标考核（分县）"))
     toc += [("accidents", "生产安全事故"), ("disasters", "自然灾害")]
     if capabilities:
         toc.append(("capabilities", "能力建设指标"))
@@ -150,6 +154,7 @@ def _report_context(reads, shared: _Shared, plan: dict):
             {o["seq"]: o for o in outlook_rows if o["plan_id"] == years.plan_id}, box,
         ),
         "county": county,
+        "county_assessment": assessment,
         "accidents": sections.accident_section(reads, cat, code, as_of, years, last_year, box),
         "disasters": sections.disaster_section(reads, cat, code, as_of, years, last_year, box),
         "capabilities": capabilities,
@@ -250,7 +255,7 @@ CHUNK = 32  # reports per worker task (the region reads are one query per chunk)
 
 def build_reports(
     con: duckdb.DuckDBPyConnection, out_dir: Path, *, as_of: date, is_sample_data: bool, run_id: str,
-    database: Path | None = None, workers: int = 1,
+    database: Path | None = None, workers: int = 1, monthly: list[dict] | None = None,
 ) -> list[Path]:
     """Write one report per plan and jurisdiction, `index.html` and `plotly.min.js` into out_dir.
 
@@ -258,7 +263,8 @@ def build_reports(
 
     With ``workers`` > 1 and ``database`` (the file ``con`` reads, opened read-only by every
     process), the reports are written by that many worker processes when there are at least
-    ``PARALLEL_FROM`` of them; each report is the same as in a serial build.
+    ``PARALLEL_FROM`` of them; each report is the same as in a serial build. ``monthly``: the
+    monthly analyses (``monthly/<file>``, pipelines/reports/monthly/) the index links.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -289,6 +295,7 @@ def build_reports(
             is_sample_data=is_sample_data,
             generated_at=datetime.now().strftime("%Y-%m-%d %H:%M"),
             current_year=as_of.year,
+            monthly=monthly or [],
         ),
         encoding="utf-8",
     )
