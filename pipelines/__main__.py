@@ -1,4 +1,4 @@
-"""Command line: `python -m pipelines run | generate-sample | status | export-pdf`."""
+"""Command line: `python -m pipelines run | generate-sample | status | export-pdf | monthly`."""
 
 from __future__ import annotations
 
@@ -42,6 +42,13 @@ def _parser() -> argparse.ArgumentParser:
     pdf = sub.add_parser("export-pdf", help="把报告导出为 PDF export the reports as A4 PDFs")
     pdf.add_argument("--reports-dir", type=Path)
     pdf.add_argument("--out", type=Path, help="PDF folder (default <reports-dir>/pdf)")
+    monthly = sub.add_parser(
+        "monthly",
+        help="生成某月安全生产形势分析 write an earlier month's situation analysis (from the published data)",
+    )
+    monthly.add_argument("--month", required=True, help="月份 YYYY-MM，如 2026-06")
+    monthly.add_argument("--warehouse", type=Path, help="已发布的 DuckDB 文件 the published DuckDB file")
+    monthly.add_argument("--reports-dir", type=Path, help="报告目录 reports folder")
     return parser
 
 
@@ -76,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
             from pipelines.status import print_status
 
             return print_status(args.warehouse, limit=args.limit)
+        if args.command == "monthly":
+            from pipelines.reports.monthly.command import produce_month
+
+            for path in produce_month(args.month, warehouse=args.warehouse, reports_dir=args.reports_dir):
+                print(path)
+            return 0
         if args.command == "export-pdf":
             _export_pdf(args.reports_dir, args.out)
             return 0
