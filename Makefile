@@ -23,7 +23,7 @@ test: install system-deps  ## the whole test suite
 	$(BIN)/pytest
 
 lint: install  ## ruff on the Python, sqlfluff on the dbt SQL (the tests run both checks too)
-	$(BIN)/ruff check pipelines tests bench
+	$(BIN)/ruff check pipelines sample tests bench
 	cd dbt_project && ../$(BIN)/sqlfluff lint models tests/singular --processes 2
 
 bench: install  ## figures for docs/performance.md (not part of the tests)

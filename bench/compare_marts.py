@@ -1,6 +1,7 @@
 """Compare every ``marts.*`` table of two warehouse files, row for row.
 
     python -m bench.compare_marts BEFORE.duckdb AFTER.duckdb [--dump DIR] [--quality] [--digits N]
+                                  [--ignore COLUMN ...]
 
 For a refactoring that must not change a number: build the same data folder with the old and
 the new code, then compare. Each table present in either file is compared on the columns both
@@ -18,6 +19,10 @@ difference. ``--dump DIR`` also writes each table of each side as a CSV sorted b
 columns (``DIR/before/<table>.csv``, ``DIR/after/<table>.csv``), for a ``diff -r``.
 ``--quality`` compares the gate's verdicts as well: per check name, the severity, pass/fail and
 offending count in ``quality.check_results`` (one run per file).
+
+``--ignore COLUMN`` leaves a column out of every table's comparison, for values that differ between
+any two runs by design: ``--ignore loaded_at`` (``fct_record_revisions.loaded_at`` is the wall-clock
+time of each load). The ignored columns are printed.
 
 Exit code 0 when every common table is identical, 1 otherwise.
 """
@@ -87,14 +92,15 @@ def _tables(con, db: str, schema: str) -> set[str]:
         [db, schema]).fetchall()}
 
 
-def compare_table(con, table: str, schema: str = "marts", digits: int = 12) -> TableDiff:
+def compare_table(con, table: str, schema: str = "marts", digits: int = 12,
+                  ignore: frozenset[str] = frozenset()) -> TableDiff:
     diff = TableDiff(f"{schema}.{table}")
     before = _column_types(con, "before", schema, table)
     after = _column_types(con, "after", schema, table)
     if not before or not after:
         diff.missing_side = "before" if not before else "after"
         return diff
-    common = [c for c in before if c in after]
+    common = [c for c in before if c in after and c not in ignore]
     diff.columns_only_before = [c for c in before if c not in after]
     diff.columns_only_after = [c for c in after if c not in before]
     cols = ", ".join(_compared(c, before[c], digits) for c in common)
@@ -199,13 +205,15 @@ def compare_quality(con) -> tuple[list[str], list[str]]:
 
 
 def compare(before: Path, after: Path, dump: Path | None = None, quality: bool = False,
-            digits: int = 12, out=sys.stdout) -> bool:
+            digits: int = 12, out=sys.stdout, ignore: frozenset[str] = frozenset()) -> bool:
     con = duckdb.connect()
     try:
         for side, path in (("before", before), ("after", after)):
             con.execute(f"attach {sql_string(path)} as {side} (read_only)")
         tables = sorted(_tables(con, "before", "marts") | _tables(con, "after", "marts"))
-        diffs = [compare_table(con, t, digits=digits) for t in tables]
+        if ignore:
+            print(f"columns left out of the comparison: {', '.join(sorted(ignore))}", file=out)
+        diffs = [compare_table(con, t, digits=digits, ignore=ignore) for t in tables]
         for d in diffs:
             print(d.line(), file=out)
         if dump:
@@ -238,8 +246,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quality", action="store_true", help="compare the gate's verdicts too")
     parser.add_argument("--digits", type=int, default=12,
                         help="significant digits of floating-point values compared (0: every bit)")
+    parser.add_argument("--ignore", action="append", default=[], metavar="COLUMN",
+                        help="leave this column out of every table (e.g. loaded_at: a load's clock time)")
     args = parser.parse_args(argv)
-    return 0 if compare(args.before, args.after, args.dump, args.quality, args.digits) else 1
+    ignore = frozenset(args.ignore)
+    same = compare(args.before, args.after, args.dump, args.quality, args.digits, ignore=ignore)
+    return 0 if same else 1
 
 
 if __name__ == "__main__":

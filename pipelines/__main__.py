@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                 _export_pdf(args.reports_dir, None)
             return outcome.exit_code
         if args.command == "generate-sample":
-            from pipelines.sample import generate_sample
+            from sample import generate_sample  # development tooling, outside the production package
 
             kwargs = {"scale": args.scale} | ({"seed": args.seed} if args.seed is not None else {})
             summary = generate_sample(args.out, **kwargs)

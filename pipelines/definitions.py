@@ -9,11 +9,12 @@ from pipelines.automation.schedules import schedules
 from pipelines.automation.sensors import sensors
 from pipelines.ingest import ingest_assets
 from pipelines.ingest.shared_tables import shared_raw_table_specs
-from pipelines.publish.assets import published_warehouse, warehouse_workspace
+from pipelines.publish.assets import publication_steps, warehouse_workspace
 from pipelines.quality import quality_checks
 from pipelines.reports.assets import leadership_reports
 from pipelines.settings import PipelineSettings
 from pipelines.transform.assets import dbt_resource, warehouse_dbt_models
+from pipelines.writer_lock import writer_lock_resource
 
 defs = dg.Definitions(
     assets=[
@@ -22,13 +23,13 @@ defs = dg.Definitions(
         *shared_raw_table_specs,
         warehouse_dbt_models,
         leadership_reports,
-        published_warehouse,
+        *publication_steps,
     ],
     asset_checks=quality_checks,
     jobs=jobs,
     schedules=schedules,
     sensors=sensors,
-    resources={"settings": PipelineSettings(), "dbt": dbt_resource},
+    resources={"settings": PipelineSettings(), "dbt": dbt_resource, "writer_lock": writer_lock_resource},
     # One process per run: DuckDB allows one writer per file.
     executor=dg.in_process_executor,
 )

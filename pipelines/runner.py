@@ -21,9 +21,9 @@ import dagster as dg
 
 from pipelines.automation.jobs import FULL_RUN_JOB
 from pipelines.errors import PipelineError
-from pipelines.publish.workspace import acquire_lock, check_writable, release_lock
 from pipelines.settings import PROJECT_DIR, TIMEZONE, PipelineSettings
 from pipelines.visible import printable, printable_lines
+from pipelines.writer_lock import check_writable, writer_lock
 
 EXIT_OK, EXIT_FAILED, EXIT_BLOCKED = 0, 1, 2
 
@@ -138,13 +138,10 @@ def run_pipeline(options: RunOptions, stream=sys.stdout) -> RunOutcome:
     check_writable(home, "Dagster 运行记录文件夹（DAGSTER_HOME）",
                    "Dagster run-history folder (DAGSTER_HOME)")
     # The lock first: a second run is refused at once, before the slow import of the definitions.
-    acquire_lock(settings.warehouse_path)
-    try:
+    with writer_lock(settings.warehouse_path):
         from pipelines.definitions import defs  # imported late: it prepares the dbt manifest
 
         return _execute(defs, settings, options, stream)
-    finally:
-        release_lock(settings.warehouse_path)
 
 
 def _execute(defs: dg.Definitions, settings: PipelineSettings, options: RunOptions, stream) -> RunOutcome:

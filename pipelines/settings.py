@@ -144,7 +144,7 @@ class PipelineSettings(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # Every step needs this resource: a run selecting part of the graph is refused here.
-        from pipelines.automation.whole_run import refuse_selection_without_first_step
+        from pipelines.whole_run import refuse_selection_without_first_step
 
         refuse_selection_without_first_step(context.run, context.instance)
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.automation.whole_run import REFUSED_TAG
 from pipelines.publish.publication import publication_state, wal_path
-from pipelines.publish.workspace import lock_path
-from pipelines.quality.run_outcome import GATE_TAG
+from pipelines.run_outcome import GATE_TAG
 from pipelines.settings import PROJECT_DIR, TIMEZONE, PipelineSettings
+from pipelines.whole_run import REFUSED_TAG
+from pipelines.writer_lock import lock_path
 
 
 def lock_holder(warehouse: Path) -> int | None:

@@ -62,3 +62,17 @@
         as changed_columns,
     nullif(array_to_string({{ changed }}, '; '), '') as changes
 {% endmacro %}
+
+
+{#- The filings of one source (alias f) with is_current: true for the filing the source's
+    intermediate model kept (current, alias c). A filing is a raw row, identified by its record
+    key (record_keys, the first one never null) and (load_seq, sheet_name, source_row_number). -#}
+{% macro filings_marked_current(filings, current, record_keys) %}
+    select f.*, c.{{ record_keys[0] }} is not null as is_current
+    from {{ filings }} as f
+    left join {{ current }} as c
+        on {% for key in record_keys %}f.{{ key }} = c.{{ key }}
+        and {% endfor %}f.load_seq = c.load_seq
+        and f.sheet_name is not distinct from c.sheet_name
+        and f.source_row_number = c.source_row_number
+{% endmacro %}

@@ -13,15 +13,15 @@
     end
 {%- endmacro %}
 
+{#- The Chinese label of a code of code_labels.csv (one home for the words: seeds/code_labels.csv,
+    also read by marts.dim_code_label and the reports). -#}
+{% macro code_label_zh(code_kind, code) -%}
+    (
+        select l.label_zh from {{ ref('code_labels') }} as l
+        where l.code_kind = '{{ code_kind }}' and l.code = {{ code }}
+    )
+{%- endmacro %}
+
 {% macro status_zh(code) -%}
-    case {{ code }}
-        when 'achieved' then '已完成'
-        when 'not_achieved' then '未完成'
-        when 'on_track' then '符合进度'
-        when 'needs_acceleration' then '需加快'
-        when 'limited' then '进展缓慢'
-        when 'worsening' then '逆向变化'
-        when 'no_verdict' then '不作判定'
-        when 'insufficient_data' then '数据不足'
-    end
+    {{ code_label_zh('plan_status', code) }}
 {%- endmacro %}

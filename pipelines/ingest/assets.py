@@ -10,7 +10,6 @@ from datetime import datetime
 
 import dagster as dg
 
-from pipelines.automation.whole_run import refuse_partial_run
 from pipelines.enumerations import FILE_STATUS_ZH
 from pipelines.ingest.contracts import SPECS
 from pipelines.ingest.loader import SourceLoadReport, load_sources
@@ -18,6 +17,7 @@ from pipelines.ingest.normalise import printable
 from pipelines.ingest.raw_tables import SOURCES, create_raw_tables
 from pipelines.load_report import create_load_log, record_source_load, rejection_summary
 from pipelines.settings import TIMEZONE, PipelineSettings
+from pipelines.whole_run import refuse_partial_run
 
 STATUS_ZH = FILE_STATUS_ZH
 

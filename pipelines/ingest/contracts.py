@@ -1,25 +1,20 @@
-"""Per-source column specifications: canonical headers, aliases, types, units.
+"""Per-source column specifications (``columns.py``: Col, SourceSpec): canonical headers,
+aliases, cell kinds, unit families, record keys.
 
-Header matching ignores half- and full-width spaces and line breaks and treats half- and
-full-width brackets alike. A header whose unit (in brackets) differs from the canonical unit
-is matched by its base name and converted (亿元 → 万元, 千公顷 → 公顷, 万元 GDP → 亿元, ...).
+How a header written in a file is matched to a column (spacing, brackets, other units) is in
+``headers.py``; the rules of each cell kind in ``column_rules.py``.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
 from pipelines.enumerations import (
     ACCIDENT_TYPES,
-    CAPABILITY_INDICATORS,  # noqa: F401 - the validator imports it from here
     COMPARATOR_ZH,
     COMPARATORS,
     COUNT_INDICATORS,  # noqa: F401 - the quotas' validator imports it from here
     DATA_STATUSES,
     EVALUATION_ZH,
     EVALUATIONS,
-    EVENT_SOURCES,
     HAZARDS,
     INDICATOR_CODES,  # noqa: F401 - the plans' validator imports it from here
     MEASURES,
@@ -29,33 +24,10 @@ from pipelines.enumerations import (
     REPORT_STAGES,
     SECTORS,
     SEVERITIES_ZH,
-    SOURCE_TITLE_ZH,
     TARGET_KIND_ZH,
     TARGET_KINDS,
 )
-from pipelines.ingest.normalise import fold_str
-
-# Units per family: factor that converts a value given in that unit into the raw unit.
-UNIT_FACTORS: dict[str, dict[str, float]] = {
-    "money_10k": {"万元": 1.0, "元": 1e-4, "千元": 0.1, "百万元": 100.0, "亿元": 1e4},
-    "gdp_100m": {"亿元": 1.0, "万元": 1e-4, "元": 1e-8},
-    "area_ha": {"公顷": 1.0, "ha": 1.0, "千公顷": 1e3, "万公顷": 1e4, "亩": 1 / 15, "万亩": 1e4 / 15},
-    "people_10k": {"万人": 1.0, "人": 1e-4},
-    "count": {
-        "人": 1.0,
-        "人次": 1.0,
-        "间": 1.0,
-        "起": 1.0,
-        "辆": 1.0,
-        "个": 1.0,
-        "处": 1.0,
-        "万人次": 1e4,
-        "万人": 1e4,
-        "万间": 1e4,
-    },
-    "vehicles": {"辆": 1.0, "万辆": 1e4},
-    "coal_10k_t": {"万吨": 1.0, "吨": 1e-4, "亿吨": 1e4},
-}
+from pipelines.ingest.columns import Col, SourceSpec
 
 # The lists of codes live in the dbt seeds (pipelines/enumerations.py); the aliases a file may
 # use for them are the loaders' own knowledge and stay here.
@@ -77,67 +49,6 @@ STATUSES = RECORD_STATUSES
 YES_NO = {"是": True, "否": False}
 
 ZERO_REPORT_TOKEN = "零报告"
-
-
-@dataclass(frozen=True)
-class Col:
-    """One column of a source file.
-
-    kind: text | code | region_name | datetime | date | count | amount | area | enum | bool |
-          year | measure | pct_number; the plans' own kinds (ingest/plans.py): plan_code |
-          plan_year | plan_seq | plan_indicator | plan_enum | target_number; the quotas' own
-          (ingest/quotas.py): quota_year | quota_indicator | quota_number
-    required: the cell must not be empty (rows with an empty cell are rejected).
-    mandatory: the header must be present (else the whole file is rejected).
-    detect: used to find the header row.
-    """
-
-    name: str
-    header: str
-    kind: str
-    aliases: tuple[str, ...] = ()
-    unit_family: str | None = None
-    required: bool = False
-    mandatory: bool = False
-    detect: bool = False
-    values: tuple[str, ...] = ()
-    value_aliases: dict[str, str] = field(default_factory=dict)
-    default: str | None = None  # value used for an empty enum cell
-
-
-@dataclass(frozen=True)
-class SourceSpec:
-    source: str
-    columns: tuple[Col, ...]
-    key: tuple[str, ...] = ()  # record key within a file (with reported_date)
-    key_column: str | None = None  # column holding 零报告
-    zero_date_column: str | None = None
-    # reference inputs (pipelines/ingest/judgment.py) the rows are judged against besides the as-of
-    # date: a change to any of them re-validates the source's unchanged files
-    judged_against: tuple[str, ...] = ("rules", "regions")
-    # the date that tells two filings of one key apart (the same key and date twice in a file with
-    # different values rejects both rows); a source without this column has none
-    dated_by: str = "reported_date"
-
-    def col(self, name: str) -> Col:
-        return next(c for c in self.columns if c.name == name)
-
-    @property
-    def title_zh(self) -> str:
-        return SOURCE_TITLE_ZH[self.source]
-
-    @property
-    def event_register(self) -> bool:
-        """A monthly register of events, complete with a record or 零报告 every month."""
-        return self.source in EVENT_SOURCES
-
-    @property
-    def record_key(self) -> tuple[str, ...]:
-        """The key of one record in ``raw.<source>``: the file's key, plus ``measure`` where the
-        loader turns a wide row into one row per measure (statistics)."""
-        if any(c.kind == "measure" for c in self.columns):
-            return (*self.key, "measure")
-        return self.key
 
 
 def _c(name, header, kind, aliases=(), **kw) -> Col:
@@ -473,77 +384,3 @@ SPECS["quotas"] = SourceSpec(
 )
 
 MEASURE_COLUMNS = MEASURES
-
-_WS = re.compile(r"[\s\u3000\u00a0\ufeff]+")
-_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")"})
-_UNIT = re.compile(r"^(.*?)\(([^()]*)\)$")
-
-
-def normalize_header(text: str | None) -> str:
-    """Header text for matching: the cells' normalisation (full-width → half-width, invisible
-    characters removed), no spaces or line breaks, half-width brackets, lower-case."""
-    if text is None:
-        return ""
-    return _WS.sub("", fold_str(str(text))).translate(_BRACKETS).lower()
-
-
-@dataclass(frozen=True)
-class HeaderMatch:
-    col: Col
-    factor: float  # multiply the parsed value by this to get the raw unit
-
-
-def _index(spec: SourceSpec) -> tuple[dict[str, Col], dict[str, Col]]:
-    exact: dict[str, Col] = {}
-    base: dict[str, Col] = {}
-    for col in spec.columns:
-        for h in (col.header, *col.aliases):
-            n = normalize_header(h)
-            exact.setdefault(n, col)
-            m = _UNIT.match(n)
-            b = m.group(1) if m else n
-            if col.unit_family:
-                base.setdefault(b, col)
-    return exact, base
-
-
-_INDEX_CACHE: dict[str, tuple[dict[str, Col], dict[str, Col]]] = {}
-
-
-_MATCH_CACHE: dict[tuple[str, str | None], HeaderMatch | None] = {}
-
-
-def match_header(spec: SourceSpec, text: str | None) -> HeaderMatch | None:
-    """The column a header names (with its unit conversion factor), or None."""
-    key = (spec.source, text)
-    try:
-        return _MATCH_CACHE[key]
-    except KeyError:
-        pass
-    if len(_MATCH_CACHE) > 100_000:  # cells of data rows pass through here too
-        _MATCH_CACHE.clear()
-    found = _MATCH_CACHE[key] = _match_header(spec, text)
-    return found
-
-
-def _match_header(spec: SourceSpec, text: str | None) -> HeaderMatch | None:
-    if spec.source not in _INDEX_CACHE:
-        _INDEX_CACHE[spec.source] = _index(spec)
-    exact, base = _INDEX_CACHE[spec.source]
-    n = normalize_header(text)
-    if not n:
-        return None
-    m = _UNIT.match(n)
-    if n in exact:
-        col = exact[n]
-        factor = 1.0
-        if m and col.unit_family:
-            factor = UNIT_FACTORS[col.unit_family].get(m.group(2), 1.0)
-        return HeaderMatch(col, factor)
-    if m and m.group(1) in base:
-        col = base[m.group(1)]
-        unit = m.group(2)
-        factors = UNIT_FACTORS[col.unit_family or "count"]
-        if unit in factors:
-            return HeaderMatch(col, factors[unit])
-    return None

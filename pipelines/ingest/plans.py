@@ -20,10 +20,11 @@ import polars as pl
 
 from pipelines.ingest.cell_checks import out_of_range
 from pipelines.ingest.contracts import INDICATOR_CODES, Col, SourceSpec
+from pipelines.ingest.messages import QUARANTINE_COLUMNS, Check, build_messages
 from pipelines.ingest.normalise import clean_text, printable_expr
 from pipelines.ingest.parsing import parse_enum, parse_number, parse_year
 from pipelines.ingest.quotas import QuotaSheetValidator
-from pipelines.ingest.validation import QUARANTINE_COLUMNS, Check, SheetResult, SheetValidator, build_messages
+from pipelines.ingest.validation import SheetResult, SheetValidator
 
 PLAN_KINDS = ("plan_code", "plan_year", "plan_seq", "plan_indicator", "plan_enum", "target_number")
 PLAN_CODE_RE = r"^[A-Za-z0-9_-]+$"
@@ -133,7 +134,7 @@ class PlanSheetValidator(SheetValidator):
             self.add(
                 f"_e_{n}_neg", "negative_value", n, "目标值不能为负数", "expected a non-negative number"
             )
-            self._add_range_check(n, p.value, exprs)  # 1e400 is no target
+            exprs.append(self.range_check(n, p.value))  # 1e400 is no target
         return exprs
 
     def cross_checks(self) -> list[pl.Expr]:

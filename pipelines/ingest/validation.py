@@ -18,64 +18,14 @@ from datetime import date
 import polars as pl
 
 from pipelines.ingest.cell_checks import out_of_range, problem_cell_checks
-from pipelines.ingest.contracts import (
-    CAPABILITY_INDICATORS,
-    DATA_STATUSES,
-    YES_NO,
-    ZERO_REPORT_TOKEN,
-    Col,
-    SourceSpec,
-)
-from pipelines.ingest.normalise import clean_free_text, clean_text, printable, printable_expr
-from pipelines.ingest.parsing import (
-    Parsed,
-    parse_date,
-    parse_datetime,
-    parse_enum,
-    parse_month,
-    parse_number,
-    parse_year,
-    resolve_regions,
-)
+from pipelines.ingest.column_rules import COLUMN_RULES
+from pipelines.ingest.columns import Col, SourceSpec
+from pipelines.ingest.contracts import DATA_STATUSES, ZERO_REPORT_TOKEN
+from pipelines.ingest.messages import QUARANTINE_COLUMNS, Check, build_messages
+from pipelines.ingest.normalise import clean_text, printable
+from pipelines.ingest.parsing import Parsed, parse_month, resolve_regions
 from pipelines.ingest.reading import SheetData
-
-TOTAL_WORDS = r"^(合计|总计|小计|总合计)[:：]?$"
-FOOTER_RE = (
-    r"^(填表人|审核人|填报日期|制表人|填报人|制表日期|报出日期|单位负责人|统计负责人|负责人|"
-    r"联系电话|联系人|注|备注|说明)([:：]|$)"
-)
-
-# A blank, total or footer row's first filled cell, before cleaning, is blank-looking or starts
-# with the first character of one of those words (after spaces and a stray BOM).
-def _first_characters(*patterns: str) -> str:
-    """The first characters of the words of ``^(word|word|…)…`` patterns."""
-    words = [w for p in patterns for w in p[p.index("(") + 1 : p.index(")")].split("|")]
-    return "".join(sorted({w[0] for w in words}))
-
-
-_SUSPECT_FIRST_CELL = rf"^[\s\ufeff]*($|[{_first_characters(FOOTER_RE, TOTAL_WORDS)}])"
-
-# The columns of a quarantined row, before the file-level lineage is added.
-QUARANTINE_COLUMNS = [
-    "_sheet",
-    "_row",
-    "column_name",
-    "reason_code",
-    "reason_zh",
-    "reason_en",
-    "_raw_record",
-    "_deaths_in_row",
-]
-
-
-@dataclass(frozen=True)
-class Check:
-    flag: str  # boolean column name
-    code: str  # reason_code
-    column: str | None  # header as written (None: the whole row)
-    value: str | None  # text column shown as "got"
-    expected_zh: str | pl.Expr
-    expected_en: str | pl.Expr
+from pipelines.ingest.row_kinds import data_rows
 
 
 @dataclass
@@ -98,100 +48,11 @@ def _header_label(text: str | None, fallback: str) -> str:
     return printable("".join(str(text).split()))
 
 
-def _enum_map(col: Col) -> dict[str, str]:
-    m = {v: v for v in col.values}
-    m.update(col.value_aliases)
-    # half-width brackets
-    return m | {k.replace("（", "(").replace("）", ")"): v for k, v in m.items()}
-
-
-def _is_identifier(spec: SourceSpec, name: str) -> bool:
-    """Text columns that identify something (事故编号, 国民经济行业代码) get the normalisation of
-    keys and codes; the others (事故简况, 单位名称) are prose and keep their characters."""
-    return name in spec.key or name == spec.key_column or name.endswith(("_id", "_code"))
-
-
-def _scale(e: pl.Expr, factor: float) -> pl.Expr:
-    """Unit conversion, so that 1,742,000 万元 is 174.2 亿元 (not 174.20000000000002)."""
-    if factor == 1:
-        return e
-    # polars divides by a scalar through its reciprocal (174.20000000000002): round the noise off
-    return (e * factor).round(9)
-
-
 def _rejected_and_kept(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(rows with ``_bad``, the others); no copy when nothing is rejected, the usual case."""
     if not df["_bad"].any():
         return df.head(0), df
     return df.filter(pl.col("_bad")), df.filter(~pl.col("_bad"))
-
-
-def build_messages(df: pl.DataFrame, checks: list[Check], file_name: str | None) -> pl.DataFrame:
-    """Quarantine reason columns for rows with at least one failed check.
-
-    Returns df with reason_code, column_name, reason_zh, reason_en (first failing check gives
-    code and column; the texts list every failure). ``file_name=None``: the rows' ``_file``."""
-    if df.height == 0:
-        return df.with_columns(
-            reason_code=pl.lit(None, pl.String),
-            column_name=pl.lit(None, pl.String),
-            reason_zh=pl.lit(None, pl.String),
-            reason_en=pl.lit(None, pl.String),
-        )
-    sheet = printable_expr(pl.col("_sheet"))
-    row = pl.col("_row").cast(pl.String)
-    shown = pl.lit(printable(file_name)) if file_name is not None else printable_expr(pl.col("_file"))
-    file_zh = pl.lit("文件 ") + shown
-    file_en = pl.lit("file ") + shown
-    loc_zh = pl.concat_str(
-        [
-            file_zh,
-            pl.when(sheet.is_not_null()).then(pl.lit(" 工作表 ") + sheet).otherwise(pl.lit("")),
-            pl.lit(" 第 "),
-            row,
-            pl.lit(" 行"),
-        ]
-    )
-    loc_en = pl.concat_str(
-        [
-            file_en,
-            pl.when(sheet.is_not_null()).then(pl.lit(", sheet ") + sheet).otherwise(pl.lit("")),
-            pl.lit(", row "),
-            row,
-        ]
-    )
-    structs = []
-    for ch in checks:
-        v = printable_expr(pl.col(ch.value)) if ch.value else pl.lit(None, pl.String)
-        exp_zh = ch.expected_zh if isinstance(ch.expected_zh, pl.Expr) else pl.lit(ch.expected_zh)
-        exp_en = ch.expected_en if isinstance(ch.expected_en, pl.Expr) else pl.lit(ch.expected_en)
-        col_zh = pl.lit(f" “{ch.column}” 列：" if ch.column else "：")
-        col_en = pl.lit(f", column {ch.column}: " if ch.column else ": ")
-        got_zh = (
-            pl.when(v.is_null()).then(pl.lit("，实际为空")).otherwise(pl.lit("，实际为“") + v + pl.lit("”"))
-        )
-        got_en = (
-            pl.when(v.is_null())
-            .then(pl.lit(", got an empty cell"))
-            .otherwise(pl.lit(", got '") + v + pl.lit("'"))
-        )
-        if ch.value is None:
-            got_zh, got_en = pl.lit(""), pl.lit("")
-        zh = pl.concat_str([loc_zh, col_zh, exp_zh, got_zh])
-        en = pl.concat_str([loc_en, col_en, exp_en, got_en])
-        structs.append(
-            pl.when(pl.col(ch.flag).fill_null(False)).then(
-                pl.struct(code=pl.lit(ch.code), col=pl.lit(ch.column, pl.String), zh=zh, en=en)
-            )
-        )
-    errs = pl.concat_list(structs).list.drop_nulls()
-    out = df.with_columns(_errs=errs)
-    return out.with_columns(
-        reason_code=pl.col("_errs").list.first().struct.field("code"),
-        column_name=pl.col("_errs").list.first().struct.field("col"),
-        reason_zh=pl.col("_errs").list.eval(pl.element().struct.field("zh")).list.join("；"),
-        reason_en=pl.col("_errs").list.eval(pl.element().struct.field("en")).list.join("; "),
-    ).drop("_errs")
 
 
 class SheetValidator:
@@ -242,59 +103,39 @@ class SheetValidator:
     def has(self, name: str) -> bool:
         return name in self.colmap
 
+    def factor(self, name: str) -> float:
+        """The factor converting the column's values from the file's unit to the raw unit."""
+        return self.colmap[name][1] if name in self.colmap else 1.0
+
+    def flag(self, name: str, suffix: str, failed: pl.Expr, code: str, expected_zh, expected_en) -> pl.Expr:
+        """The flag ``_e_<name>_<suffix>`` of a check on a column, registered with its reason."""
+        flag = f"_e_{name}_{suffix}"
+        self.add(flag, code, name, expected_zh, expected_en)
+        return failed.alias(flag)
+
+    def range_check(self, name: str, value: pl.Expr) -> pl.Expr:
+        """A number within the range of its raw column's DuckDB type (cell_checks.py)."""
+        failed, expected_zh, expected_en = out_of_range(value, self.spec.source, name)
+        return self.flag(name, "range", failed, "out_of_range", expected_zh, expected_en)
+
     def add(self, flag: str, code: str, name: str | None, expected_zh, expected_en, show_value: bool = True):
         column = self.label(name) if name else None
         value = self.colmap[name][0] if (name and show_value and name in self.colmap) else None
-        if name and show_value and name not in self.colmap:
-            value = None
         self.checks.append(Check(flag, code, column, value, expected_zh, expected_en))
 
     # ------------------------------------------------------------------ classify rows
     def classify(self) -> pl.DataFrame:
-        """Drops blank, total and footer rows; adds _sheet and _is_zero.
-
-        Only a row whose first filled cell is blank-looking or starts with the first character
-        of a total or footer word can be one of those; the exact test (cells trimmed and
-        cleaned) runs on those rows alone."""
-        df = self.sheet.data
-        cells = [c for c in df.columns if c.startswith("c")]
-        n = df.height
-        suspect = df.select(
-            pl.coalesce([pl.col(c) for c in cells]).str.contains(_SUSPECT_FIRST_CELL).fill_null(True)
-        ).to_series()
-        blank = pl.repeat(False, n, eager=True)
-        footer, total = blank.clone(), blank.clone()
-        at = suspect.arg_true()
-        if len(at):
-            stripped = [pl.col(c).str.strip_chars().replace("", None) for c in cells]
-            first = clean_text(pl.coalesce(stripped)).str.replace_all(" ", "")
-            exact = df.select(pl.all().gather(at)).select(
-                blank=first.is_null(),
-                footer=first.str.contains(FOOTER_RE).fill_null(False),
-                total=first.str.contains(TOTAL_WORDS).fill_null(False),
-            )
-            blank = blank.scatter(at, exact["blank"])
-            footer = footer.scatter(at, exact["footer"])
-            total = total.scatter(at, exact["total"])
-        problem_cells = [c for c in df.columns if c.startswith("_fx")]
-        if problem_cells:  # a row of formulas without saved results is not blank: it is rejected
-            empty = pl.all_horizontal([pl.col(c).is_null() for c in problem_cells])
-            blank = blank & df.select(empty).to_series()
-        df = df.with_columns(_footer=footer)
-        after = pl.col("_footer").cast(pl.Int32).cum_sum()
-        if self.file_name is None:  # batch mode: a footer ends its own file's sheet only
-            after = after.over("_file", "_sheet")
-        df = df.with_columns(_after_footer=after > 0)
-        self.footer_seen = bool(df.height) and bool(df["_after_footer"].any())
-        df = df.filter(~blank & ~df["_after_footer"] & ~total)
+        """The data rows (blank, total and footer rows dropped, row_kinds.py), with _sheet and
+        _is_zero (a 零报告 in the key column, cleaned once into _key)."""
+        df, self.footer_seen = data_rows(self.sheet.data, batch=self.file_name is None)
         is_zero = pl.lit(False)
         if self.spec.key_column and self.has(self.spec.key_column):
-            # the key cleaned once, here: it says 零报告 or is the record's key (parse_column)
+            # the key cleaned once, here: it says 零报告 or is the record's key (column_rules.py)
             df = df.with_columns(_key=clean_text(self.text(self.spec.key_column)))
             is_zero = (pl.col("_key") == ZERO_REPORT_TOKEN).fill_null(False)
         if self.file_name is not None:
             df = df.with_columns(_sheet=pl.lit(self.sheet.sheet_name, pl.String))
-        return df.with_columns(_is_zero=is_zero).drop("_footer", "_after_footer")
+        return df.with_columns(_is_zero=is_zero)
 
     def cells(self) -> pl.Expr:
         """The row's cells under the sheet's header labels (a struct)."""
@@ -363,166 +204,10 @@ class SheetValidator:
 
     # ------------------------------------------------------------------ columns
     def parse_column(self, col: Col) -> list[pl.Expr]:
-        """Expressions for the parsed value (named col.name) and its flags."""
-        n = col.name
-        t = self.text(n)
-        exprs: list[pl.Expr] = []
-        if col.kind == "text":
-            if n == self.spec.key_column and self.has(n):
-                v = pl.col("_key")  # cleaned in classify()
-            else:
-                v = clean_text(t) if _is_identifier(self.spec, n) else clean_free_text(t)
-            exprs.append(v.alias(n))
-            if col.required:
-                exprs.append(v.is_null().alias(f"_e_{n}_missing"))
-                self.add(f"_e_{n}_missing", "missing_value", n, "必须填写", "a value is required")
-        elif col.kind in ("datetime", "date"):
-            p = self.stage(n, parse_datetime(t) if col.kind == "datetime" else parse_date(t))
-            exprs.append(p.value.alias(n))
-            exprs.append(p.invalid.alias(f"_e_{n}_invalid"))
-            self.add(
-                f"_e_{n}_invalid",
-                "invalid_date",
-                n,
-                "应为日期（如 2024-03-05、2024/3/5、2024.3.5、2024年3月5日，可带时间 14:20 或 14时20分）",
-                "expected a date such as 2024-03-05, 2024/3/5, 2024.3.5 or 2024年3月5日, "
-                "optionally with a time 14:20 or 14时20分",
-            )
-            if col.required:
-                exprs.append(p.blank.alias(f"_e_{n}_missing"))
-                self.add(f"_e_{n}_missing", "missing_value", n, "必须填写日期", "a date is required")
-            day = p.value.dt.date() if col.kind == "datetime" else p.value
-            self.as_of_dates.append(day)
-            exprs.append((day > pl.lit(self.as_of)).fill_null(False).alias(f"_e_{n}_future"))
-            self.add(
-                f"_e_{n}_future",
-                "future_date",
-                n,
-                f"日期不能晚于数据截止日期 {self.as_of.isoformat()}",
-                f"expected a date not after the as-of date {self.as_of.isoformat()}",
-            )
-        elif col.kind in ("count", "amount", "area"):
-            factor = self.colmap[n][1] if n in self.colmap else 1.0
-            p = self.stage(n, parse_number(t))
-            v = _scale(p.value, factor)
-            if col.kind == "count":
-                v = v.round(6)
-            absent_null = col.name == "minor_injuries" and not self.has(n)
-            if absent_null:
-                exprs.append(pl.lit(None, pl.Float64).alias(n))
-            else:
-                exprs.append(pl.when(p.blank).then(pl.lit(0.0)).otherwise(v).alias(n))
-            what_zh = "非负整数" if col.kind == "count" else "非负数"
-            what_en = "a non-negative whole number" if col.kind == "count" else "a non-negative number"
-            exprs.append(p.invalid.alias(f"_e_{n}_nan"))
-            self.add(f"_e_{n}_nan", "not_a_number", n, f"应为{what_zh}", f"expected {what_en}")
-            exprs.append((v < 0).fill_null(False).alias(f"_e_{n}_neg"))
-            self.add(
-                f"_e_{n}_neg",
-                "negative_value",
-                n,
-                f"应为{what_zh}，不能为负数",
-                f"expected {what_en}, not a negative one",
-            )
-            self._add_range_check(n, v, exprs)
-            if col.kind == "count":
-                exprs.append(((v >= 0) & (v != v.floor())).fill_null(False).alias(f"_e_{n}_frac"))
-                self.add(
-                    f"_e_{n}_frac",
-                    "not_a_whole_number",
-                    n,
-                    "应为非负整数",
-                    "expected a non-negative whole number",
-                )
-        elif col.kind == "enum":
-            p = self.stage(n, parse_enum(t, _enum_map(col)))
-            v = p.value
-            if col.default:
-                v = pl.when(p.blank).then(pl.lit(col.default)).otherwise(v)
-            exprs.append(v.alias(n))
-            exprs.append(p.invalid.alias(f"_e_{n}_invalid"))
-            self.add(
-                f"_e_{n}_invalid",
-                "invalid_value",
-                n,
-                f"应为以下之一：{'、'.join(col.values)}",
-                f"expected one of: {', '.join(col.values)}",
-            )
-            if col.required and not col.default:
-                exprs.append(p.blank.alias(f"_e_{n}_missing"))
-                self.add(f"_e_{n}_missing", "missing_value", n, "必须填写", "a value is required")
-        elif col.kind == "bool":
-            p = self.stage(n, parse_enum(t, YES_NO, pl.Boolean))
-            exprs.append(p.value.alias(n))
-            exprs.append(p.invalid.alias(f"_e_{n}_invalid"))
-            self.add(f"_e_{n}_invalid", "invalid_value", n, "应为“是”或“否”", "expected 是 (yes) or 否 (no)")
-        elif col.kind == "year":
-            p = self.stage(n, parse_year(t))
-            exprs.append(p.value.alias(n))
-            exprs.append(p.invalid.alias(f"_e_{n}_invalid"))
-            self.add(
-                f"_e_{n}_invalid",
-                "invalid_year",
-                n,
-                "应为四位年份（如 2024）",
-                "expected a 4-digit year such as 2024",
-            )
-            exprs.append(p.blank.alias(f"_e_{n}_missing"))
-            self.add(f"_e_{n}_missing", "missing_value", n, "必须填写年份", "a year is required")
-            self.as_of_dates.append(pl.date(p.value, 1, 1))
-            exprs.append((p.value > self.as_of.year).fill_null(False).alias(f"_e_{n}_future"))
-            self.add(
-                f"_e_{n}_future",
-                "future_date",
-                n,
-                f"年份不能晚于数据截止日期所在年份 {self.as_of.year}",
-                f"expected a year not after the as-of year {self.as_of.year}",
-            )
-        elif col.kind == "indicator":
-            mapping = dict(CAPABILITY_INDICATORS) | {c: c for c in CAPABILITY_INDICATORS.values()}
-            p = self.stage(n, parse_enum(t, mapping))
-            exprs.append(p.value.alias(n))
-            exprs.append(p.invalid.alias(f"_e_{n}_invalid"))
-            self.add(
-                f"_e_{n}_invalid",
-                "unknown_indicator",
-                n,
-                "应为能力建设指标的中文名称或代码（见 indicators.md）",
-                "expected a capability indicator's Chinese name or code (see indicators.md)",
-            )
-            exprs.append(p.blank.alias(f"_e_{n}_missing"))
-            self.add(f"_e_{n}_missing", "missing_value", n, "必须填写指标", "an indicator is required")
-        elif col.kind in ("pct_number", "measure"):
-            factor = self.colmap[n][1] if n in self.colmap else 1.0
-            p = self.stage(
-                n, parse_number(t, zero_tokens=(col.kind == "measure"), percent=(col.kind == "pct_number"))
-            )
-            v = _scale(p.value, factor)
-            exprs.append(v.alias(n))
-            exprs.append(p.invalid.alias(f"_e_{n}_nan"))
-            self.add(f"_e_{n}_nan", "not_a_number", n, "应为非负数", "expected a non-negative number")
-            exprs.append((v < 0).fill_null(False).alias(f"_e_{n}_neg"))
-            self.add(
-                f"_e_{n}_neg",
-                "negative_value",
-                n,
-                "应为非负数，不能为负数",
-                "expected a non-negative number, not a negative one",
-            )
-            self._add_range_check(n, v, exprs)
-            if col.kind == "pct_number":
-                exprs.append(p.blank.alias(f"_e_{n}_missing"))
-                self.add(f"_e_{n}_missing", "missing_value", n, "必须填写数值", "a value is required")
-        elif col.kind in ("code", "region_name"):
-            pass
-        else:  # pragma: no cover - contract error
+        """Expressions for the parsed value (named col.name) and its flags (column_rules.py)."""
+        if col.kind not in COLUMN_RULES:  # pragma: no cover - contract error
             raise ValueError(f"unknown column kind {col.kind}")
-        return exprs
-
-    def _add_range_check(self, n: str, v: pl.Expr, exprs: list[pl.Expr]) -> None:
-        flag, zh, en = out_of_range(v, self.spec.source, n)
-        exprs.append(flag.alias(f"_e_{n}_range"))
-        self.add(f"_e_{n}_range", "out_of_range", n, zh, en)
+        return COLUMN_RULES[col.kind](self, col, self.text(col.name))
 
     def problem_cell_checks(self, df: pl.DataFrame) -> None:
         """Formula cells without a saved result and error values (cell_checks.py)."""

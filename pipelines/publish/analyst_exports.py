@@ -43,6 +43,12 @@ def parquet_path(settings: PipelineSettings) -> Path:
     return settings.warehouse_path.parent / PARQUET_DIR_NAME
 
 
+def parquet_staging_path(target_dir: Path) -> Path:
+    """Where the Parquet files of a run are written before publication: ``.<name>.building``
+    beside the published folder."""
+    return Path(target_dir).with_name(f".{Path(target_dir).name}.building")
+
+
 def export_marts_parquet(build_db: Path, target_dir: Path) -> list[Path]:
     """Write every table of schema ``marts`` to ``target_dir/<table>.parquet``; swap the folder in
     on its own. (A run publishes it with the warehouse and the reports as one unit instead:
@@ -61,7 +67,7 @@ def stage_marts_parquet(build_db: Path, target_dir: Path) -> tuple[Path, list[st
     """
     target_dir = Path(target_dir)
     target_dir.parent.mkdir(parents=True, exist_ok=True)
-    building = target_dir.with_name(f".{target_dir.name}.building")
+    building = parquet_staging_path(target_dir)
     if building.exists():
         shutil.rmtree(building)
     building.mkdir()

@@ -1,34 +1,45 @@
-"""The first and the last asset of every run: prepare the private build file, publish it."""
+"""The first and the last steps of every run, each doing one thing.
 
+- ``warehouse_workspace`` (first): settles an interrupted publication, prepares the private build
+  file and an empty reports build folder.
+- after the reports, each staging one thing that is published with the warehouse, beside its
+  target: ``load_report`` (the load report page), ``quality_docs`` (GX Data Docs), ``dbt_docs``
+  (the dbt documentation site), ``marts_parquet`` (the marts as Parquet), ``run_record`` (the
+  run's row in ``quality.runs``);
+- ``published_warehouse`` (last): swaps the warehouse, the Parquet folder and the reports folder
+  in as one unit (``publication.py``), only when no blocking check failed.
+
+The run holds the warehouse's single-writer lock from start to end (``pipelines/writer_lock.py``,
+the ``writer_lock`` resource these steps require); no step takes or releases it.
+"""
 
 import shutil
 from datetime import datetime
 
 import dagster as dg
 
-from pipelines.automation.whole_run import refuse_partial_run
+from pipelines.gate_records import record_run, run_verdict
 from pipelines.load_report import write_load_report
-from pipelines.publish.analyst_exports import parquet_path, stage_marts_parquet, write_dbt_docs
+from pipelines.publish.analyst_exports import (
+    parquet_path,
+    parquet_staging_path,
+    stage_marts_parquet,
+    write_dbt_docs,
+)
 from pipelines.publish.publication import publish_together, recover_publication
-from pipelines.publish.workspace import acquire_lock, prepare_build_file, release_lock
+from pipelines.publish.workspace import prepare_build_file
 from pipelines.quality.gx_project import write_data_docs
-from pipelines.quality.results import record_run, run_verdict
-from pipelines.quality.run_outcome import GATE_TAG, check_failures, tag_run
+from pipelines.run_outcome import GATE_TAG, check_failures, tag_run
 from pipelines.settings import TIMEZONE, PipelineSettings
 from pipelines.transform.project import dbt_vars
+from pipelines.whole_run import refuse_partial_run
+
+WRITER_LOCK = "writer_lock"  # the resource key of pipelines.writer_lock.writer_lock_resource
 
 
 def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     """Names of this run's checks that failed with ERROR severity (dbt tests included)."""
-    records = instance.get_records_for_run(
-        run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000
-    ).records
-    failed = []
-    for record in records:
-        evaluation = record.event_log_entry.dagster_event.event_specific_data
-        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
-            failed.append(f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}")
-    return sorted(failed)
+    return check_failures(instance, run_id)[0]
 
 
 def gate_summary(context: dg.AssetExecutionContext) -> tuple[str, list[str]]:
@@ -48,13 +59,13 @@ class WorkspaceConfig(dg.Config):
 @dg.asset(
     key="warehouse_workspace",
     group_name="ingest",  # the first step of every load: the graph's groups read in flow order
+    required_resource_keys={"settings", WRITER_LOCK},
     description="私有构建文件：本次运行只写这个文件，分析人员持有的已发布文件不受影响。"
     " The private build file this run writes (a copy of the published warehouse, or empty).",
 )
-def warehouse_workspace(context: dg.AssetExecutionContext, config: WorkspaceConfig,
-                        settings: PipelineSettings) -> dg.MaterializeResult:
+def warehouse_workspace(context: dg.AssetExecutionContext, config: WorkspaceConfig) -> dg.MaterializeResult:
     refuse_partial_run(context)
-    acquire_lock(settings.warehouse_path)
+    settings: PipelineSettings = context.resources.settings
     recovered = recover_publication(settings.warehouse_path)
     if recovered == "rolled back":
         context.log.warning("上次发布在切换中途被中断，已全部恢复为其之前发布的版本"
@@ -75,16 +86,78 @@ def warehouse_workspace(context: dg.AssetExecutionContext, config: WorkspaceConf
     )
 
 
+def _staging_step(name: str, description: str):
+    """A publication step: after the reports, before the swap; it writes beside its target only."""
+    return dg.asset(name=name, group_name="publish", deps=[dg.AssetKey("leadership_reports")],
+                    description=description)
+
+
+@_staging_step("load_report", "加载报告：本次运行对每个文件做了什么（载入、修订、拒收及原因）。"
+               " The load report page: what this run did with every file, staged with the reports.")
+def load_report(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    refuse_partial_run(context)
+    with settings.connect() as con:
+        html, _ = write_load_report(con, context.run_id, settings.reports_build_path)
+    return dg.MaterializeResult(metadata={"path": str(html), "bytes": html.stat().st_size})
+
+
+@_staging_step("quality_docs", "质量检查文档（Great Expectations Data Docs，离线可看）。"
+               " The GX Data Docs of this run's checks, staged with the reports.")
+def quality_docs(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    refuse_partial_run(context)
+    index = write_data_docs(settings.reports_build_path / "quality", run_id=context.run_id)
+    return dg.MaterializeResult(metadata={"path": str(index)})
+
+
+@_staging_step("dbt_docs", "dbt 文档站点（离线可看），描述每个模型和字段。"
+               " The dbt documentation site of the build file, staged with the reports.")
+def dbt_docs(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    refuse_partial_run(context)
+    html = write_dbt_docs(settings.build_path, settings.reports_build_path,
+                          dbt_vars=dbt_vars(settings.as_of_date.isoformat(), settings.data_path),
+                          reuse_from=settings.reports_path)
+    return dg.MaterializeResult(metadata={"path": str(html), "dbt_docs_bytes": html.stat().st_size})
+
+
+@_staging_step("marts_parquet", "各数据集市表的 Parquet 文件（分析人员用），与数据仓库一同发布。"
+               " Every mart as a Parquet file for analysts, staged beside the published folder.")
+def marts_parquet(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    refuse_partial_run(context)
+    staged, files = stage_marts_parquet(settings.build_path, parquet_path(settings))
+    return dg.MaterializeResult(metadata={
+        "parquet_dir": str(parquet_path(settings)), "parquet_files": len(files),
+        "parquet_bytes": sum((staged / name).stat().st_size for name in files)})
+
+
+@_staging_step("run_record", "本次运行的记录（quality.runs）：开始与结束时间、质量关口结论、截至日期、"
+               "数据目录。 This run's row in quality.runs: times, the gate's verdict, the as-of date, "
+               "the data folder.")
+def run_record(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    refuse_partial_run(context)
+    started = context.instance.get_run_stats(context.run_id).start_time
+    with settings.connect() as con:
+        verdict = run_verdict(con, context.run_id)
+        record_run(
+            con, context.run_id,
+            started_at=datetime.fromtimestamp(started, TIMEZONE).replace(tzinfo=None) if started else None,
+            finished_at=datetime.now(TIMEZONE).replace(tzinfo=None),
+            verdict=verdict, as_of=settings.as_of_date,
+            data_dir=str(settings.data_path), is_sample_data=settings.is_sample_data,
+        )
+    return dg.MaterializeResult(metadata={"verdict": verdict})
+
+
 @dg.asset(
     key="published_warehouse",
     group_name="publish",
-    deps=[dg.AssetKey("leadership_reports")],
+    deps=[dg.AssetKey(k) for k in ("load_report", "quality_docs", "dbt_docs", "marts_parquet", "run_record")],
+    required_resource_keys={"settings", WRITER_LOCK},
     description="已发布的数据仓库与报告：仅在质量关口通过后以原子重命名整体替换。"
     " The analysts' warehouse and the reports, replaced whole by atomic rename after the gate passed.",
 )
-def published_warehouse(context: dg.AssetExecutionContext,
-                        settings: PipelineSettings) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     refuse_partial_run(context)
+    settings: PipelineSettings = context.resources.settings
     blocking = failed_blocking_checks(context.instance, context.run_id)
     if blocking:
         # Graph edges already stop most blocked runs; this guard makes publication depend on
@@ -94,39 +167,20 @@ def published_warehouse(context: dg.AssetExecutionContext,
             description="质量关口未通过，不发布 the quality gate blocked: " + ", ".join(blocking),
             allow_retries=False,
         )
-    # Everything that can fail is written before anything is moved into place.
-    with settings.connect() as con:
-        write_load_report(con, context.run_id, settings.reports_build_path)
-        started = context.instance.get_run_stats(context.run_id).start_time
-        record_run(
-            con, context.run_id,
-            started_at=datetime.fromtimestamp(started, TIMEZONE).replace(tzinfo=None) if started else None,
-            finished_at=datetime.now(TIMEZONE).replace(tzinfo=None),
-            verdict=run_verdict(con, context.run_id), as_of=settings.as_of_date,
-            data_dir=str(settings.data_path), is_sample_data=settings.is_sample_data,
-        )
-    write_data_docs(settings.reports_build_path / "quality", run_id=context.run_id)
-    docs = write_dbt_docs(settings.build_path, settings.reports_build_path,
-                          dbt_vars=dbt_vars(settings.as_of_date.isoformat(), settings.data_path),
-                          reuse_from=settings.reports_path)
-    docs_bytes = docs.stat().st_size  # measured now: the reports folder moves below
-    parquet_staged, parquet_files = stage_marts_parquet(settings.build_path, parquet_path(settings))
-    parquet_bytes = sum((parquet_staged / name).stat().st_size for name in parquet_files)
     # warehouse, Parquet and reports: one unit (all old or all new after any crash)
     publish_together(settings.warehouse_path, settings.build_path, [
-        ("Parquet", parquet_path(settings), parquet_staged),
+        ("Parquet", parquet_path(settings), parquet_staging_path(parquet_path(settings))),
         ("报告 reports", settings.reports_path, settings.reports_build_path),
     ], run_id=context.run_id)
     size = settings.warehouse_path.stat().st_size
-    release_lock(settings.warehouse_path)
     context.log.info(f"已发布 published {settings.warehouse_path} ({size / 1e6:.1f} MB) "
                      f"和报告 {settings.reports_path}")
     gate, warned = gate_summary(context)
     return dg.MaterializeResult(
         metadata={"gate": gate, "warnings": dg.MetadataValue.json(warned),
                   "warehouse": str(settings.warehouse_path), "warehouse_bytes": size,
-                  "reports_dir": str(settings.reports_path),
-                  "parquet_dir": str(parquet_path(settings)), "parquet_files": len(parquet_files),
-                  "parquet_bytes": parquet_bytes,
-                  "dbt_docs_bytes": docs_bytes}
+                  "reports_dir": str(settings.reports_path), "parquet_dir": str(parquet_path(settings))}
     )
+
+
+publication_steps = [load_report, quality_docs, dbt_docs, marts_parquet, run_record, published_warehouse]

@@ -6,10 +6,7 @@ are skipped) or from an empty file; it is only ever published whole, by atomic r
 
 from __future__ import annotations
 
-import fcntl
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,66 +15,6 @@ import duckdb
 from pipelines.errors import PipelineError
 from pipelines.settings import STORAGE_VERSION
 from pipelines.sql import sql_string
-
-# The lock of the current process, kept open until publication or process exit (the kernel
-# releases an flock when its holder dies, so a killed run never leaves a stale lock).
-_held_locks: dict[Path, int] = {}
-
-
-def lock_path(warehouse: Path) -> Path:
-    return warehouse.with_name(f".{warehouse.name}.lock")
-
-
-def check_writable(folder: Path, what_zh: str, what_en: str) -> None:
-    """Fail with a clear message (naming the folder) when ``folder`` cannot be created or written:
-    a run would otherwise stop half-way with an operating-system traceback."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".em-write-test-"):
-            pass
-    except OSError as exc:
-        raise PipelineError(
-            f"无法写入{what_zh} {folder}：{exc.strerror or exc}。请检查该文件夹的权限"
-            "（或磁盘是否只读、已满），或用命令行参数指定另一个文件夹；本次运行未做任何改动。",
-            f"Cannot write to the {what_en} {folder}: {exc.strerror or exc}. Check the folder's permissions "
-            "(or whether the disk is read-only or full), or give another folder on the command line; "
-            "this run changed nothing.",
-        ) from None
-
-
-def acquire_lock(warehouse: Path) -> None:
-    """Take the single-writer lock of this warehouse, or fail at once with a clear message."""
-    path = lock_path(warehouse)
-    if path in _held_locks:
-        return
-    check_writable(warehouse.parent, "数据仓库所在的文件夹", "warehouse folder")
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise PipelineError(
-            f"无法创建加载锁文件 {path}：{exc.strerror or exc}。请检查数据仓库文件夹的权限。",
-            f"Cannot create the load lock {path}: {exc.strerror or exc}. Check the warehouse folder's "
-            "permissions.",
-        ) from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise PipelineError(
-            f"另一个加载任务正在写入数据仓库 {warehouse}，本次运行已放弃；请待其结束后重试。",
-            f"Another load is writing the warehouse {warehouse}; this run did not start. "
-            "Retry when it has finished.",
-        ) from None
-    os.ftruncate(fd, 0)
-    os.write(fd, f"{os.getpid()}\n".encode())
-    _held_locks[path] = fd
-
-
-def release_lock(warehouse: Path) -> None:
-    fd = _held_locks.pop(lock_path(warehouse), None)
-    if fd is not None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 def create_empty_warehouse(path: Path) -> None:

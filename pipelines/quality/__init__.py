@@ -6,9 +6,7 @@
 - ``write_data_docs``: GX Data Docs HTML into a folder (beside the reports).
 """
 
-from pipelines.quality.checks import CHECK_DEFS, checks_for, evaluate, quality_checks
-from pipelines.quality.gx_project import build_project, write_data_docs
-from pipelines.quality.results import (
+from pipelines.gate_records import (
     CheckOutcome,
     ensure_quality_tables,
     load_outcomes,
@@ -17,6 +15,8 @@ from pipelines.quality.results import (
     summarize_failures,
     write_check_result,
 )
+from pipelines.quality.checks import CHECK_DEFS, checks_for, evaluate, quality_checks
+from pipelines.quality.gx_project import build_project, write_data_docs
 
 __all__ = [
     "CHECK_DEFS",

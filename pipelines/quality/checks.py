@@ -19,13 +19,13 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from pipelines.automation.whole_run import refuse_partial_run
 from pipelines.enumerations import SOURCE_ZH, SOURCES
+from pipelines.gate_records import CheckOutcome, write_check_result
 from pipelines.quality import config, frames
 from pipelines.quality.gx_project import run_checkpoint
-from pipelines.quality.results import CheckOutcome, write_check_result
-from pipelines.quality.run_outcome import tag_run
+from pipelines.run_outcome import tag_run
 from pipelines.settings import PipelineSettings
+from pipelines.whole_run import refuse_partial_run
 
 ERROR = "ERROR"
 WARN = "WARN"

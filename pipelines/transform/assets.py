@@ -4,7 +4,6 @@
 import json
 import os
 from collections.abc import Mapping
-from datetime import datetime
 from functools import cached_property
 from typing import Any
 
@@ -12,14 +11,14 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 from packaging import version
 
-from pipelines.automation.whole_run import refuse_partial_run
-from pipelines.quality.results import ensure_quality_tables
-from pipelines.quality.run_outcome import tag_run
-from pipelines.settings import TIMEZONE, PipelineSettings
-from pipelines.table_comments import apply_comments
+from pipelines.gate_records import CheckOutcome, write_check_results
+from pipelines.run_outcome import tag_run
+from pipelines.settings import PipelineSettings
 from pipelines.transform.check_descriptions import describe_test
 from pipelines.transform.project import dbt_executable, em_dbt_project, ensure_manifest
 from pipelines.transform.project import dbt_vars as run_dbt_vars
+from pipelines.transform.table_comments import apply_table_comments
+from pipelines.whole_run import refuse_partial_run
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -66,7 +65,7 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
             record_dbt_tests(con, context.run_id, test_results)
             # The raw and quality tables (Python DDL) get their comments here, as the marts get
             # theirs from dbt: analysts read them all in duckdb_columns().
-            apply_comments(con)
+            apply_table_comments(con)
         if any(not r.passed for r in test_results):
             tag_run(context.instance, context.run_id,
                     [(f"{r.asset_key.to_user_string()}:{r.check_name}", r.passed, r.severity)
@@ -75,27 +74,18 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
 
 def record_dbt_tests(con, run_id: str, results: list[dg.AssetCheckResult]) -> None:
     """One row per dbt test in quality.check_results (dbt tests are Dagster asset checks)."""
-    ensure_quality_tables(con)
-    checked_at = datetime.now(TIMEZONE).replace(tzinfo=None)
-    rows = []
+    outcomes = []
     for result in results:
         failed_rows = result.metadata.get("dagster_dbt/failed_row_count") if result.metadata else None
         failed_rows = int(getattr(failed_rows, "value", failed_rows) or 0)
         verdict_zh, verdict_en = ("通过", "passed") if result.passed else ("未通过", "failed")
-        rows.append((
-            run_id, checked_at, result.check_name, ".".join(result.asset_key.path),
-            result.severity.value, result.passed, failed_rows, failed_rows,
-            f"dbt 测试 {result.check_name}{verdict_zh}（不符合 {failed_rows} 行）",
-            f"dbt test {result.check_name} {verdict_en} ({failed_rows} failing rows)",
+        outcomes.append(CheckOutcome(
+            result.check_name, ".".join(result.asset_key.path), result.severity.value, result.passed,
+            offending_count=failed_rows, observed_value=failed_rows, offending_sample=None,
+            message_zh=f"dbt 测试 {result.check_name}{verdict_zh}（不符合 {failed_rows} 行）",
+            message_en=f"dbt test {result.check_name} {verdict_en} ({failed_rows} failing rows)",
         ))
-    con.execute("delete from quality.check_results where run_id = ? and check_name in "
-                "(select unnest(?::varchar[]))", [run_id, [r[2] for r in rows]])
-    if rows:
-        con.executemany(
-            "insert into quality.check_results (run_id, checked_at, check_name, asset_key, severity, passed, "
-            "observed_value, offending_count, message_zh, message_en) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+    write_check_results(con, run_id, outcomes)
 
 
 class WarehouseDbtCli(DbtCliResource):

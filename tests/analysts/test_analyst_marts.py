@@ -173,6 +173,7 @@ CODE_COLUMNS = {  # column of the warehouse → code kind of dim_code_label
     ("marts.fct_plan_progress", "comparator"): "comparator",
     ("marts.fct_plan_target_versions", "target_kind"): "target_kind",
     ("marts.fct_plan_ytd", "status"): "plan_status",
+    ("marts.dim_plan_version", "version_status"): "plan_version_status",
     ("raw.plans", "evaluation"): "evaluation",
     ("marts.fct_denominator_vintages", "measure"): "measure",
     ("marts.fct_denominator_vintages", "data_status"): "data_status",
@@ -203,6 +204,9 @@ def test_labels_agree_with_the_chinese_the_marts_and_reports_already_print(con):
               for r in rows(con, "select * from marts.dim_code_label")}
     for code, zh in rows_pairs(con, "select distinct status, status_zh from marts.fct_plan_progress"):
         assert labels[("plan_status", code)] == zh
+    for code, zh in rows_pairs(con, "select distinct version_status, version_status_zh "
+                                    "from marts.dim_plan_version"):
+        assert labels[("plan_version_status", code)] == zh
     for code, zh in rows_pairs(con, "select distinct severity_class, severity_class_zh "
                                     "from marts.fct_accidents"):
         assert labels[("severity_class", code)] == zh

@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.publish.workspace import acquire_lock, release_lock
 from pipelines.status import lock_holder, status_lines
+from pipelines.writer_lock import writer_lock
 from tests.conftest import cli_env
 from tests.handmade import write_handmade_folder
 
@@ -148,8 +148,8 @@ def test_sigkill_mid_run_leaves_the_published_files_untouched(published: Paths, 
     assert tree(published.reports) == before_reports
     assert marts(published.warehouse) == before_marts  # and readable
     assert lock_holder(published.warehouse) is None  # the kernel released the dead run's lock
-    acquire_lock(published.warehouse)
-    release_lock(published.warehouse)
+    with writer_lock(published.warehouse):  # and the next run can take it
+        pass
     text = "\n".join(status_lines(published.warehouse, published.reports))
     assert "an interrupted run (its process was stopped) left" in text, text
     assert "blocked" not in text and "a load is running" not in text

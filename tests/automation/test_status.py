@@ -11,10 +11,10 @@ from datetime import datetime
 import dagster as dg
 import duckdb
 
-from pipelines.publish.workspace import acquire_lock, release_lock
-from pipelines.quality.results import ensure_quality_tables
+from pipelines.gate_records import ensure_quality_tables
 from pipelines.settings import TIMEZONE
 from pipelines.status import lock_holder, status_lines
+from pipelines.writer_lock import writer_lock
 from tests.conftest import cli_env
 from tests.handmade import write_handmade_folder
 
@@ -87,12 +87,9 @@ def test_status_shows_runs_gate_and_published_contents(tmp_path):
 
 def test_status_tells_a_running_load_and_an_interrupted_one(tmp_path):
     warehouse, reports = _published(tmp_path)
-    acquire_lock(warehouse)
-    try:
+    with writer_lock(warehouse):
         assert lock_holder(warehouse) == os.getpid()
         assert f"a load is running now (pid {os.getpid()})" in "\n".join(status_lines(warehouse, reports))
-    finally:
-        release_lock(warehouse)
     assert lock_holder(warehouse) is None
     warehouse.with_name(f".{warehouse.name}.building").write_bytes(b"half")
     assert "interrupted run" in "\n".join(status_lines(warehouse, reports))

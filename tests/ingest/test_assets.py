@@ -96,14 +96,14 @@ def test_all_sources_in_one_step_each_with_its_materialization(tmp_path):
 def test_a_failing_source_fails_the_step_and_rolls_back_alone(tmp_path, monkeypatch):
     data = write_handmade_folder(tmp_path / "data")
     settings = _settings(tmp_path, data)
-    real = loader_module._write_chunk
+    real = loader_module.write_chunk
 
     def disk_full_for_disasters(con, spec, *args):
         if spec.source == "disasters":
             raise OSError(28, "No space left on device")
         return real(con, spec, *args)
 
-    monkeypatch.setattr(loader_module, "_write_chunk", disk_full_for_disasters)
+    monkeypatch.setattr(loader_module, "write_chunk", disk_full_for_disasters)
     result = dg.materialize([raw_sources], resources={"settings": settings}, raise_on_error=False)
     assert not result.success
     done = {m.asset_key.path[1] for m in result.asset_materializations_for_node("raw_sources")}

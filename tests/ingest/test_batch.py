@@ -9,7 +9,7 @@ import pytest
 import xlsxwriter
 from polars.testing import assert_frame_equal
 
-import pipelines.ingest.loader as loader_module
+import pipelines.ingest.batching as batching
 from pipelines.ingest.contracts import SPECS
 from pipelines.ingest.discovery import list_source_files
 from tests.ingest.conftest import ACC_HEADER, AS_OF, acc_row, load, rows, write_csv, zero_row
@@ -72,7 +72,7 @@ def test_different_header_layouts_in_one_chunk(con, data_dir):
 def per_file(spec, files):
     """process_chunk's rows split per file: [(file, FileResult | FileRejected)], as process_file
     gives them."""
-    chunk = loader_module.process_chunk(spec, files, AS_OF)
+    chunk = batching.process_chunk(spec, files, AS_OF)
     split = {}
     for kind in ("records", "zero", "quarantine"):
         df = getattr(chunk, kind)
@@ -80,9 +80,9 @@ def per_file(spec, files):
         split[kind] = (df.head(0).drop("_file"), {k[0]: v.drop("_file") for k, v in parts.items()})
     out = []
     for f, res in chunk.files:
-        if isinstance(res, loader_module.FileCounts):
+        if isinstance(res, batching.FileCounts):
             mine = {kind: by_file.get(f.name, empty) for kind, (empty, by_file) in split.items()}
-            res = loader_module.FileResult(mine["records"], mine["zero"], mine["quarantine"], res.rows_read)
+            res = batching.FileResult(mine["records"], mine["zero"], mine["quarantine"], res.rows_read)
         out.append((f, res))
     return out
 
@@ -95,7 +95,7 @@ def test_batch_mode_gives_each_file_exactly_what_one_file_at_a_time_gives(source
     batched = per_file(spec, files)
     assert [f.name for f, _ in batched] == [f.name for f in files]
     for f, res in batched:
-        single = loader_module.process_file(spec, f, AS_OF)
+        single = batching.process_file(spec, f, AS_OF)
         assert res.rows_read == single.rows_read, f.name
         for part in ("records", "zero", "quarantine"):
             a, b = getattr(res, part), getattr(single, part)
@@ -104,10 +104,10 @@ def test_batch_mode_gives_each_file_exactly_what_one_file_at_a_time_gives(source
 
 
 def test_large_files_are_still_read_in_bounded_batches(con, data_dir, monkeypatch):
-    monkeypatch.setattr(loader_module, "BATCH_FILE_BYTES", 10)  # every file is "large"
+    monkeypatch.setattr(batching, "BATCH_FILE_BYTES", 10)  # every file is "large"
     calls = []
-    real = loader_module.process_file
-    monkeypatch.setattr(loader_module, "process_file", lambda *a: calls.append(a[1].name) or real(*a))
+    real = batching.process_file
+    monkeypatch.setattr(batching, "process_file", lambda *a: calls.append(a[1].name) or real(*a))
     write_csv(acc_dir(data_dir) / "a.csv", ACC_HEADER, [acc_row("A-1")])
     write_csv(acc_dir(data_dir) / "b.csv", ACC_HEADER, [acc_row("B-1")])
     load(con, "accidents", data_dir)
@@ -120,7 +120,7 @@ def test_a_conflict_across_two_sheets_of_different_layouts_is_found(con, data_di
     """Sheets of one workbook with different header layouts are validated in different groups;
     the same key with different values in both is still ambiguous within the file."""
     if not batch:
-        monkeypatch.setattr(loader_module, "BATCH_FILE_BYTES", 10)
+        monkeypatch.setattr(batching, "BATCH_FILE_BYTES", 10)
     path = acc_dir(data_dir) / "w.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path))
@@ -161,7 +161,7 @@ def test_a_rejected_zero_report_keeps_all_its_cells(con, data_dir, monkeypatch, 
     """Zero reports are validated on their region, month and position only; a rejected one still
     goes to quarantine with every cell of its row, under its own file and row."""
     if not batch:
-        monkeypatch.setattr(loader_module, "BATCH_FILE_BYTES", 10)
+        monkeypatch.setattr(batching, "BATCH_FILE_BYTES", 10)
     bad = zero_row(ACC_HEADER, "事故编号", "发生时间", "230506", "2024-13")
     bad[ACC_HEADER.index("行政区划名称")] = "宝山区"
     write_csv(acc_dir(data_dir) / "a.csv", ACC_HEADER,

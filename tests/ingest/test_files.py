@@ -9,8 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from pipelines.ingest import InputError
-from pipelines.ingest import loader as loader_module
+from pipelines.ingest import InputError, batching
 
 from .conftest import ACC_HEADER, acc_row, load, one, rows, write_csv, write_xlsx, zero_row
 
@@ -196,14 +195,14 @@ def test_failure_rolls_back_the_whole_source(con, data_dir, monkeypatch):
     before = dump(con)
     good_file(data_dir, "2024-03.xlsx", deaths=7)  # changed: will be deleted then reloaded
     good_file(data_dir, "2024-04.xlsx")
-    real = loader_module.read_file
+    real = batching.read_file
 
     def boom(path, file_name, spec):
         if file_name == "2024-04.xlsx":
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(path, file_name, spec)
 
-    monkeypatch.setattr(loader_module, "read_file", boom)
+    monkeypatch.setattr(batching, "read_file", boom)
     with pytest.raises(OSError, match="No space left"):
         load(con, "accidents", data_dir)
     assert dump(con) == before
@@ -212,14 +211,14 @@ def test_failure_rolls_back_the_whole_source(con, data_dir, monkeypatch):
 def test_an_unforeseen_error_stops_at_the_file_that_caused_it(con, data_dir, monkeypatch):
     good_file(data_dir, "2024-03.xlsx")
     good_file(data_dir, "2024-04.xlsx")
-    real = loader_module.read_file
+    real = batching.read_file
 
     def boom(path, file_name, spec):
         if file_name == "2024-04.xlsx":
             raise RuntimeError("a reader library failed")
         return real(path, file_name, spec)
 
-    monkeypatch.setattr(loader_module, "read_file", boom)
+    monkeypatch.setattr(batching, "read_file", boom)
     rep = load(con, "accidents", data_dir)
     assert [(f.file_name, f.status) for f in rep.files] == [
         ("2024-03.xlsx", "loaded"), ("2024-04.xlsx", "rejected")
@@ -242,9 +241,9 @@ def test_csv_file_and_workbook_of_the_same_folder_load_in_name_order(con, data_d
 
 
 def test_large_csv_is_read_in_batches_with_continuous_row_numbers(con, data_dir, monkeypatch):
-    from pipelines.ingest import reading
+    from pipelines.ingest import sheets
 
-    monkeypatch.setattr(reading, "BATCH_ROWS", 3)
+    monkeypatch.setattr(sheets, "BATCH_ROWS", 3)
     body = [acc_row(f"B-{i}", deaths=i) for i in range(1, 8)]
     body.insert(5, zero_row(ACC_HEADER, "事故编号", "发生时间", "230502", "2024-03"))
     body.append(acc_row("B-1", deaths=9))  # conflicts with row 4, three batches earlier

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.ingest.contracts import SPECS, match_header
+from pipelines.ingest.contracts import SPECS
+from pipelines.ingest.headers import match_header
 from pipelines.ingest.parsing import (
     parse_datetime,
     parse_month,

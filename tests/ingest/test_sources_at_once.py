@@ -87,14 +87,14 @@ def test_a_failing_source_rolls_back_alone(tmp_path, two_warehouses, monkeypatch
     at_once(con, data)
     before = dump(con)
     change_three_sources(data)
-    real = loader_module._write_chunk
+    real = loader_module.write_chunk
 
     def disk_full_for_disasters(con, spec, *args):
         if spec.source == "disasters":  # after its old rows were deleted
             raise OSError(28, "No space left on device")
         return real(con, spec, *args)
 
-    monkeypatch.setattr(loader_module, "_write_chunk", disk_full_for_disasters)
+    monkeypatch.setattr(loader_module, "write_chunk", disk_full_for_disasters)
     outcomes = {o.source: o for o in load_sources(con, list(SOURCES), data, AS_OF, LOADED_AT)}
     assert isinstance(outcomes["disasters"].error, OSError)
     assert outcomes["disasters"].report is None
@@ -139,7 +139,7 @@ def test_the_first_error_is_reported_when_the_rollback_fails_too(tmp_path, monke
     """After a fatal DuckDB error the rollback fails as well; the user must see the cause."""
     data = write_handmade_folder(tmp_path / "data")
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    real_run = loader_module._run
+    real_run = loader_module.run_sql
 
     def disk_full(*_args):
         raise OSError(28, "No space left on device")
@@ -149,8 +149,8 @@ def test_the_first_error_is_reported_when_the_rollback_fails_too(tmp_path, monke
             raise duckdb.FatalException("database has been invalidated")
         return real_run(c, sql, params)
 
-    monkeypatch.setattr(loader_module, "_write_chunk", disk_full)
-    monkeypatch.setattr(loader_module, "_run", invalidated_on_rollback)
+    monkeypatch.setattr(loader_module, "write_chunk", disk_full)
+    monkeypatch.setattr(loader_module, "run_sql", invalidated_on_rollback)
     try:
         if at_once_mode:
             [outcome] = load_sources(con, ["accidents"], data, AS_OF, LOADED_AT)

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from pipelines import enumerations as en
-from pipelines.ingest import contracts, judgment, plans, raw_tables
+from pipelines.ingest import column_rules, contracts, judgment, plans, raw_tables
 from pipelines.quality import checks, suites
 from pipelines.reports import labels
-from pipelines.sample import generate, national, profiles, records
-from pipelines.sample import plans as sample_plans
 from pipelines.settings import SAMPLE_MARKER
+from sample import generate, national, profiles, records
+from sample import plans as sample_plans
 
 SPEC_DIR = Path(__file__).resolve().parents[2] / "docs" / "spec"
 SPEC = (SPEC_DIR / "data-contracts.md").read_text(encoding="utf-8")
@@ -46,7 +46,7 @@ def test_the_loaders_use_the_seed_lists_themselves():
     assert dis.col("report_stage").values is en.REPORT_STAGES
     assert contracts.DATA_STATUSES is en.DATA_STATUSES
     assert contracts.MEASURE_COLUMNS is en.MEASURES
-    assert contracts.CAPABILITY_INDICATORS is en.CAPABILITY_INDICATORS
+    assert column_rules.CAPABILITY_INDICATORS is en.CAPABILITY_INDICATORS
     assert raw_tables.SOURCES is en.SOURCES
     assert tuple(contracts.SPECS) == en.SOURCES
     # every alias maps onto a listed value
@@ -219,8 +219,8 @@ def test_every_label_has_one_home():
     """A code with an enumeration seed is labelled there (Chinese and English); code_labels.csv holds
     only the code lists that have no seed of their own, so no label is written twice."""
     other = {r["code_kind"] for r in en.seed_rows("code_labels")}
-    assert other == {"region_level", "indicator_kind", "plan_status", "check_severity", "gate_verdict",
-                     "situation_breakdown", "quota_status"}
+    assert other == {"region_level", "indicator_kind", "plan_status", "plan_version_status", "check_severity",
+                     "gate_verdict", "situation_breakdown", "quota_status"}
     english = {"sources": "source_en", "sectors": "sector_en", "accident_types": "accident_type_en",
                "hazards": "hazard_en", "severities": "severity_class_en", "report_stages": "report_stage_en",
                "record_statuses": "record_status_en", "data_statuses": "data_status_en",

@@ -10,7 +10,8 @@ import pytest
 
 from pipelines.errors import PipelineError
 from pipelines.publish.publication import publish_reports, publish_warehouse
-from pipelines.publish.workspace import acquire_lock, prepare_build_file, release_lock
+from pipelines.publish.workspace import prepare_build_file
+from pipelines.writer_lock import writer_lock
 
 
 def test_new_build_file_opens_in_duckdb_1x_storage(tmp_path):
@@ -56,20 +57,19 @@ def test_corrupt_published_file_gives_a_way_out(tmp_path):
 
 def test_second_writer_is_refused_while_the_lock_is_held(tmp_path):
     warehouse = tmp_path / "w.duckdb"
-    acquire_lock(warehouse)
-    try:
-        code = (
-            "import sys; from pathlib import Path\n"
-            "from pipelines.publish.workspace import acquire_lock\n"
-            "from pipelines.errors import PipelineError\n"
-            f"try:\n    acquire_lock(Path({str(warehouse)!r}))\nexcept PipelineError as e:\n"
-            "    print(e.message_en); sys.exit(3)\n"
-        )
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from pipelines.writer_lock import writer_lock\n"
+        "from pipelines.errors import PipelineError\n"
+        f"try:\n    with writer_lock(Path({str(warehouse)!r})):\n        pass\nexcept PipelineError as e:\n"
+        "    print(e.message_en); sys.exit(3)\n"
+    )
+    with writer_lock(warehouse):
+        with writer_lock(warehouse):  # holds of one process nest (the CLI's and its run's)
+            pass
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert proc.returncode == 3
         assert "Another load is writing" in proc.stdout
-    finally:
-        release_lock(warehouse)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0
 

@@ -58,8 +58,8 @@ def test_a_marker_without_a_valid_date_falls_back_to_today(later_today, tmp_path
 
 
 def test_generated_samples_carry_the_date(tmp_path):
-    from pipelines.sample.profiles import AS_OF
-    from pipelines.sample.readme import marker_text
+    from sample.profiles import AS_OF
+    from sample.readme import marker_text
 
     (tmp_path / "SAMPLE_DATA.txt").write_text(marker_text(AS_OF), encoding="utf-8")
     assert sample_as_of(tmp_path) == date.fromisoformat(AS_OF)

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from pipelines.errors import PipelineError
-from pipelines.ingest import loader as loader_module
+from pipelines.ingest import raw_writes
 from pipelines.publish.workspace import check_readable, create_empty_warehouse, prepare_build_file
 from tests.ingest.conftest import ACC_HEADER, acc_row, write_csv, write_xlsx
 
@@ -27,7 +27,7 @@ def test_disk_full_mid_load_rolls_back_the_whole_source(con, data_dir, monkeypat
     }
     write_csv(d / "a.csv", ACC_HEADER, [acc_row("A-1", deaths=2)])  # a corrected copy: replaces
     write_xlsx(d / "b.xlsx", ACC_HEADER, [acc_row("B-1"), acc_row("B-2", deaths="约3人")])
-    real_insert = loader_module._insert
+    real_insert = raw_writes.insert
     calls = {"n": 0}
 
     def insert_then_disk_full(con_, table, df, constants=None):
@@ -36,11 +36,11 @@ def test_disk_full_mid_load_rolls_back_the_whole_source(con, data_dir, monkeypat
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_insert(con_, table, df, constants)
 
-    monkeypatch.setattr(loader_module, "_insert", insert_then_disk_full)
+    monkeypatch.setattr(raw_writes, "insert", insert_then_disk_full)
     with pytest.raises(OSError) as err:
         load(con, "accidents", data_dir)
     assert err.value.errno == errno.ENOSPC and "No space left on device" in str(err.value)
-    monkeypatch.setattr(loader_module, "_insert", real_insert)
+    monkeypatch.setattr(raw_writes, "insert", real_insert)
     after = {t: con.execute(f"select * from raw.{t} order by all").fetchall() for t in before}
     assert after == before  # nothing half-loaded: a.csv's old rows are back, b.xlsx left no trace
     rep = load(con, "accidents", data_dir)  # space again: the next run loads everything

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.ingest import loader as loader_module
+from pipelines.ingest import batching
 from tests.ingest.conftest import ACC_HEADER, acc_row, write_csv, write_xlsx
 
 from .helpers import assert_reason, dicts, files, ids, load, quarantine
@@ -329,14 +329,14 @@ def test_an_unforeseen_reader_error_stops_at_its_file(con, data_dir, monkeypatch
     write_csv(acc_dir(data_dir) / "a.csv", ACC_HEADER, [acc_row("A-1")])
     write_csv(acc_dir(data_dir) / "b.csv", ACC_HEADER, [acc_row("B-1")])
     write_csv(acc_dir(data_dir) / "c.csv", ACC_HEADER, [acc_row("C-1")])
-    real = loader_module.read_file
+    real = batching.read_file
 
     def failing(path, file_name, spec):
         if file_name == "b.csv":
             raise ValueError("an error no rule foresaw")
         return real(path, file_name, spec)
 
-    monkeypatch.setattr(loader_module, "read_file", failing)
+    monkeypatch.setattr(batching, "read_file", failing)
     rep = load(con, "accidents", data_dir)
     assert [(f.file_name, f.status) for f in rep.files] == [
         ("a.csv", "loaded"), ("b.csv", "rejected"), ("c.csv", "loaded")

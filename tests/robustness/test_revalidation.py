@@ -19,7 +19,6 @@ import duckdb
 import pytest
 
 from pipelines.ingest import contracts, judgment, load_source, load_sources
-from pipelines.ingest import loader as loader_module
 from pipelines.ingest.raw_tables import SOURCES
 from tests.ingest.conftest import ACC_HEADER, acc_row, write_csv
 
@@ -195,7 +194,6 @@ def test_a_new_reference_input_plugs_in(tmp_path, data_dir, monkeypatch, robust_
         "plans", lambda d: judgment.folder_fingerprint(Path(d) / "plans"), "规划文件", "the plan files"))
     spec = dataclasses.replace(contracts.SPECS["accidents"], judged_against=("rules", "regions", "plans"))
     monkeypatch.setitem(contracts.SPECS, "accidents", spec)
-    monkeypatch.setitem(loader_module.SPECS, "accidents", spec)
     write_csv(acc_dir(data_dir) / "a.csv", ACC_HEADER, [acc_row("A-1")])
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     at(con, data_dir, "2026-11-30")

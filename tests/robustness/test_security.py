@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.ingest.safe_export import neutralise_cell, neutralise_row
 from tests.ingest.conftest import ACC_HEADER, acc_row, write_csv, write_xlsx
 from tests.robustness.cli import IMG, XSS
 
 from .helpers import assert_reason, files, ids, load, quarantine
+from .safe_export import neutralise_cell, neutralise_row
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -205,13 +205,12 @@ def test_csv_exports_neutralise_formula_cells(robust_case):
     offenders = []
     for path in sorted((PROJECT_DIR / "pipelines").rglob("*.py")):
         rel = path.relative_to(PROJECT_DIR).as_posix()
-        if rel.startswith("pipelines/sample/") or rel == "pipelines/ingest/safe_export.py":
-            continue  # the sample generator writes source files (inputs), not exports
         text = path.read_text(encoding="utf-8")
         if any(w in text.lower() for w in (w.lower() for w in writers)) and "neutralise_cell" not in text:
             offenders.append(rel)
     assert offenders == [], (
-        f"CSV/Excel exports must use pipelines.ingest.safe_export.neutralise_cell: {offenders}"
+        "CSV/Excel exports must neutralise formula cells with the rule of tests/robustness/safe_export.py "
+        f"(move it into pipelines/ with the first export): {offenders}"
     )
     assert neutralise_row(["=1+2", "-3", "@x", 4]) == ["'=1+2", "-3", "'@x", 4]
     robust_case(
@@ -220,8 +219,8 @@ def test_csv_exports_neutralise_formula_cells(robust_case):
         order=5,
         title="Export cells starting with `=`, `+`, `-`, `@` (CSV/formula injection)",
         reason_code=None,
-        destination="`pipelines.ingest.safe_export.neutralise_cell` prefixes `'`; plain numbers (`-3`) kept. "
-        "No CSV/Excel export exists yet; a guard test fails any module that writes one without it",
+        destination="`neutralise_cell` (tests/robustness/safe_export.py) prefixes `'`; plain numbers (`-3`) "
+        "kept. No CSV/Excel export exists yet; a guard test fails any module that writes one without it",
         valid_rows="—",
     )
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.sample import generate_sample
+from sample import generate_sample
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from pipelines.sample import generate_sample
+from sample import generate_sample
 
 from .reader import ALIASES, read_table
 

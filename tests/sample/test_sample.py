@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.sample import generate_sample
+from sample import generate_sample
 
 from .reader import (
     ALIASES,

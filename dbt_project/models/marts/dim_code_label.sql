@@ -1,7 +1,7 @@
 -- Every code the marts store, with its Chinese and English label: join on (code_kind, code).
 -- One home per label: an enumerated code's labels live in its enumeration seed (sources.csv,
 -- sectors.csv, …); code_labels.csv holds only the code lists that have no seed of their own
--- (region levels, indicator kinds, plan statuses, check severities, verdicts).
+-- (region levels, indicator kinds, plan statuses, plan version statuses, check severities, verdicts).
 with
 
 sources as (

@@ -22,11 +22,7 @@ final as (
         version_date,
         target_count,
         version_status,
-        case version_status
-            when 'current' then '现行版本'
-            when 'superseded' then '已被替代'
-            when 'rejected' then '版本冲突，未采用'
-        end as version_status_zh,
+        {{ code_label_zh('plan_version_status', 'version_status') }} as version_status_zh,
         superseded_by,
         status_reason_zh,
         status_reason_en

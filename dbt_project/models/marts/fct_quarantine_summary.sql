@@ -19,27 +19,18 @@ regions as (
 
 filed as (
 
-    select 'accidents' as source, source_file, region_code
-    from {{ ref('stg_accidents__accidents') }}
-    union all
-    select 'disasters' as source, source_file, region_code
-    from {{ ref('stg_disasters__disaster_reports') }}
-    union all
-    select 'forest_fires' as source, source_file, region_code
-    from {{ ref('stg_forest_fires__forest_fires') }}
-    union all
-    select 'statistics' as source, source_file, region_code
-    from {{ ref('stg_statistics__measures') }}
-    union all
-    select 'capabilities' as source, source_file, region_code
-    from {{ ref('stg_capabilities__indicator_reports') }}
-    union all
-    select 'plans' as source, source_file, region_code
-    from {{ ref('stg_plans__targets') }}
-    union all
-    select 'quotas' as source, source_file, region_code
-    from {{ ref('stg_quotas__quotas') }}
-    union all
+    {% for source, staging in [
+        ('accidents', 'stg_accidents__accidents'),
+        ('disasters', 'stg_disasters__disaster_reports'),
+        ('forest_fires', 'stg_forest_fires__forest_fires'),
+        ('statistics', 'stg_statistics__measures'),
+        ('capabilities', 'stg_capabilities__indicator_reports'),
+        ('plans', 'stg_plans__targets'),
+        ('quotas', 'stg_quotas__quotas')] %}
+        select '{{ source }}' as source, source_file, region_code
+        from {{ ref(staging) }}
+        union all
+    {% endfor %}
     select source, source_file, region_code
     from {{ ref('stg_ingest__zero_reports') }}
 

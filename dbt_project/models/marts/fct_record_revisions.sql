@@ -79,40 +79,15 @@ current_capabilities as (
 
 -- A filing is a raw row: (load_seq, sheet_name, source_row_number) identifies it.
 accidents_marked as (
-
-    select a.*, c.accident_id is not null as is_current
-    from accidents as a
-    left join current_accidents as c
-        on a.accident_id = c.accident_id
-        and a.load_seq = c.load_seq
-        and a.sheet_name is not distinct from c.sheet_name
-        and a.source_row_number = c.source_row_number
-
+    {{ filings_marked_current('accidents', 'current_accidents', ['accident_id']) }}
 ),
 
 disasters_marked as (
-
-    select d.*, c.event_id is not null as is_current
-    from disasters as d
-    left join current_disasters as c
-        on d.event_id = c.event_id
-        and d.region_code = c.region_code
-        and d.load_seq = c.load_seq
-        and d.sheet_name is not distinct from c.sheet_name
-        and d.source_row_number = c.source_row_number
-
+    {{ filings_marked_current('disasters', 'current_disasters', ['event_id', 'region_code']) }}
 ),
 
 fires_marked as (
-
-    select f.*, c.fire_id is not null as is_current
-    from fires as f
-    left join current_fires as c
-        on f.fire_id = c.fire_id
-        and f.load_seq = c.load_seq
-        and f.sheet_name is not distinct from c.sheet_name
-        and f.source_row_number = c.source_row_number
-
+    {{ filings_marked_current('fires', 'current_fires', ['fire_id']) }}
 ),
 
 statistics_marked as (
@@ -123,17 +98,9 @@ statistics_marked as (
 ),
 
 capabilities_marked as (
-
-    select p.*, c.indicator_code is not null as is_current
-    from capabilities as p
-    left join current_capabilities as c
-        on p.region_code = c.region_code
-        and p.year = c.year
-        and p.indicator_code = c.indicator_code
-        and p.load_seq = c.load_seq
-        and p.sheet_name is not distinct from c.sheet_name
-        and p.source_row_number = c.source_row_number
-
+    {{ filings_marked_current(
+        'capabilities', 'current_capabilities', ['indicator_code', 'region_code', 'year']
+    ) }}
 ),
 
 accident_filings as (

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines.errors import PipelineError
-from pipelines.publish.workspace import acquire_lock, release_lock
 from pipelines.settings import PipelineSettings
+from pipelines.writer_lock import writer_lock
 
 from ..queries import fetch
 from .build import build_monthly_analyses, parse_month
@@ -37,8 +37,7 @@ def produce_month(
             f"数据仓库 {published} 尚未发布：请先运行 python -m pipelines run。",
             f"The warehouse {published} has not been published yet: run python -m pipelines run first.",
         )
-    acquire_lock(published)
-    try:
+    with writer_lock(published):
         con = duckdb.connect(str(published), read_only=True)
         try:
             runs = fetch(
@@ -68,6 +67,4 @@ def produce_month(
                 raise PipelineError(zh, en) from None
         finally:
             con.close()
-    finally:
-        release_lock(published)
     return [folder / e["file"] for e in entries if (e["year"], e["month"]) == year_month]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from .plans import PLAN_FILES, PLANS_14
 from .profiles import (
     AS_OF,
     CAPABILITIES,
@@ -282,7 +283,6 @@ def sample_readme(
 
 def plans_section() -> str:
     """The plans/ folder: which plan files, in which forms, and what is assumed (示例)."""
-    from .plans import PLAN_FILES, PLANS_14
 
     fmt = {"xlsx": "xlsx", "utf-8": "CSV UTF-8", "utf-8-sig": "CSV UTF-8 with BOM", "gb18030": "CSV GB18030"}
     style = {"words": "Chinese words (下降/上限/遏制, 期末比基期 …)", "codes": "codes (decline_pct, end_vs_base …)",

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import random
 import shutil
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 from pipelines.enumerations import SOURCES
-from pipelines.settings import SAMPLE_MARKER
 
 from .layout import (
     FULLWIDTH,
@@ -21,6 +19,7 @@ from .layout import (
     write_fires,
     write_statistics,
 )
+from .national import generate_national
 from .plans import write_plans
 from .profiles import AS_OF, FACTS, YEARS, jurisdictions
 from .quotas import quotas_section, write_quotas
@@ -34,43 +33,7 @@ from .records import (
     fires_for,
     special_accidents,
 )
-
-SCALES = ("sample", "national", "national-2x", "national-4x")
-MARKER = SAMPLE_MARKER  # reports made from a folder holding it carry a 示例数据 banner
-
-
-@dataclass(frozen=True)
-class GenerationSummary:
-    """What ``generate_sample`` wrote."""
-
-    out_dir: Path
-    seed: int
-    scale: str
-    as_of: str
-    files: dict[str, int] = field(default_factory=dict)  # per source
-    bytes: dict[str, int] = field(default_factory=dict)  # per source
-    records: dict[str, int] = field(default_factory=dict)  # data rows per source (zero reports excluded)
-    zero_reports: dict[str, int] = field(default_factory=dict)
-    facts: dict[str, dict[str, int]] = field(default_factory=dict)  # re-counted published facts
-    notes: tuple[str, ...] = ()
-
-    @property
-    def total_files(self) -> int:
-        return sum(self.files.values())
-
-    @property
-    def total_bytes(self) -> int:
-        return sum(self.bytes.values())
-
-    def describe(self) -> str:
-        lines = [f"{self.scale} data (seed {self.seed}, as of {self.as_of}) in {self.out_dir}:"]
-        for s in self.files:
-            lines.append(
-                f"  {s:<13} {self.files[s]:>5} files {self.bytes[s] / 1024:>9.1f} KiB "
-                f"{self.records.get(s, 0):>8} records {self.zero_reports.get(s, 0):>8} zero reports"
-            )
-        lines.append(f"  total         {self.total_files:>5} files {self.total_bytes / 1024:>9.1f} KiB")
-        return "\n".join(lines)
+from .summary import MARKER, SCALES, GenerationSummary
 
 
 def _prepare(out_dir: Path) -> None:
@@ -234,6 +197,4 @@ def generate_sample(out_dir: Path, seed: int = 20261126, scale: str = "sample") 
     _prepare(out_dir)
     if scale == "sample":
         return _sample(out_dir, seed)
-    from .national import generate_national
-
     return generate_national(out_dir, seed, {"national": 1, "national-2x": 2, "national-4x": 4}[scale])

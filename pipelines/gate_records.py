@@ -16,43 +16,47 @@ from datetime import date, datetime
 from typing import Any
 
 from pipelines.settings import TIMEZONE
+from pipelines.tables import Column, Table
 
-DDL = [
-    "create schema if not exists quality",
-    """
-    create table if not exists quality.check_results (
-        -- One row per check of every run (Great Expectations suites and dbt tests): what it found. / 每次运行每项质量检查一行（GX 与 dbt 测试）。
-        run_id           varchar   not null,  -- Dagster run id of the run that checked. / 执行检查的运行编号。
-        checked_at       timestamp not null,  -- When the check ran (Asia/Shanghai wall-clock time). / 检查时间（北京时间）。
-        check_name       varchar   not null,  -- Name of the check (the GX checkpoint or the dbt test). / 检查名称。
-        asset_key        varchar   not null,  -- Table checked, e.g. raw.accidents, marts.fct_denominators. / 被检查的表。
-        severity         varchar   not null,  -- ERROR (blocks publication when failed) / WARN (never blocks). / 严重级别：ERROR 未通过即阻断发布，WARN 仅警告。
-        passed           boolean   not null,  -- The check passed. / 是否通过。
-        observed_value   double,              -- The measured quantity, usually offending rows (rows; for a few checks a share or a count of months). / 观测值（通常为不符合的行数）。
-        offending_count  bigint    not null,  -- Offending rows or items, rows (0 when passed). / 不符合的行数或项数（行）。
-        offending_sample json,                -- Up to 20 offending rows (JSON list: file and row, or region and year). / 不符合行示例（JSON，最多20行）。
-        message_zh       varchar   not null,  -- What the check found, in Chinese, naming the rows. / 检查结论（中文）。
-        message_en       varchar   not null   -- What the check found, in English, naming the rows. / 检查结论（英文）。
-    )
-    """,
-    """
-    create table if not exists quality.runs (
-        -- One row per published run: when it ran, the gate's verdict, the as-of date and the data folder. / 每次发布的运行一行：时间、质量关口结论、截至日期与数据目录。
-        run_id          varchar   not null,  -- Dagster run id. / 运行编号。
-        started_at      timestamp,           -- When the run started (Asia/Shanghai wall-clock time). / 开始时间（北京时间）。
-        finished_at     timestamp,           -- When the run recorded its verdict (Asia/Shanghai wall-clock time). / 结束时间（北京时间）。
-        verdict         varchar   not null,  -- Gate verdict: passed / passed_with_warnings / blocked / failed (labels in marts.dim_code_label, gate_verdict). / 质量关口结论。
-        as_of           date,                -- The run's as-of date (DATE). / 截至日期。
-        data_dir        varchar,             -- The data folder the run loaded (absolute path). / 数据目录。
-        is_sample_data  boolean              -- The folder is the synthetic sample (SAMPLE_DATA.txt). / 是否示例数据。
-    )
-    """,
-]
+CHECK_RESULTS = Table(
+    "quality",
+    "check_results",
+    "One row per check of every run (Great Expectations suites and dbt tests): what it found. / 每次运行每项质量检查一行（GX 与 dbt 测试）。",
+    (
+        Column("run_id", "varchar", "Dagster run id of the run that checked. / 执行检查的运行编号。"),
+        Column("checked_at", "timestamp", "When the check ran (Asia/Shanghai wall-clock time). / 检查时间（北京时间）。"),
+        Column("check_name", "varchar", "Name of the check (the GX checkpoint or the dbt test). / 检查名称。"),
+        Column("asset_key", "varchar", "Table checked, e.g. raw.accidents, marts.fct_denominators. / 被检查的表。"),
+        Column("severity", "varchar", "ERROR (blocks publication when failed) / WARN (never blocks). / 严重级别：ERROR 未通过即阻断发布，WARN 仅警告。"),
+        Column("passed", "boolean", "The check passed. / 是否通过。"),
+        Column("observed_value", "double", "The measured quantity, usually offending rows (rows; for a few checks a share or a count of months). / 观测值（通常为不符合的行数）。", nullable=True),
+        Column("offending_count", "bigint", "Offending rows or items, rows (0 when passed). / 不符合的行数或项数（行）。"),
+        Column("offending_sample", "json", "Up to 20 offending rows (JSON list: file and row, or region and year). / 不符合行示例（JSON，最多20行）。", nullable=True),
+        Column("message_zh", "varchar", "What the check found, in Chinese, naming the rows. / 检查结论（中文）。"),
+        Column("message_en", "varchar", "What the check found, in English, naming the rows. / 检查结论（英文）。"),
+    ),
+)
+
+RUNS = Table(
+    "quality",
+    "runs",
+    "One row per published run: when it ran, the gate's verdict, the as-of date and the data folder. / 每次发布的运行一行：时间、质量关口结论、截至日期与数据目录。",
+    (
+        Column("run_id", "varchar", "Dagster run id. / 运行编号。"),
+        Column("started_at", "timestamp", "When the run started (Asia/Shanghai wall-clock time). / 开始时间（北京时间）。", nullable=True),
+        Column("finished_at", "timestamp", "When the run recorded its verdict (Asia/Shanghai wall-clock time). / 结束时间（北京时间）。", nullable=True),
+        Column("verdict", "varchar", "Gate verdict: passed / passed_with_warnings / blocked / failed (labels in marts.dim_code_label, gate_verdict). / 质量关口结论。"),
+        Column("as_of", "date", "The run's as-of date (DATE). / 截至日期。", nullable=True),
+        Column("data_dir", "varchar", "The data folder the run loaded (absolute path). / 数据目录。", nullable=True),
+        Column("is_sample_data", "boolean", "The folder is the synthetic sample (SAMPLE_DATA.txt). / 是否示例数据。", nullable=True),
+    ),
+)
+QUALITY_TABLES = (CHECK_RESULTS, RUNS)
 
 
 def ensure_quality_tables(con) -> None:
-    for statement in DDL:
-        con.execute(statement)
+    for table in QUALITY_TABLES:
+        table.create(con)
 
 
 def now_in_china() -> datetime:
@@ -71,7 +75,7 @@ class CheckOutcome:
     message_zh: str
     message_en: str
     observed_value: float | None = None
-    offending_sample: list[dict[str, Any]] = field(default_factory=list)
+    offending_sample: list[dict[str, Any]] | None = field(default_factory=list)  # None: none kept
 
     @property
     def blocks(self) -> bool:
@@ -88,29 +92,31 @@ def to_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=_json_default)
 
 
-def write_check_result(con, run_id: str, outcome: CheckOutcome, checked_at: datetime | None = None) -> None:
-    """Insert (or, when a step is retried, replace) the result of one check in one run."""
+def write_check_results(con, run_id: str, outcomes: list[CheckOutcome],
+                        checked_at: datetime | None = None) -> None:
+    """Insert (or, when a step is retried, replace) the results of checks of one run: the GX
+    checks one at a time, the dbt tests of a build together."""
     ensure_quality_tables(con)
-    con.execute(
+    if not outcomes:
+        return
+    checked_at = checked_at or now_in_china()
+    con.executemany(
         "delete from quality.check_results where run_id = ? and check_name = ? and asset_key = ?",
-        [run_id, outcome.check_name, outcome.asset_key],
+        [[run_id, o.check_name, o.asset_key] for o in outcomes],
     )
-    con.execute(
+    con.executemany(
         "insert into quality.check_results values (?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?, ?)",
         [
-            run_id,
-            checked_at or now_in_china(),
-            outcome.check_name,
-            outcome.asset_key,
-            outcome.severity,
-            outcome.passed,
-            outcome.observed_value,
-            outcome.offending_count,
-            to_json(outcome.offending_sample),
-            outcome.message_zh,
-            outcome.message_en,
+            [run_id, checked_at, o.check_name, o.asset_key, o.severity, o.passed, o.observed_value,
+             o.offending_count, None if o.offending_sample is None else to_json(o.offending_sample),
+             o.message_zh, o.message_en]
+            for o in outcomes
         ],
     )
+
+
+def write_check_result(con, run_id: str, outcome: CheckOutcome, checked_at: datetime | None = None) -> None:
+    write_check_results(con, run_id, [outcome], checked_at)
 
 
 def record_run(

@@ -20,15 +20,17 @@ from datetime import date
 from itertools import accumulate
 from pathlib import Path
 
-from .generate import MARKER, GenerationSummary
+from pipelines import settings
+
 from .layout import ACC_CANON, DIS_CANON, FIRE_CANON, STAT_CANON
 from .plans import CANON as PLAN_HEADER
 from .plans import NATIONAL_PLANS, PlanFile, plan_cells
 from .readme import marker_text, national_readme
 from .records import days_in_month as _dim
 from .records import fire_grade, severity_rule
+from .summary import MARKER, GenerationSummary
 
-REGIONS_CSV = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "regions.csv"
+REGIONS_CSV = settings.REGIONS_CSV  # the national division list, one home: dbt_project/seeds/regions.csv
 FIRST_YEAR, LAST_YEAR, LAST_MONTH = 2016, 2026, 10
 AS_OF = "2026-11-26"
 COAL_PROVINCES = {
