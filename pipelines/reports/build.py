@@ -106,8 +106,7 @@ def _report_context(reads, shared: _Shared, plan: dict):
     county = sections.county_section(reads, code, progress, indicators, as_of, years, box) \
         if level == "prefecture" and not is_final else None
     capabilities = sections.capability_section(reads, code, progress, years)
-    quota_month = county_assessment.assessment_month(plan, as_of) if level == "prefecture" else None
-    assessment = county_assessment.county_assessment(reads.con, code, *quota_month) if quota_month else None
+    assessment = county_assessment.section(reads.con, plan) if level == "prefecture" else None
     toc = [("summary", "目标完成情况总览" if is_final else "目标与基期")]
     if final:
         toc.append(("final", f"总结评估（{years.previous_label}与{years.label}对比）"))

@@ -15,9 +15,20 @@ QUOTA_STATUS = {
     "exceeded": ("bad", "✗"),
     None: ("none", "?"),
 }
+NOT_FILED = "未报齐"  # no status: the unit has not filed every month of the year to date
+
+READ = """
+select q.*, coalesce(r.region_name, q.region_code) as region_name, r.level,
+       i.indicator_name_zh, i.unit_zh
+from marts.fct_quota_usage q
+join marts.dim_region r using (region_code)
+left join marts.dim_indicator i using (indicator_code)
+where (q.region_code = ? or r.prefecture_code = ?) and q.year = ? and q.through_month = ?
+order by q.region_code = ? desc, q.rank_in_parent nulls last, q.region_code, i.sort_order
+"""
 
 
-def assessment_month(plan: dict, as_of) -> tuple[int, int] | None:
+def assessment_month(plan: dict) -> tuple[int, int] | None:
     """The month a plan report assesses: a running plan's monitoring month (the one month its
     year-to-date tables use); an ended plan's end year, December (年度考核)."""
     if plan.get("stage") == "monitoring":
@@ -29,47 +40,15 @@ def assessment_month(plan: dict, as_of) -> tuple[int, int] | None:
     return None
 
 
-def county_assessment(con, region_code: str, year: int, month: int) -> dict | None:
-    """The prefecture's and its county-level units' quota use at ``month`` of ``year``, or None
-    when no quota was issued (or the table is not in the warehouse)."""
-    tables = {
-        r["t"]
-        for r in fetch(
-            con, "select table_name as t from information_schema.tables where table_schema = 'marts'"
-        )
-    }
-    if "fct_quota_usage" not in tables:
-        return None
-    rows = quota_usage_rows(con, region_code, year, month)
-    if not rows:
-        return None
-    labels = {
-        r["code"]: r["label_zh"]
-        for r in fetch(
-            con, "select code, label_zh from marts.dim_code_label where code_kind = 'quota_status'"
-        )
-    }
-    return dict(quota_rows(rows, labels), year=year, month=month)
-
-
-def quota_usage_rows(con, region_code: str, year: int, month: int) -> list[dict]:
+def read(con, region_code: str, year: int, month: int) -> list[dict]:
     """The region's own quota rows and its county-level units', at ``month`` of ``year``."""
-    return fetch(
-        con,
-        """
-        select q.*, coalesce(r.region_name, q.region_code) as region_name, r.level,
-               i.indicator_name_zh, i.unit_zh
-        from marts.fct_quota_usage q
-        join marts.dim_region r using (region_code)
-        left join marts.dim_indicator i using (indicator_code)
-        where (q.region_code = ? or r.prefecture_code = ?) and q.year = ? and q.through_month = ?
-        order by q.region_code = ? desc, q.rank_in_parent nulls last, q.region_code, i.sort_order
-        """,
-        [region_code, region_code, year, month, region_code],
-    )
+    return fetch(con, READ, [region_code, region_code, year, month, region_code])
 
 
-def quota_rows(quotas: list[dict], status_zh: dict[str, str]) -> dict:
+def shape(quotas: list[dict], status_zh: dict[str, str], year: int, month: int) -> dict | None:
+    """Units (the region first, then by rank) with a cell per indicator; None without quotas."""
+    if not quotas:
+        return None
     by_unit: dict[str, dict] = {}
     indicators: dict[str, str] = {}
     for q in quotas:
@@ -85,9 +64,8 @@ def quota_rows(quotas: list[dict], status_zh: dict[str, str]) -> dict:
             },
         )
         css, sym = QUOTA_STATUS.get(q["status"], QUOTA_STATUS[None])
-        u["cells"][q["indicator_code"]] = dict(
-            q, css=css, sym=sym, word=status_zh.get(q["status"], "未报齐") if q["status"] else "未报齐"
-        )
+        word = status_zh.get(q["status"], NOT_FILED) if q["status"] else NOT_FILED
+        u["cells"][q["indicator_code"]] = dict(q, css=css, sym=sym, word=word)
         indicators[q["indicator_code"]] = q["indicator_name_zh"] or q["indicator_code"]
         if q["indicator_code"] == "safety_deaths":
             u["rank"] = q["rank_in_parent"]
@@ -97,4 +75,28 @@ def quota_rows(quotas: list[dict], status_zh: dict[str, str]) -> dict:
         "indicators": indicators,
         "is_final": any(q["is_final"] for q in quotas),
         "time_progress": next((q["time_progress_pct"] for q in quotas), None),
+        "year": year,
+        "month": month,
     }
+
+
+def section(con, plan: dict) -> dict | None:
+    """The plan report's section: the prefecture and its units at the plan's assessment month."""
+    when = assessment_month(plan)
+    if when is None:
+        return None
+    tables = {
+        r["t"]
+        for r in fetch(
+            con, "select table_name as t from information_schema.tables where table_schema = 'marts'"
+        )
+    }
+    if "fct_quota_usage" not in tables:
+        return None
+    labels = {
+        r["code"]: r["label_zh"]
+        for r in fetch(
+            con, "select code, label_zh from marts.dim_code_label where code_kind = 'quota_status'"
+        )
+    }
+    return shape(read(con, plan["region_code"], *when), labels, *when)

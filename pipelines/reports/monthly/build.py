@@ -20,15 +20,27 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
 from ..build import PLOTLY_JS, TEMPLATES
 from ..labels import fmt_count, fmt_date, fmt_num, is_missing, safe_file_stem
-from ..sections import Charts
-from . import reads, sentences
-from .content import Analysis, month_context
+from ..queries import fetch
+from . import analysis, sentences
+from .common import Month, Run
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent / "templates"
 MANIFEST = "analyses.json"
 INDEX = "index.html"
+
+
+READ_DUE = "select year, month_of_year from marts.dim_month where is_due order by month"
+READ_JURISDICTIONS = """
+select region_code, region_name, level from marts.dim_region where is_plan_jurisdiction
+order by region_code
+"""  # the bureaus the warehouse serves: one analysis each
+
+
+def due_months(con) -> list[tuple[int, int]]:
+    """(year, month) of every month due at the run's as-of date (marts.dim_month), in order."""
+    return [(r["year"], r["month_of_year"]) for r in fetch(con, READ_DUE)]
 
 
 def _amount(v, is_count: bool = True, missing: str = "—") -> str:
@@ -102,11 +114,12 @@ def build_monthly_analyses(
     index entries, this run's first."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    year_month = month or reads.latest_due_month(con)
+    due = due_months(con)
+    year_month = month or (due[-1] if due else None)
     if year_month is None:
         entries: list[dict] = []
     else:
-        if year_month not in reads.due_months(con):
+        if year_month not in due:
             raise ValueError(
                 f"{year_month[0]}年{year_month[1]}月的台账在数据截止日期 {as_of.isoformat()} 尚未到报送期，"
                 f"不能生成该月形势分析 / {year_month[0]}-{year_month[1]:02d} is not due at the as-of date "
@@ -140,26 +153,19 @@ def _write_month(
     con, out_dir: Path, year_month: tuple[int, int], *, as_of: date, is_sample_data: bool, run_id: str
 ) -> list[dict]:
     year, month = year_month
-    run = Analysis(
-        measures=reads.measures(con),
-        quota_status_zh=reads.labels(con, "quota_status"),
-        class_zh=reads.labels(con, "severity_class"),
-        as_of=as_of,
-        run_id=run_id,
-        is_sample_data=is_sample_data,
-    )
+    run = Run.read(con, as_of=as_of, run_id=run_id, is_sample_data=is_sample_data)
     template = _env().get_template("monthly.html.j2")
     entries = []
-    for region in reads.jurisdictions(con):
-        box = Charts()
-        ctx = month_context(con, region, year, month, run, box)
+    for region in fetch(con, READ_JURISDICTIONS):
+        m = Month(con, region, year, month, run)
+        ctx = analysis.context(m)
         name = file_name(region, year, month)
         html = template.render(
             **ctx,
             as_of=as_of,
             run_id=run_id,
             is_sample_data=is_sample_data,
-            charts=box.items,
+            charts=m.charts.items,
             plotly_js=f"../{PLOTLY_JS}",
         )
         (out_dir / name).write_text(html, encoding="utf-8")
