@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install system-deps run test lint bench dev docs clean
+.PHONY: install system-deps run test lint bench dev docs screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ dev: install  ## the Dagster UI, schedules and sensor on http://127.0.0.1:3000 (
 
 docs: install  ## dbt documentation site (static, opens offline)
 	cd dbt_project && EM_BUILD_DB=$(CURDIR)/var/warehouse/em_warehouse.duckdb ../$(BIN)/dbt docs generate --static
+
+screenshots: install  ## run on the sample, then the first screen of every page kind at 1366 and 390 px → docs/screenshots/
+	$(BIN)/python -m pipelines run --quiet
+	$(BIN)/python -m pipelines screenshots
 
 clean:
 	rm -rf var reports/published dbt_project/target

@@ -1,4 +1,4 @@
-"""Command line: `python -m pipelines run | generate-sample | status | export-pdf | monthly`."""
+"""Command line: `python -m pipelines run | generate-sample | status | export-pdf | screenshots | monthly`."""
 
 from __future__ import annotations
 
@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     pdf = sub.add_parser("export-pdf", help="把报告导出为 PDF export the reports as A4 PDFs")
     pdf.add_argument("--reports-dir", type=Path)
     pdf.add_argument("--out", type=Path, help="PDF folder (default <reports-dir>/pdf)")
+    shots = sub.add_parser("screenshots", help="页面截图 first screen of every page kind")
+    shots.add_argument("--reports-dir", type=Path, help="published reports (default reports/published)")
+    shots.add_argument("--out", type=Path, help="PNG folder (default docs/screenshots)")
     monthly = sub.add_parser(
         "monthly",
         help="生成某月安全生产形势分析 write an earlier month's situation analysis (from the published data)",
@@ -91,6 +94,14 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "export-pdf":
             _export_pdf(args.reports_dir, args.out)
+            return 0
+        if args.command == "screenshots":
+            from pipelines.reports.screenshots import take_screenshots
+            from pipelines.settings import PROJECT_DIR, PipelineSettings
+
+            reports = args.reports_dir or PipelineSettings().reports_path
+            for path in take_screenshots(reports, args.out or PROJECT_DIR / "docs" / "screenshots"):
+                print(path)
             return 0
     except PipelineError as exc:
         from pipelines.visible import printable_lines

@@ -27,7 +27,12 @@ STORAGE_VERSION = "v1.5.0"
 
 DEFAULT_DATA_DIR = PROJECT_DIR / "data_raw"
 DEFAULT_WAREHOUSE = PROJECT_DIR / "var" / "warehouse" / "em_warehouse.duckdb"
-DEFAULT_REPORTS_DIR = PROJECT_DIR / "reports" / "published"
+# The top-level reports/ folder: the page templates and styles (in the repository), and the
+# published pages under reports/published/ (git-ignored).
+REPORTS_DIR = PROJECT_DIR / "reports"
+REPORT_TEMPLATES_DIR = REPORTS_DIR / "templates"
+REPORT_STYLES_DIR = REPORTS_DIR / "styles"
+DEFAULT_REPORTS_DIR = REPORTS_DIR / "published"
 DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
 REGIONS_CSV = DBT_PROJECT_DIR / "seeds" / "regions.csv"

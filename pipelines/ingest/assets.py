@@ -12,10 +12,10 @@ import dagster as dg
 
 from pipelines.enumerations import FILE_STATUS_ZH
 from pipelines.ingest.contracts import SPECS
+from pipelines.ingest.load_log import create_load_log, record_source_load, rejection_summary
 from pipelines.ingest.loader import SourceLoadReport, load_sources
 from pipelines.ingest.normalise import printable
 from pipelines.ingest.raw_tables import SOURCES, create_raw_tables
-from pipelines.load_report import create_load_log, record_source_load, rejection_summary
 from pipelines.settings import TIMEZONE, PipelineSettings
 from pipelines.whole_run import refuse_partial_run
 

@@ -248,6 +248,30 @@ RAW_TABLES: dict[str, Table] = {
         ),
         added=("judged_against", "latest_date", "note_zh", "note_en"),
     ),
+    # One row per run and file: what each run did with each file (the load report reads it;
+    # pipelines/ingest/load_log.py writes it).
+    "load_log": _raw(
+        "load_log",
+        "One row per run x file: what each run did with each file since the last rebuild. / 每次运行每个文件一行：加载记录（自上次重建起）。",
+        (
+            Column("run_id", "varchar", "Dagster run id. / 运行编号。"),
+            Column("source", "varchar", "Data source code: accidents / disasters / forest_fires / statistics / capabilities / plans. / 数据来源代码。"),
+            Column("file_name", "varchar", "File name relative to the source folder. / 文件名。"),
+            Column("file_sha256", "varchar", "SHA-256 of the file's bytes (hex text; null for a removed file). / 文件内容摘要。", nullable=True),
+            Column("status", "varchar", "loaded / replaced / revalidated / skipped / ignored / removed / rejected (labels in marts.dim_code_label, file_status). / 处理结果。"),
+            Column("rows_read", "integer", "Data rows read from the file, rows. / 读取行数（行）。"),
+            Column("rows_loaded", "integer", "Rows stored in raw.<source>, rows. / 入库行数（行）。"),
+            Column("rows_zero_reports", "integer", "Zero-report rows (零报告), rows. / 零报告行数（行）。"),
+            Column("rows_rejected", "integer", "Rows rejected to raw.quarantine, rows. / 拒收行数（行）。"),
+            Column("rows_revised", "integer", "Record keys an earlier-loaded file already held, rows (revisions: see marts.fct_record_revisions). / 修订的记录数（行）。"),
+            Column("reason_zh", "varchar", "Why the file was rejected whole (or not read), in Chinese. / 整体拒收原因（中文）。", nullable=True),
+            Column("reason_en", "varchar", "Why the file was rejected whole, in English. / 整体拒收原因（英文）。", nullable=True),
+            Column("logged_at", "timestamp", "When the run logged the file (Asia/Shanghai wall-clock time). / 记录时间（北京时间）。"),
+            Column("note_zh", "varchar", "A note on the file in Chinese, e.g. hidden sheets not read; why it was judged again. / 说明（中文），如未读取的隐藏工作表、重新判定的原因。", nullable=True),
+            Column("note_en", "varchar", "The same note in English. / 说明（英文）。", nullable=True),
+        ),
+        added=("note_zh", "note_en"),
+    ),
 }
 
 

@@ -3,7 +3,7 @@
 - ``warehouse_workspace`` (first): settles an interrupted publication, prepares the private build
   file and an empty reports build folder.
 - after the reports, each staging one thing that is published with the warehouse, beside its
-  target: ``load_report`` (the load report page), ``quality_docs`` (GX Data Docs), ``dbt_docs``
+  target: ``load_report`` (the load report page), ``quality_docs`` (the data-quality page), ``dbt_docs``
   (the dbt documentation site), ``marts_parquet`` (the marts as Parquet), ``run_record`` (the
   run's row in ``quality.runs``);
 - ``published_warehouse`` (last): swaps the warehouse, the Parquet folder and the reports folder
@@ -19,7 +19,6 @@ from datetime import datetime
 import dagster as dg
 
 from pipelines.gate_records import record_run, run_verdict
-from pipelines.load_report import write_load_report
 from pipelines.publish.analyst_exports import (
     parquet_path,
     parquet_staging_path,
@@ -28,7 +27,8 @@ from pipelines.publish.analyst_exports import (
 )
 from pipelines.publish.publication import publish_together, recover_publication
 from pipelines.publish.workspace import prepare_build_file
-from pipelines.quality.gx_project import write_data_docs
+from pipelines.reports.load_report import write_load_report
+from pipelines.reports.quality_page import write_quality_page
 from pipelines.run_outcome import GATE_TAG, check_failures, tag_run
 from pipelines.settings import TIMEZONE, PipelineSettings
 from pipelines.transform.project import dbt_vars
@@ -97,15 +97,20 @@ def _staging_step(name: str, description: str):
 def load_report(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     refuse_partial_run(context)
     with settings.connect() as con:
-        html, _ = write_load_report(con, context.run_id, settings.reports_build_path)
+        html, _ = write_load_report(con, context.run_id, settings.reports_build_path,
+                                    as_of=settings.as_of_date, is_sample_data=settings.is_sample_data)
     return dg.MaterializeResult(metadata={"path": str(html), "bytes": html.stat().st_size})
 
 
-@_staging_step("quality_docs", "质量检查文档（Great Expectations Data Docs，离线可看）。"
-               " The GX Data Docs of this run's checks, staged with the reports.")
+@_staging_step("quality_docs", "数据质量页：每项检查、拒收行（文件与行号）、催报清单、"
+               "按地区的报齐情况（中文，离线可看）。"
+               " The data-quality page of this run's checks (the project's own page: GX Data Docs render"
+               " blank offline), staged with the reports.")
 def quality_docs(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     refuse_partial_run(context)
-    index = write_data_docs(settings.reports_build_path / "quality", run_id=context.run_id)
+    with settings.connect() as con:
+        index = write_quality_page(con, settings.reports_build_path, run_id=context.run_id,
+                                   as_of=settings.as_of_date, is_sample_data=settings.is_sample_data)
     return dg.MaterializeResult(metadata={"path": str(index)})
 
 

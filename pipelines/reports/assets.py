@@ -6,8 +6,9 @@ import shutil
 import dagster as dg
 
 from ..settings import PipelineSettings
-from .build import PLOTLY_JS, build_reports
+from .build import build_reports
 from .monthly import build_monthly_analyses, latest_month
+from .render import PLOTLY_JS
 
 # The dbt marts the reports read (dbt asset keys are ["marts", "<model>"]).
 MARTS_READ = [

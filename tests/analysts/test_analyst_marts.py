@@ -18,6 +18,7 @@ import pytest
 
 from pipelines import enumerations
 from pipelines.reports import labels as report_labels
+from pipelines.reports.reads import CodeLabels
 from tests.handmade import LIZHOU, SHUANGYASHAN_COUNTIES
 
 
@@ -210,13 +211,13 @@ def test_labels_agree_with_the_chinese_the_marts_and_reports_already_print(con):
     for code, zh in rows_pairs(con, "select distinct severity_class, severity_class_zh "
                                     "from marts.fct_accidents"):
         assert labels[("severity_class", code)] == zh
-    # pipelines/reports/labels.py prints the same words (it reads them from the same seeds)
-    for kind, mapping in (("region_level", report_labels.LEVEL_ZH), ("source", report_labels.SOURCE_ZH),
-                          ("indicator_kind", report_labels.KIND_ZH),
-                          ("severity_class", report_labels.SEVERITY_ZH)):
-        assert {code: labels[(kind, code)] for code in mapping} == mapping, kind
-    assert {code: labels[("plan_status", code)] for code in report_labels.STATUS} == {
-        code: word for code, (word, _css, _symbol) in report_labels.STATUS.items()}
+    # the reports print these very words (CodeLabels reads marts.dim_code_label); labels.py only
+    # styles them, and every plan status has its symbol and colour there
+    words = CodeLabels.read(con)
+    for kind in ("region_level", "source", "indicator_kind", "severity_class", "plan_status"):
+        assert words.words(kind) == {c: w for (k, c), w in labels.items() if k == kind}, kind
+    assert set(words.words("plan_status")) <= set(report_labels.STATUS_STYLE)
+    assert set(report_labels.SEVERITY_COLOURS) == set(words.words("severity_class"))
     # the load report's file-status words
     assert {code: labels[("file_status", code)] for code in enumerations.FILE_STATUS_ZH} == \
         enumerations.FILE_STATUS_ZH

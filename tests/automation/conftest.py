@@ -9,9 +9,9 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.ingest.load_log import record_source_load
 from pipelines.ingest.loader import load_source
 from pipelines.ingest.raw_tables import SOURCES
-from pipelines.load_report import record_source_load
 
 AS_OF = date(2026, 11, 26)
 LOADED_AT = datetime(2026, 11, 26, 9, 0)

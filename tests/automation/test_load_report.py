@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.ingest import ingest_assets
-from pipelines.load_report import write_load_report
+from pipelines.reports.load_report import write_load_report
 from pipelines.settings import PipelineSettings
 from tests.handmade import ACCIDENT_HEADERS, write_handmade_folder
 
@@ -148,7 +148,10 @@ def test_report_for_a_run_lists_every_file_with_reasons(tmp_path):
     assert (t["files_loaded"], t["files_rejected"], t["files_skipped"]) == (1, 1, 7)
     assert (t["rows_read"], t["rows_loaded"], t["rows_revised"], t["rows_rejected"]) == (4, 2, 1, 2)
     page = html_path.read_text(encoding="utf-8")
-    assert "accidents_2026.csv" in page and "拒收原因" in page and "Why rows were rejected" in page
+    # problems first: the rejected rows (file, column, reason, row numbers) before the files read
+    assert page.index('id="rejected-rows"') < page.index('id="load-files"')
+    assert page.index("accidents_2026.csv") < page.index('id="load-files"')
+    assert 'data-fact="rows_rejected_held" data-value="2"' in page and "此前载入时拒收" not in page
     assert "<b>x</b>" not in page  # cell text is escaped
     # the first run's report is still there, by run id
     con = duckdb.connect(str(db), read_only=True)
@@ -159,6 +162,29 @@ def test_report_for_a_run_lists_every_file_with_reasons(tmp_path):
     assert first["totals"]["files_loaded"] == 7 and first["totals"]["rows_revised"] == 3
 
 
+def test_rows_still_in_quarantine_are_listed_when_their_file_is_unchanged(tmp_path):
+    """A rerun that reads nothing new still names the rows an uncorrected file has in quarantine."""
+    data = write_handmade_folder(tmp_path / "data")
+    db = tmp_path / "w.duckdb"
+    _bad_accidents(data)
+    load_into(db, data, run_id="run-1")
+    load_into(db, data, run_id="run-2", loaded_at=datetime(2026, 11, 27, 9, 0))
+    con = duckdb.connect(str(db))
+    try:
+        html_path, json_path = write_load_report(con, "run-2", tmp_path / "reports")
+    finally:
+        con.close()
+    report = json.loads(json_path.read_text(encoding="utf-8"))
+    bad = {(f["source"], f["file_name"]): f for f in report["files"]}[("accidents", "accidents_2026.csv")]
+    assert bad["status"] == "skipped" and bad["rows_rejected"] == 2
+    assert sum(r["rows"] for r in bad["rejections"]) == 2 and all(r["first_rows"] for r in bad["rejections"])
+    t = report["totals"]
+    assert (t["files_loaded"], t["rows_rejected"], t["rows_rejected_held"]) == (0, 0, 2)
+    page = html_path.read_text(encoding="utf-8")
+    assert 'data-fact="rows_rejected_held" data-value="2"' in page and "此前载入时拒收" in page
+    assert page.count('<tr class="rejected">') == len(bad["rejections"])
+
+
 def test_report_for_an_unknown_run_is_empty_not_an_error(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     try:
@@ -166,7 +192,9 @@ def test_report_for_an_unknown_run_is_empty_not_an_error(tmp_path):
     finally:
         con.close()
     assert json.loads(json_path.read_text())["files"] == []
-    assert "no file recorded" in html_path.read_text(encoding="utf-8")
+    page = html_path.read_text(encoding="utf-8")
+    assert "本次运行没有记录任何文件" in page and "No file recorded for this run" in page
+    assert "所有文件均已读取" not in page
 
 
 def test_ingest_asset_metadata_shows_revised_and_reasons(tmp_path):
@@ -194,6 +222,6 @@ def test_load_report_module_imports_on_its_own():
     import subprocess
     import sys
 
-    code = "import pipelines.load_report as m; print(m.write_load_report.__name__)"
+    code = "import pipelines.reports.load_report as m; print(m.write_load_report.__name__)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

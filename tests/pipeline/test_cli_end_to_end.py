@@ -110,3 +110,29 @@ def test_missing_data_folder_is_a_clear_error(tmp_path):
     assert proc.returncode == 1
     assert "数据目录不存在" in proc.stderr and "does not exist" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_conclusion_numbers_equal_the_real_marts(handmade_run):
+    """The lead paragraph of every published report, against the marts dbt built (not a fixture)."""
+    from tests.reports.htmltree import parse
+
+    _, warehouse, reports = handmade_run
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for page in sorted(reports.glob("[0-9]*_*.html")):
+            region, _name, plan = page.stem.split("_")
+            section = parse(page.read_text(encoding="utf-8")).find("section", id="conclusion")
+            found = {b.attrs["data-fact"]: b.attrs["data-value"] for b in section.find_all("b")
+                     if "data-fact" in b.attrs}
+            statuses = dict(con.execute(
+                "select status, count(*) from marts.fct_plan_progress where region_code = ? and plan_id = ?"
+                " group by status", [region, plan]).fetchall())
+            assert int(found["targets"]) == sum(statuses.values()) > 0, page.name
+            for status in ("achieved", "not_achieved", "worsening", "no_verdict"):
+                assert int(found.get(status, 0)) == statuses.get(status, 0), (page.name, status)
+            for code, value in con.execute(
+                "select indicator_code, evaluated_value from marts.fct_plan_progress where region_code = ?"
+                " and plan_id = ? and status = 'not_achieved'", [region, plan]).fetchall():
+                assert float(found[f"evaluated:{code}"]) == pytest.approx(value), (page.name, code)
+    finally:
+        con.close()

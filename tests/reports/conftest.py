@@ -8,14 +8,18 @@ reports must show exactly these numbers.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from pipelines import enumerations
+from pipelines.gate_records import ensure_quality_tables
+from pipelines.ingest.raw_tables import create_raw_tables
 from pipelines.reports import build_reports
-from tests.contract_tables import create_contract_tables
+from tests.contract_tables import create_contract_tables, insert_rows
 
 PROJECT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 20)
@@ -527,6 +531,9 @@ YTD = [
     # a late county shortens the window to January–August
     ("230500", "safety_accidents", 2026, 8, 20, 25, -20.0, False, 10),
     ("150781", "safety_deaths", 2026, 10, 1, 2, -50.0, True, 10),
+    # the counties of 双鸭山: 尖山区 fewer deaths, the hostile-named county more (a worsening county)
+    ("230502", "safety_deaths", 2026, 10, 13, 22, (13 - 22) / 22 * 100, True, 10),
+    ("230503", "safety_deaths", 2026, 10, 9, 6, 50.0, True, 10),
 ]
 
 ACC_BREAKDOWN = [
@@ -731,17 +738,74 @@ QUARANTINE = [
 ]
 
 
-MONTHLY_MARTS = ["dim_month", "dim_code_label", "fct_monthly_situation", "fct_region_month_coverage",
-                 "fct_quota_usage"]
+def _schema_columns() -> dict[str, list[str]]:
+    """The column order of each table's rows above (the order the tuples are written in)."""
+    found = {}
+    for m in re.finditer(r"create table (\w+\.\w+)\((.*?)\);", SCHEMA, re.S):
+        cols = [c.strip().split()[0] for c in re.split(r",(?![^(]*\))", m.group(2)) if c.strip()]
+        found[m.group(1)] = cols
+    return found
+
+
+def code_label_rows() -> list[dict]:
+    """marts.dim_code_label as dbt builds it from the seeds: the kinds the pages label."""
+    rows = []
+    for kind, seed, code, label, order in (
+        ("source", "sources", "source", "source_zh", "sort_order"),
+        ("sector", "sectors", "sector", "sector", "sort_order"),
+        ("hazard", "hazards", "hazard", "hazard", "sort_order"),
+        ("severity_class", "severities", "severity_class", "severity_class_zh", "severity_rank"),
+        ("comparator", "comparators", "comparator", "comparator_zh", "sort_order"),
+        ("measure", "measures", "measure", "measure_zh", "sort_order"),
+    ):
+        for r in enumerations.seed_rows(seed):
+            rows.append({"code_kind": kind, "code": r[code], "sort_order": r[order], "label_zh": r[label],
+                         "label_en": r.get(f"{code}_en") or r[code]})
+    for r in enumerations.seed_rows("code_labels"):
+        rows.append({k: r[k] for k in ("code_kind", "code", "sort_order", "label_zh", "label_en")})
+    return rows
+
+
+SOURCE_COMPLETENESS = [
+    # 双鸭山 2019 accidents incomplete (岭东区 did not file), every other shown year complete
+    *({"region_code": region, "source": source, "year": year, "months_due": 12 if year < 2026 else 10,
+       "is_current_year": year == 2026, "units_required": 2 if region == "230500" else 1,
+       "units_complete": (1 if (region, source, year) == ("230500", "accidents", 2019) else
+                          2 if region == "230500" else 1),
+       "is_complete": (region, source, year) != ("230500", "accidents", 2019)}
+      for region in ("230500", "150781") for source in ("accidents", "disasters", "forest_fires")
+      for year in range(2016, 2027)),
+]
+QUARANTINE_SUMMARY = [
+    {"source": "accidents", "region_code": "230503", "prefecture_code": "230500", "region_located_by": "row",
+     "reason_code": "not_a_number", "column_name": "死亡人数", "rows_quarantined": 1, "deaths_in_rows": None,
+     "rows_deaths_unreadable": 1, "files": 1, "example_reason_zh": "文件 2026-09.xlsx 第 7 行：不是数字",
+     "example_reason_en": "not a number", "file_rows_zh": "2026-09.xlsx 第7行"},
+    {"source": "accidents", "region_code": "230502", "prefecture_code": "230500", "region_located_by": "file",
+     "reason_code": "unknown_region", "column_name": "行政区划代码", "rows_quarantined": 1,
+     "deaths_in_rows": 2,
+     "rows_deaths_unreadable": 0, "files": 1, "example_reason_zh": "文件 2026-09.xlsx 第 9 行：未知区划",
+     "example_reason_en": "unknown region", "file_rows_zh": "2026-09.xlsx 第9行"},
+]
+GDP_STATUS = [{"region_code": r, "year": y, "gdp_data_status": "初步核算" if y == 2025 else "最终核实"}
+              for r in ("230500", "150781") for y in range(2016, 2026)]
+
+
+def _evaluation(row: dict) -> str:
+    if (row.get("indicator_name_as_printed") or "").startswith("年均"):
+        return "period_mean"
+    return "latest" if row["indicator_code"] == "relief_time_hours" else "end_vs_base"
 
 
 def make_warehouse(path: Path) -> Path:
+    """The marts as their dbt contracts define them (tests/contract_tables.py), filled by hand."""
+    columns = _schema_columns()
     con = duckdb.connect(str(path))
     try:
-        con.execute(SCHEMA)
-        # the monthly analysis' marts, from their dbt contracts, empty: no month is due here, so
-        # the asset writes an empty monthly/ folder (its contents: tests/pipeline/test_monthly_*)
-        create_contract_tables(con, MONTHLY_MARTS)
+        for schema in ("marts", "quality", "raw", "seeds"):
+            con.execute(f"create schema if not exists {schema}")
+        ensure_quality_tables(con)
+        create_raw_tables(con)
         inserts = {
             "marts.dim_region": REGIONS,
             "marts.bridge_region_rollup": ROLLUP,
@@ -758,12 +822,51 @@ def make_warehouse(path: Path) -> Path:
             "marts.fct_accidents": ACCIDENTS,
             "marts.fct_missing_submissions": MISSING,
             "marts.fct_severity_findings": FINDINGS,
-            "quality.check_results": CHECKS,
-            "raw.quarantine": QUARANTINE,
         }
+        models = [t.split(".")[1] for t in inserts] + [
+            "dim_code_label", "fct_source_completeness", "fct_quarantine_summary", "fct_denominators",
+            # the monthly analysis' marts, empty: no month is due here, so the asset writes an empty
+            # monthly/ folder (its contents: tests/pipeline/test_monthly_*)
+            "dim_month", "fct_monthly_situation", "fct_region_month_coverage", "fct_quota_usage"]
+        create_contract_tables(con, models)
         for table, rows in inserts.items():
-            marks = ", ".join("?" * len(rows[0]))
-            con.executemany(f"insert into {table} values ({marks})", rows)
+            dicts = [dict(zip(columns[table], row, strict=True)) for row in rows]
+            if table == "marts.fct_plan_progress":
+                for d in dicts:
+                    d["evaluation"] = _evaluation(d)
+                    mean = d["evaluation"] == "period_mean"
+                    d["change_basis"] = "previous_period_mean" if mean else "base_year"
+                    d["is_plan_over"] = d["plan_id"] == "14fyp"
+            if table == "marts.fct_accidents":
+                for d in dicts:
+                    d["is_larger_and_above"] = d["severity_class"] in ("larger", "major", "extraordinary")
+            insert_rows(con, table.split(".")[1], dicts)
+        insert_rows(con, "dim_code_label", code_label_rows())
+        insert_rows(con, "fct_source_completeness", SOURCE_COMPLETENESS)
+        insert_rows(con, "fct_quarantine_summary", QUARANTINE_SUMMARY)
+        insert_rows(con, "fct_denominators", GDP_STATUS)
+        con.execute("update marts.dim_indicator set denominator_measure = 'gdp_100m_yuan'"
+                    " where indicator_code in ('deaths_per_100m_gdp', 'disaster_loss_pct_gdp')")
+        con.execute("update marts.dim_indicator set source = case when indicator_code like 'disaster%'"
+                    " then 'disasters' when kind = 'capability' then 'capabilities' else 'accidents' end")
+        # the counts beside the rates, as fct_plan_progress carries them (from the indicator values)
+        con.execute("""
+            update marts.fct_plan_progress as p set
+              is_count_based = i.is_count_based, indicator_kind = i.kind,
+              baseline_numerator = (select v.numerator from marts.fct_indicator_values as v
+                where v.region_code = p.region_code and v.indicator_code = p.indicator_code
+                  and v.year = p.baseline_year),
+              evaluated_numerator = (select v.numerator from marts.fct_indicator_values as v
+                where v.region_code = p.region_code and v.indicator_code = p.indicator_code
+                  and v.year = p.evaluated_year)
+            from marts.dim_indicator as i where i.indicator_code = p.indicator_code
+        """)
+        for row in CHECKS:
+            con.execute("insert into quality.check_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [*row[:6], float(row[6]), *row[7:]])
+        marks = ", ".join("?" * len(QUARANTINE[0]))
+        names = ", ".join(columns["raw.quarantine"])
+        con.executemany(f"insert into raw.quarantine ({names}) values ({marks})", QUARANTINE)
         con.execute(
             "insert into quality.runs values (?, ?, ?, ?, ?, ?, ?)",
             [RUN_ID, "2026-11-20 07:00:00", "2026-11-20 08:10:00", "passed", AS_OF, "data_raw", True],

@@ -1,4 +1,5 @@
-"""The report charts are plain dicts: plotly's own validator must accept every one of them."""
+"""The report charts are plain dicts: plotly's own validator must accept every one of them; and they
+draw targets as the plan judges them."""
 
 import json
 from decimal import Decimal
@@ -8,33 +9,66 @@ import pytest
 
 from pipelines.reports import charts
 
-SERIES = {
-    2016: {"value": 1.0, "value_ci_low": 0.5, "value_ci_high": 1.5},
-    2017: {"value": None},
-    2018: {"value": Decimal("2.5"), "value_ci_low": 2, "value_ci_high": 3},
+YEARS = [2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025]
+VALUES = {
+    2016: 0.02,
+    2017: None,
+    2018: Decimal("0.05"),
+    2019: 0.13,
+    2020: 0.04,
+    2021: 0.03,
+    2022: 0.12,
+    2023: 0.02,
+    2024: 0.05,
+    2025: 0.06,
 }
 
 
-def _indicator(kind, band=True):
-    progress = None if kind is None else {
-        "target_kind": kind, "baseline_value": 1.0, "target_threshold": 0.8, "target_value": 0.9,
-        "baseline_year": 2015, "baseline_value_printed": 1.1, "curb_reference_mean": 1.2,
-    }
+def _target(kind, threshold, mean=False):
+    return charts.TargetMarks(
+        kind=kind,
+        text="≤X",
+        threshold=threshold,
+        base_year=2020,
+        base_value=0.04,
+        is_period_mean=mean,
+        previous_years=(2016, 2020),
+        previous_mean=0.06,
+        plan_mean=0.056 if mean else None,
+        plan_mean_last_year=2025,
+        curb_reference_mean=0.06,
+    )
+
+
+def _indicator(target, band=None, projection=None):
     return charts.indicator_figure(
-        title="死亡人数", unit="人", years=[2016, 2017, 2018], series=SERIES, progress=progress,
-        national=[(2016, 2.0)], plan_years=(2015, 2016, 2020), show_band=band,
+        years=YEARS,
+        values=VALUES,
+        unit="%",
+        plan_years=(2020, 2021, 2025),
+        target=target,
+        band=band,
+        projection=projection,
     )
 
 
 FIGURES = {
-    **{f"indicator-{k}": _indicator(k) for k in ("decline_pct", "curb", "upper_bound", "lower_bound", None)},
-    "county": charts.county_figure(
-        title="分县", unit="人", counties=["甲县", "乙县"], years=[2015, 2020],
-        values={("甲县", 2015): {"value": 1, "value_ci_low": 0.5, "value_ci_high": 2}},
+    "decline": _indicator(_target("decline_pct", 0.03), band={2016: (0.01, 0.03), 2018: (0.04, 0.06)})[0],
+    "curb": _indicator(_target("curb", None))[0],
+    "upper": _indicator(_target("upper_bound", 0.1))[0],
+    "period-mean": _indicator(_target("upper_bound", 0.1, mean=True))[0],
+    "lower": _indicator(_target("lower_bound", 0.05), projection=(0.05, 0.03, 0.08))[0],
+    "bars": charts.horizontal_bars(
+        names=["甲县", "乙县"],
+        unit="人",
+        series=[("2021—2025年", [3, None], "#0072B2"), ("2016—2020年", [1, 2], "#BBBBBB")],
     ),
     "stacked": charts.stacked_by_year(
-        title="按行业", unit="人", years=[2016, 2017], groups=["工矿商贸", "道路运输"],
-        points=[(2016, "工矿商贸", 1), (2017, "道路运输", 2)], gap_years=[2017],
+        years=[2016, 2017],
+        unit="人",
+        gap_years=[2017],
+        points=[(2016, "煤矿", 1)],
+        categories=[charts.Category("煤矿", "#0072B2"), charts.Category("道路运输", "#0072B2", "/")],
     ),
 }
 
@@ -45,17 +79,38 @@ def test_every_figure_kind_passes_plotlys_validation(name):
     go.Figure(spec)  # raises ValueError on any attribute plotly.js does not know
 
 
-def test_indicator_figure_draws_values_gaps_band_and_target_path():
-    fig = json.loads(charts.to_json(_indicator("decline_pct")))
+def test_values_gaps_band_and_the_target_marked_at_the_end_year():
+    fig = json.loads(charts.to_json(FIGURES["decline"]))
     by_name = {t["name"]: t for t in fig["data"]}
-    assert by_name["实际值"]["y"] == [1.0, None, 2.5]  # the Decimal became a number, the gap stays a gap
+    assert by_name["各年数值"]["y"][:3] == [
+        0.02,
+        None,
+        0.05,
+    ]  # the Decimal became a number, the gap stays a gap
     assert by_name["数据不足"]["x"] == [2017]
-    # one band per run of years with an interval: 2016 alone, then 2018 alone
     assert [t["x"] for t in fig["data"] if t.get("legendgroup") == "ci"] == [[2016, 2016], [2018, 2018]]
-    path = by_name["目标路径"]
-    assert path["x"] == [2015, 2016, 2017, 2018, 2019, 2020]
-    assert path["y"][0] == pytest.approx(1.0) and path["y"][-1] == pytest.approx(0.8)
-    assert fig["layout"]["shapes"][0]["x0"] == 2015.5 and fig["layout"]["shapes"][0]["x1"] == 2020.5
+    path = by_name["目标路径（等比例逐年下降）"]
+    assert path["x"] == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert path["y"][0] == pytest.approx(0.04) and path["y"][-1] == pytest.approx(0.03)
+    assert by_name["2025年目标"]["x"] == [2025] and by_name["2025年目标"]["y"] == [0.03]
+    assert fig["layout"]["shapes"][0]["x0"] == 2020.5 and fig["layout"]["shapes"][0]["x1"] == 2025.5
+
+
+def test_a_period_mean_target_is_drawn_against_the_means():
+    fig = json.loads(charts.to_json(FIGURES["period-mean"]))
+    by_name = {t["name"]: t for t in fig["data"]}
+    # the plan period's mean, the level the target judges, across the plan years
+    assert by_name["2021—2025年年均"]["y"] == [0.056, 0.056]
+    assert by_name["2016—2020年年均"]["y"] == [0.06, 0.06]
+    assert by_name["目标：规划期年均上限"]["y"] == [0.1, 0.1]
+
+
+def test_a_target_far_above_the_data_is_stated_not_drawn():
+    fig, notes = _indicator(_target("upper_bound", 1.0, mean=True))
+    names = {t["name"] for t in fig["data"]}
+    assert "目标：规划期年均上限" not in names and "2025年目标" not in names
+    assert fig["layout"]["yaxis"]["range"][1] < 0.2  # scaled to the data (max 0.13), not to the 1% target
+    assert notes and "图中未画出目标线" in notes[0] and "0.13%" in notes[0]
 
 
 def test_json_is_safe_inside_a_script_element():
@@ -67,3 +122,7 @@ def test_json_is_safe_inside_a_script_element():
 def test_a_nan_never_reaches_a_chart_silently():
     with pytest.raises(ValueError):
         charts.to_json({"data": [{"type": "bar", "y": [float("nan")]}], "layout": {}})
+
+
+def test_nothing_worth_drawing():
+    assert not charts.has_data([None, 0, 0.0]) and not charts.has_data([]) and charts.has_data([0, 1])

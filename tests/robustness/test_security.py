@@ -226,8 +226,9 @@ def test_csv_exports_neutralise_formula_cells(robust_case):
 
 
 def test_load_report_html_escapes_markup_from_files(con, data_dir, tmp_path, robust_case):
-    """The load report (pipelines/load_report.py) quotes file names and reasons: escaped."""
-    from pipelines.load_report import record_source_load, write_load_report
+    """The load report (pipelines/reports/load_report.py) quotes file names and reasons: escaped."""
+    from pipelines.ingest.load_log import record_source_load
+    from pipelines.reports.load_report import write_load_report
     from tests.robustness.cli import HOSTILE_FILE
 
     write_csv(

@@ -100,7 +100,15 @@ final as (
         count(*) filter (where l.deaths_in_row is null) as rows_deaths_unreadable,
         count(distinct l.file_name) as files,
         arg_min(l.reason_zh, (l.file_name, l.source_row_number)) as example_reason_zh,
-        arg_min(l.reason_en, (l.file_name, l.source_row_number)) as example_reason_en
+        arg_min(l.reason_en, (l.file_name, l.source_row_number)) as example_reason_en,
+        -- where the statistician finds the rows: the first 20 as 文件名 第N行
+        array_to_string(
+            list(
+                l.file_name || coalesce(' 第' || l.source_row_number || '行', '')
+                order by l.file_name, l.source_row_number
+            )[1:20],
+            '；'
+        ) as file_rows_zh
     from located as l
     left join regions as g
         on l.region_code = g.region_code

@@ -4,7 +4,9 @@ county-level units side by side (year to date and 同比); bars by sector and by
 
 from __future__ import annotations
 
-from . import figures, sentences
+from ..charts import horizontal_bars
+from ..labels import C_CURRENT, C_PREVIOUS
+from . import sentences
 from .common import Month, Row
 
 READ_SERIOUS = """
@@ -86,19 +88,15 @@ def shape(f: sentences.Figures, serious: list[Row], county_rows: list[Row], m: M
         ),
     ):
         if names:
-            charts.append(
-                m.charts.add(
-                    figures.grouped_bars(
-                        title=title,
-                        unit="人",
-                        names=names,
-                        year=m.year,
-                        months=span,
-                        this_year=[(r or {}).get("ytd_value") for r in cells],
-                        last_year=[(r or {}).get("prior_ytd_value") for r in cells],
-                    )
-                )
+            fig = horizontal_bars(
+                names=names,
+                unit="人",
+                series=[
+                    (f"{m.year}年{span}", [(r or {}).get("ytd_value") for r in cells], C_CURRENT),
+                    (f"{m.year - 1}年{span}", [(r or {}).get("prior_ytd_value") for r in cells], C_PREVIOUS),
+                ],
             )
+            charts.append({"id": m.charts.add(fig), "title": title})
     return {
         "sectors": sectors,
         "industrial": breakdown(f, "accidents", "industrial"),

@@ -3,7 +3,7 @@ module puts them in the order the analysis is read — the opening sentences fir
 
 from __future__ import annotations
 
-from .. import county_assessment
+from ..sections import county_assessment
 from . import accidents, coverage, disasters, opening, sentences, situation
 from .common import Month
 
@@ -13,7 +13,7 @@ def context(m: Month) -> dict:
     figures, totals = situation.read(m)
     cov = coverage.read(m)
     serious, county_rows = accidents.read(m)
-    quotas = county_assessment.read(m.con, m.code, m.year, m.month)
+    quotas = county_assessment.read_month(m.con, m.code, m.year, m.month)
     overview = situation.shape(figures, totals, m)
     accident_section = accidents.shape(figures, serious, county_rows, m)
     return {
@@ -31,5 +31,5 @@ def context(m: Month) -> dict:
         **accident_section,
         **disasters.shape(figures, m),
         "missing": coverage.shape(cov, m),
-        "quotas": county_assessment.shape(quotas, m.labels.words("quota_status"), m.year, m.month),
+        "quotas": county_assessment.shape(quotas, (m.year, m.month), m.labels),
     }

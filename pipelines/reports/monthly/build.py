@@ -16,17 +16,16 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
-from ..build import PLOTLY_JS, TEMPLATES
-from ..labels import fmt_count, fmt_date, fmt_num, is_missing, safe_file_stem
-from ..queries import fetch
+from ..formats import fmt_count, fmt_num, is_missing, now_local, safe_file_stem
+from ..reads import fetch
+from ..render import PLOTLY_JS, environment
 from . import analysis, sentences
 from .common import Month, Run
 
 log = logging.getLogger(__name__)
 
-HERE = Path(__file__).parent / "templates"
 MANIFEST = "analyses.json"
 INDEX = "index.html"
 
@@ -50,20 +49,10 @@ def _amount(v, is_count: bool = True, missing: str = "—") -> str:
 
 
 def _env() -> Environment:
-    env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(HERE), FileSystemLoader(TEMPLATES)]),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
-        amount=_amount,
-        count=fmt_count,
-        num=fmt_num,
-        day=fmt_date,
-        yoy=lambda row: sentences.change_words(row or None) or "—",
-    )
+    """The pages' environment (templates and styles in the top-level reports/ folder), with the
+    monthly analysis' two filters of its own."""
+    env = environment().overlay()
+    env.filters.update(amount=_amount, yoy=lambda row: sentences.change_words(row or None) or "—")
     return env
 
 
@@ -143,7 +132,14 @@ def build_monthly_analyses(
     (out_dir / INDEX).write_text(
         _env()
         .get_template("monthly_index.html.j2")
-        .render(entries=entries, as_of=as_of, run_id=run_id, is_sample_data=is_sample_data),
+        .render(
+            entries=entries,
+            as_of=as_of,
+            run_id=run_id,
+            is_sample_data=is_sample_data,
+            generated_at=now_local(),
+            title="安全生产形势分析（月度）",
+        ),
         encoding="utf-8",
     )
     return entries
@@ -165,8 +161,10 @@ def _write_month(
             as_of=as_of,
             run_id=run_id,
             is_sample_data=is_sample_data,
+            generated_at=now_local(),
+            title=f"{region['region_name']}{year}年{month}月安全生产形势分析",
             charts=m.charts.items,
-            plotly_js=f"../{PLOTLY_JS}",
+            monthly_plotly_js=f"../{PLOTLY_JS}",  # one folder up, beside the plan reports
         )
         (out_dir / name).write_text(html, encoding="utf-8")
         log.info("monthly analysis %s written", name)

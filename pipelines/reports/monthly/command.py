@@ -17,7 +17,7 @@ from pipelines.errors import PipelineError
 from pipelines.settings import PipelineSettings
 from pipelines.writer_lock import writer_lock
 
-from ..queries import fetch
+from ..reads import fetch
 from .build import build_monthly_analyses, parse_month
 
 

@@ -8,39 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..queries import fetch
-from ..sections import Charts
+from ..reads import CodeLabels, fetch
+from ..sections.common import Charts
 
 Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class CodeLabels:
-    """marts.dim_code_label: each code list's words, in the seeds' order."""
-
-    by_kind: dict[str, dict[str, tuple[str, int]]]
-
-    @classmethod
-    def read(cls, con) -> CodeLabels:
-        by_kind: dict[str, dict[str, tuple[str, int]]] = {}
-        for r in fetch(
-            con,
-            "select code_kind, code, label_zh, sort_order from marts.dim_code_label"
-            " order by code_kind, sort_order, code",
-        ):
-            by_kind.setdefault(r["code_kind"], {})[r["code"]] = (r["label_zh"], r["sort_order"])
-        return cls(by_kind)
-
-    def zh(self, kind: str, code: str | None, default: str | None = None) -> str:
-        found = self.by_kind.get(kind, {}).get(code or "")
-        return found[0] if found else (default if default is not None else (code or ""))
-
-    def order(self, kind: str, code: str | None) -> int:
-        found = self.by_kind.get(kind, {}).get(code or "")
-        return found[1] if found else 999
-
-    def words(self, kind: str) -> dict[str, str]:
-        return {code: word for code, (word, _) in self.by_kind.get(kind, {}).items()}
 
 
 @dataclass(frozen=True)

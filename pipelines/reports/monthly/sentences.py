@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..labels import fmt_count, fmt_num, is_missing
+from ..formats import fmt_count, fmt_num, is_missing
 
 Row = dict
 Key = tuple[str, str, str, str]

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from . import figures, sentences
+from ..charts import month_bars
+from . import sentences
 from .common import Month, Row
 
 READ_MONTH = """
@@ -56,7 +57,7 @@ def _main_table(f: sentences.Figures, m: Month) -> list[dict]:
     return out
 
 
-def _month_charts(totals: list[Row], m: Month) -> list[str]:
+def _month_charts(totals: list[Row], m: Month) -> list[dict]:
     by_month: dict[str, dict[int, dict[int, Row]]] = defaultdict(lambda: defaultdict(dict))
     for r in totals:
         by_month[r["measure"]][r["year"]][r["month"]] = r
@@ -66,15 +67,15 @@ def _month_charts(totals: list[Row], m: Month) -> list[str]:
         if not series.get(m.year) or not any(r["month_value"] for y in series.values() for r in y.values()):
             continue  # a register not kept, or nothing in either year: no chart of zeros
         info = m.run.measures[measure]
-        fig = figures.month_bars(
-            title=f"{m.year}年各月{info['measure_zh']}（与{m.year - 1}年对比）",
+        fig = month_bars(
             unit=info["unit_zh"],
             year=m.year,
             this_year=series[m.year],
             last_year=series.get(m.year - 1, {}),
             through=m.month,
         )
-        out.append(m.charts.add(fig))
+        title = f"{m.year}年各月{info['measure_zh']}（与{m.year - 1}年对比）"
+        out.append({"id": m.charts.add(fig), "title": title})
     return out
 
 
