@@ -30,6 +30,11 @@ from .sections.common import Report
 ZH_NUMERALS = "一二三四五六七八九十"
 
 
+def zh_numeral(n: int) -> str:
+    """1..19 as a section is numbered: 一 … 十, 十一 … 十九."""
+    return ZH_NUMERALS[n - 1] if n <= 10 else f"十{ZH_NUMERALS[n - 11]}"
+
+
 @dataclass(frozen=True)
 class RunFacts:
     """What every report of a run shares."""
@@ -98,7 +103,7 @@ def context(reads: RegionReads, plan: Row, run: RunFacts, siblings: dict[str, di
     if caps:
         toc.append(("capabilities", "能力建设指标"))
     toc.append(("quality", "数据质量"))
-    numbered = [{"id": sid, "title": f"{ZH_NUMERALS[i]}、{title}"} for i, (sid, title) in enumerate(toc)]
+    numbered = [{"id": sid, "title": f"{zh_numeral(i + 1)}、{title}"} for i, (sid, title) in enumerate(toc)]
     county_anchor = "final" if report.is_final else "county"
     found = conclusion.problems(
         report,
