@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -168,5 +169,35 @@ def test_printed_to_a4(browser, reports, tmp_path):
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     assert re.search(rb"/MediaBox ?\[0 0 59[45](\.\d+)? 84[12]", data)  # A4 is 595 x 842 points
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
-    assert 2 <= pages <= 10, pages
+    pypdf = pytest.importorskip("pypdf")
+    # NFKC: Chromium's PDF text maps some characters to CJK radicals (⻚ for 页)
+    texts = [unicodedata.normalize("NFKC", p.extract_text() or "") for p in pypdf.PdfReader(str(pdf)).pages]
+    assert 2 <= len(texts) <= 10, len(texts)
+    for i, text in enumerate(texts, 1):
+        assert re.search(rf"第 {i} [页⻚] / 共 {len(texts)} [页⻚]", text), (i, text[-200:])
+        assert "数据截至 2026年11月26日" in text and "示例数据" in text  # the running header
+        assert "双鸭山市2026年10月安全生产形势分析" in text.splitlines()[0] or i > 1
+        lines = [ln for ln in text.splitlines() if ln.strip() and "数据截至" not in ln and "共 " not in ln]
+        assert len(lines) >= 4, (i, lines)  # no page left nearly empty
+
+
+def test_the_plan_report_assesses_the_counties_at_its_monitoring_month(reports):
+    """双鸭山市's 15th-plan report (monitoring through August) carries the county assessment of
+    August: every status cell is the one marts.fct_quota_usage gives for that month."""
+    doc = parse((reports / "230500_双鸭山市_15fyp.html").read_text(encoding="utf-8"))
+    [table] = [t for t in doc.find_all("table") if t.attrs.get("id") == "quota-table"]
+    shown = {(tr.attrs["data-region"], td.attrs["data-indicator"]): td.attrs["data-status"]
+             for tr in table.find_all("tr") if "data-region" in tr.attrs
+             for td in tr.find_all("td") if "data-indicator" in td.attrs}
+    con = duckdb.connect(str(reports.parent / "w.duckdb"), read_only=True)
+    try:
+        mart = {(r, i): s or "" for r, i, s in con.execute(
+            "select q.region_code, q.indicator_code, q.status from marts.fct_quota_usage q"
+            " join marts.dim_region r using (region_code)"
+            " where (q.region_code = '230500' or r.prefecture_code = '230500')"
+            " and q.year = 2026 and q.through_month = 8").fetchall()}
+    finally:
+        con.close()
+    assert shown == mart and len(shown) >= 9
+    [section] = [n for n in doc.find_all("section") if n.attrs.get("id") == "county-assessment"]
+    assert "2026年1—8月" in " ".join(section.text.split())
