@@ -122,7 +122,7 @@ def test_the_same_key_and_date_with_different_numbers_rejects_both(con, data_dir
 
 
 def test_a_later_batch_is_a_revision_in_the_load_report(con, data_dir):
-    from pipelines.load_report import revised_counts
+    from pipelines.ingest.load_log import revised_counts
 
     write_csv(data_dir / "quotas" / "a.csv", HEADERS, [quota()])
     load(con, "quotas", data_dir)
