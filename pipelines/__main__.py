@@ -1,4 +1,4 @@
-"""Command line: `python -m pipelines run | generate-sample | status | export-pdf | screenshots`."""
+"""Command line: `python -m pipelines run | generate-sample | status | export-pdf | screenshots | monthly`."""
 
 from __future__ import annotations
 
@@ -45,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
     shots = sub.add_parser("screenshots", help="页面截图 first screen of every page kind")
     shots.add_argument("--reports-dir", type=Path, help="published reports (default reports/published)")
     shots.add_argument("--out", type=Path, help="PNG folder (default docs/screenshots)")
+    monthly = sub.add_parser(
+        "monthly",
+        help="生成某月安全生产形势分析 write an earlier month's situation analysis (from the published data)",
+    )
+    monthly.add_argument("--month", required=True, help="月份 YYYY-MM，如 2026-06")
+    monthly.add_argument("--warehouse", type=Path, help="已发布的 DuckDB 文件 the published DuckDB file")
+    monthly.add_argument("--reports-dir", type=Path, help="报告目录 reports folder")
     return parser
 
 
@@ -79,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
             from pipelines.status import print_status
 
             return print_status(args.warehouse, limit=args.limit)
+        if args.command == "monthly":
+            from pipelines.reports.monthly.command import produce_month
+
+            for path in produce_month(args.month, warehouse=args.warehouse, reports_dir=args.reports_dir):
+                print(path)
+            return 0
         if args.command == "export-pdf":
             _export_pdf(args.reports_dir, args.out)
             return 0

@@ -50,7 +50,7 @@ def _value(text: str) -> Any:
 SEED_NAMES: tuple[str, ...] = (
     "sources", "sectors", "accident_types", "hazards", "severities", "report_stages", "record_statuses",
     "data_statuses", "measures", "file_statuses", "indicators", "target_kinds", "comparators",
-    "plan_attributes", "evaluation_methods", "code_labels",
+    "plan_attributes", "evaluation_methods", "code_labels", "situation_measures",
 )
 
 
@@ -128,6 +128,10 @@ PLAN_STATUS_ZH: dict[str, str] = code_labels_zh("plan_status")
 
 # The indicator catalogue. After a dbt run, read marts.dim_indicator instead.
 INDICATOR_CODES: tuple[str, ...] = _column("indicators", "indicator_code")
+# Count indicators (deaths, accidents, 较大及以上 accidents …): what a control quota (控制指标) may cap.
+COUNT_INDICATORS: tuple[str, ...] = tuple(
+    r["indicator_code"] for r in _seed("indicators") if r["kind"] == "count"
+)
 # Capability indicators: Chinese name → code (the capabilities files name them either way).
 CAPABILITY_INDICATORS: dict[str, str] = {
     r["indicator_name_zh"]: r["indicator_code"] for r in _seed("indicators") if r["kind"] == "capability"

@@ -22,6 +22,7 @@ from .layout import (
 from .national import generate_national
 from .plans import write_plans
 from .profiles import AS_OF, FACTS, YEARS, jurisdictions
+from .quotas import quotas_section, write_quotas
 from .readme import marker_text, sample_readme
 from .records import (
     Accident,
@@ -160,11 +161,14 @@ def _sample(out_dir: Path, seed: int) -> GenerationSummary:
     write_statistics(out, jurs, values, revised)
     write_capabilities(out)
     write_plans(out)
+    write_quotas(out, jurs, all_accidents)
 
     facts = count_facts(all_accidents)
     (out_dir / MARKER).write_text(marker_text(AS_OF), encoding="utf-8")
     (out_dir / "README.md").write_text(
-        sample_readme(seed, jurs, values, revised, facts, placed), encoding="utf-8"
+        sample_readme(seed, jurs, values, revised, facts, placed) + "\n"
+        + quotas_section(jurs, all_accidents),
+        encoding="utf-8",
     )
     return GenerationSummary(
         out_dir=out_dir,

@@ -14,7 +14,8 @@ class Col:
 
     kind: text | code | region_name | datetime | date | count | amount | area | enum | bool |
           year | measure | pct_number; the plans' own kinds (ingest/plans.py): plan_code |
-          plan_year | plan_seq | plan_indicator | plan_enum | target_number
+          plan_year | plan_seq | plan_indicator | plan_enum | target_number; the quotas' own
+          (ingest/quotas.py): quota_year | quota_indicator | quota_number
     required: the cell must not be empty (rows with an empty cell are rejected).
     mandatory: the header must be present (else the whole file is rejected).
     detect: used to find the header row.
@@ -43,6 +44,9 @@ class SourceSpec:
     # reference inputs (pipelines/ingest/judgment.py) the rows are judged against besides the as-of
     # date: a change to any of them re-validates the source's unchanged files
     judged_against: tuple[str, ...] = ("rules", "regions")
+    # the date that tells two filings of one key apart (the same key and date twice in a file with
+    # different values rejects both rows); a source without this column has none
+    dated_by: str = "reported_date"
 
     def col(self, name: str) -> Col:
         return next(c for c in self.columns if c.name == name)

@@ -16,7 +16,9 @@ from pipelines.ingest.normalise import printable_expr
 
 
 def _value_columns(spec: SourceSpec) -> list[str]:
-    return [c.name for c in spec.columns if c.name not in ("region_name",)] + ["is_region_from_name"]
+    # names as written are not values: the same quota under two spellings of its name is no conflict
+    names = ("region_name", "indicator_name_as_printed")
+    return [c.name for c in spec.columns if c.name not in names] + ["is_region_from_name"]
 
 
 def _conflict_messages(rows: pl.DataFrame, spec: SourceSpec, file_name: str | None) -> pl.DataFrame:
@@ -25,6 +27,7 @@ def _conflict_messages(rows: pl.DataFrame, spec: SourceSpec, file_name: str | No
     key_label = "、".join(spec.col(k).header for k in spec.key if k != "region_code") or "行政区划代码"
     if "region_code" in spec.key and spec.key != ("region_code",):
         key_label += "、行政区划代码"
+    date_label = next((c.header for c in spec.columns if c.name == spec.dated_by), "填报日期")
     rows = rows.with_columns(
         _where_zh=pl.when(pl.col("_others_zh").is_not_null()).then(pl.col("_others_zh")).otherwise(
             pl.lit("第 ") + pl.col("_others").cast(pl.List(pl.String)).list.join("、") + pl.lit(" 行")
@@ -37,7 +40,7 @@ def _conflict_messages(rows: pl.DataFrame, spec: SourceSpec, file_name: str | No
         [
             pl.lit(f"同一文件中{key_label}（"),
             pl.col("_key"),
-            pl.lit("）与填报日期都相同的记录出现多次且数值不同（"),
+            pl.lit(f"）与{date_label}都相同的记录出现多次且数值不同（"),
             pl.col("_where_zh"),
             pl.lit("），无法判断哪一条正确，均不入库"),
         ]
@@ -46,7 +49,8 @@ def _conflict_messages(rows: pl.DataFrame, spec: SourceSpec, file_name: str | No
         [
             pl.lit(f"the same key {key_label} ("),
             pl.col("_key"),
-            pl.lit(") with the same 填报日期 appears more than once in this file with different values ("),
+            pl.lit(f") with the same {date_label} appears more than once in this file with different values"),
+            pl.lit(" ("),
             pl.col("_where_en"),
             pl.lit("); ambiguous, none of them is loaded"),
         ]
@@ -126,7 +130,7 @@ def split_conflicts(
             ["value"], rows_id,
         )
     else:
-        dated = ["reported_date"] if "reported_date" in records.columns else []  # plans have none
+        dated = [spec.dated_by] if spec.dated_by in records.columns else []  # plans have none
         group = per_file + list(spec.key) + dated
         bad = _find_conflicts(records, spec, group, _value_columns(spec), rows_id)
     if bad.height == 0:

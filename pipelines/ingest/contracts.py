@@ -11,6 +11,7 @@ from pipelines.enumerations import (
     ACCIDENT_TYPES,
     COMPARATOR_ZH,
     COMPARATORS,
+    COUNT_INDICATORS,  # noqa: F401 - the quotas' validator imports it from here
     DATA_STATUSES,
     EVALUATION_ZH,
     EVALUATIONS,
@@ -362,6 +363,23 @@ SPECS["plans"] = SourceSpec(
            value_aliases=EVALUATION_ALIASES),
         _c("version_date", "版本日期", "date", ["印发日期"]),
         _c("note", "备注", "text"),
+    ),
+)
+
+# The control quotas (docs/spec/monthly.md): one row per unit, year and count indicator; a later
+# 下达日期 is an adjustment that replaces the earlier quota (decided in dbt, int_quota_versions).
+SPECS["quotas"] = SourceSpec(
+    source="quotas",
+    key=("year", "region_code", "indicator_code"),
+    dated_by="issued_date",
+    columns=(
+        _c("year", "年度", "quota_year", ["年份"], required=True, mandatory=True, detect=True),
+        _c("region_code", "行政区划代码", "code", ["区划代码"], mandatory=True),
+        _c("region_name", "行政区划名称", "region_name", ["地区"]),
+        _c("indicator_code", "指标代码", "quota_indicator", required=True, mandatory=True, detect=True),
+        _c("indicator_name_as_printed", "指标名称", "text", ["控制指标"]),
+        _c("quota", "控制数", "quota_number", ["控制指标数"], required=True, mandatory=True, detect=True),
+        _c("issued_date", "下达日期", "date", required=True, mandatory=True),
     ),
 )
 

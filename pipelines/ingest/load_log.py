@@ -12,10 +12,11 @@
 
 *Revised* means: a record key (accident 事故编号; disaster 灾害过程编号 × 行政区划代码; fire
 火灾编号; statistics 区划 × 年份 × 指标; capabilities 区划 × 年份 × 指标; plans 规划编号 × 区划 ×
-序号: a later version of a plan) that the file files again although an earlier-loaded file
-(smaller ``load_seq``) already holds it. Several rows of one key within the same file are not
-counted as revisions of an earlier file. It is counted here, at load time, because the log is
-written before dbt runs; ``marts.fct_record_revisions`` holds every filing afterwards.
+序号: a later version of a plan; quotas 年度 × 区划 × 指标: an adjustment) that the file files again
+although an earlier-loaded file (smaller ``load_seq``) already holds it. Several rows of one key
+within the same file are not counted as revisions of an earlier file. It is counted here, at load
+time, because the log is written before dbt runs; ``marts.fct_record_revisions`` holds every
+filing afterwards.
 """
 
 from __future__ import annotations

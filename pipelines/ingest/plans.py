@@ -23,6 +23,7 @@ from pipelines.ingest.contracts import INDICATOR_CODES, Col, SourceSpec
 from pipelines.ingest.messages import QUARANTINE_COLUMNS, Check, build_messages
 from pipelines.ingest.normalise import clean_text, printable_expr
 from pipelines.ingest.parsing import parse_enum, parse_number, parse_year
+from pipelines.ingest.quotas import QuotaSheetValidator
 from pipelines.ingest.validation import SheetResult, SheetValidator
 
 PLAN_KINDS = ("plan_code", "plan_year", "plan_seq", "plan_indicator", "plan_enum", "target_number")
@@ -39,8 +40,8 @@ PLAN_LEVEL = (
 
 
 def validator_for(spec: SourceSpec) -> type[SheetValidator]:
-    """The validator class of a source: the plans' own, or the generic one."""
-    return PlanSheetValidator if spec.source == "plans" else SheetValidator
+    """The validator class of a source: the plans' or the quotas' own, or the generic one."""
+    return {"plans": PlanSheetValidator, "quotas": QuotaSheetValidator}.get(spec.source, SheetValidator)
 
 
 def _words(col: Col) -> tuple[str, str]:

@@ -174,6 +174,24 @@ RAW_TABLES: dict[str, Table] = {
             *LINEAGE,
         ),
     ),
+    # One row per control quota as the 下达表 gives it (docs/spec/monthly.md): every filing kept; a
+    # later 下达日期 of the same key is an adjustment, decided in dbt (int_quota_versions).
+    "quotas": _raw(
+        "quotas",
+        "Control quotas (年度安全生产控制指标) as loaded: one row per unit x year x indicator x issue (every filing kept; dbt decides which is in force). / 年度控制指标下达表原始记录：每单位×年度×指标×下达一行（由 dbt 判定现行控制数）。",
+        (
+            Column("year", "integer", "The year the quota is for (年度, calendar year, integer). / 控制指标所属年度（整数）。"),
+            Column("region_code", "varchar", "The unit the quota is handed to, 6-digit code (text; county-level unit or prefecture). / 下达对象的6位行政区划代码（县级单位或地市）。"),
+            Column("region_name", "varchar", "Region name as written in the file. / 文件中填写的行政区划名称。", nullable=True),
+            Column("is_region_from_name", "boolean", "The region code was empty and was resolved from the name. / 区划代码由名称解析得到。"),
+            Column("indicator_code", "varchar", "The count indicator the quota caps (seeds/indicators.csv, kind count), e.g. safety_deaths. / 控制的计数类指标代码。"),
+            Column("indicator_name_as_printed", "varchar", "Indicator name as printed (指标名称 / 控制指标). / 指标名称（原文）。", nullable=True),
+            Column("quota", "integer", "The quota (控制数): the most the unit may count in the year, in the indicator's unit (persons or accidents, integer). / 控制数（人或起，整数）。"),
+            Column("issued_date", "date", "Date the quota was issued (下达日期, DATE); a later date for the same unit, year and indicator is an adjustment that replaces it. / 下达日期（同一单位、年度、指标的较晚下达为调整，取代此前的控制数）。"),
+            Column("extra_columns", "json", "Columns of the file the contract does not know, kept as given (JSON: header -> text). / 合同外的额外列（JSON，原样保留）。", nullable=True),
+            *LINEAGE,
+        ),
+    ),
     # 零报告: a unit's statement that it had nothing to report for a month, per source.
     "zero_reports": _raw(
         "zero_reports",

@@ -68,6 +68,10 @@ def _model(name: str) -> Callable[[Any, date], pd.DataFrame]:
     return lambda con, as_of: frames.model_rows(con, name)
 
 
+# Sources whose values_valid frame is their own (their years may lie ahead: a plan's, a quota's).
+OWN_FRAMES = {"plans": frames.plan_rows, "quotas": frames.quota_rows}
+
+
 def check_defs() -> list[CheckDef]:
     defs: list[CheckDef] = []
     for s in SOURCES:
@@ -87,8 +91,7 @@ def check_defs() -> list[CheckDef]:
             CheckDef(
                 f"raw_{s}_values_valid", key, ERROR,
                 f"{zh}字段类型与取值范围", f"{s} types and ranges",
-                frames.plan_rows if s == "plans" else (
-                    lambda con, as_of, s=s: frames.raw_rows(con, s, as_of)),
+                OWN_FRAMES.get(s) or (lambda con, as_of, s=s: frames.raw_rows(con, s, as_of)),
                 False,
             ),
         ]

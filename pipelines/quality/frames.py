@@ -82,6 +82,24 @@ def plan_rows(con, as_of: date) -> pd.DataFrame:
     )
 
 
+def quota_rows(con, as_of: date) -> pd.DataFrame:
+    """Every row of ``raw.quotas`` with the derived columns its ``values_valid`` suite reads (next
+    year's quota may be issued in advance; its 下达日期 may not lie after the as-of date)."""
+    return _df(
+        con,
+        """
+        select t.* exclude (extra_columns),
+               t.region_code in (select region_code from read_csv($regions, all_varchar = true))
+                   as is_region_known,
+               date_diff('day', $as_of, t.issued_date) as issued_days_after_as_of,
+               t.year - year($as_of) as years_after_as_of
+        from raw.quotas t
+        order by t.source_file, t.row_number
+        """,
+        {"as_of": as_of, "regions": str(config.REGIONS_CSV_PATH)},
+    )
+
+
 def rejected_files(con, source: str) -> pd.DataFrame:
     return _df(
         con,

@@ -15,6 +15,7 @@ from pipelines.enumerations import (
     ACCIDENT_TYPES,
     CAPABILITY_INDICATORS,
     COMPARATORS,
+    COUNT_INDICATORS,
     DATA_STATUSES,
     EVALUATIONS,
     HAZARDS,
@@ -330,6 +331,23 @@ def suite_specs() -> list[SuiteSpec]:
                 _between(gxe, "seq", min_value=1),
                 _between(gxe, "target_value", min_value=0),
                 _between(gxe, "version_days_after_as_of", max_value=0),
+                gxe.ExpectColumnValuesToNotBeNull(column="source_file"),
+                gxe.ExpectColumnValuesToNotBeNull(column="row_number"),
+            ],
+            raw_index,
+        )
+    )
+    specs.append(
+        SuiteSpec(
+            "raw_quotas_values_valid",
+            [
+                gxe.ExpectColumnValuesToMatchRegex(column="region_code", regex=r"^\d{6}$"),
+                gxe.ExpectColumnValuesToBeInSet(column="is_region_known", value_set=[True]),
+                gxe.ExpectColumnValuesToBeInSet(column="indicator_code", value_set=list(COUNT_INDICATORS)),
+                gxe.ExpectColumnValuesToNotBeNull(column="quota"),
+                _between(gxe, "quota", min_value=0),
+                _between(gxe, "issued_days_after_as_of", max_value=0),
+                _between(gxe, "years_after_as_of", max_value=1),
                 gxe.ExpectColumnValuesToNotBeNull(column="source_file"),
                 gxe.ExpectColumnValuesToNotBeNull(column="row_number"),
             ],

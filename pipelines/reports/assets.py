@@ -7,6 +7,7 @@ import dagster as dg
 
 from ..settings import PipelineSettings
 from .build import build_reports
+from .monthly import build_monthly_analyses, latest_month
 from .render import PLOTLY_JS
 
 # The dbt marts the reports read (dbt asset keys are ["marts", "<model>"]).
@@ -26,6 +27,12 @@ MARTS_READ = [
     "fct_period_comparison",
     "fct_plan_ytd",
     "fct_plan_outlook",
+    # the monthly situation analysis (pipelines/reports/monthly/)
+    "dim_month",
+    "dim_code_label",
+    "fct_monthly_situation",
+    "fct_region_month_coverage",
+    "fct_quota_usage",
 ]
 
 # The quality gate is a set of blocking asset checks on the raw and mart assets (pipelines/quality),
@@ -37,7 +44,8 @@ MARTS_READ = [
 @dg.asset(
     group_name="reports",
     deps=[dg.AssetKey(["marts", m]) for m in MARTS_READ],
-    description="领导用报告：每个规划、每个规划地区一份 HTML（离线可看、可打印 A4）及目录页。",
+    description="领导用报告：每个规划、每个规划地区一份 HTML（离线可看、可打印 A4）及目录页；"
+    "各地区最近一个月的安全生产形势分析（monthly/）。",
     kinds={"html", "plotly"},
 )
 def leadership_reports(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
@@ -48,6 +56,11 @@ def leadership_reports(context: dg.AssetExecutionContext, settings: PipelineSett
     # Read-only: the reports only read, and the worker processes open the same file read-only
     # too (DuckDB allows many read-only processes, or one read-write).
     with settings.connect(read_only=True) as con:
+        # the latest month due; the published folder's earlier months are carried over
+        monthly = build_monthly_analyses(
+            con, out_dir / "monthly", as_of=settings.as_of_date, is_sample_data=settings.is_sample_data,
+            run_id=context.run.run_id, carry_over=settings.reports_path / "monthly",
+        )
         paths = build_reports(
             con,
             out_dir,
@@ -56,6 +69,7 @@ def leadership_reports(context: dg.AssetExecutionContext, settings: PipelineSett
             run_id=context.run.run_id,
             database=settings.build_path,
             workers=min(2, os.cpu_count() or 1),
+            monthly=latest_month(monthly),
         )
     reports = [p for p in paths if p.suffix == ".html" and p.name != "index.html"]
     sizes = {p.name: p.stat().st_size for p in paths}
@@ -63,6 +77,7 @@ def leadership_reports(context: dg.AssetExecutionContext, settings: PipelineSett
         metadata={
             "folder": dg.MetadataValue.path(str(out_dir)),
             "reports": len(reports),
+            "monthly_analyses": len(monthly),
             "files": dg.MetadataValue.json(sorted(sizes)),
             "sizes_bytes": dg.MetadataValue.json(sizes),
             "largest_report_kb": round(max((sizes[p.name] for p in reports), default=0) / 1024, 1),

@@ -156,13 +156,15 @@ def build_reports(
     run_id: str,
     database: Path | None = None,
     workers: int = 1,
+    monthly: list[dict] | None = None,
 ) -> list[Path]:
     """Write one report per plan and jurisdiction, `index.html` and `plotly.min.js` into out_dir.
 
     Returns the written paths (reports first, then the index, then plotly.min.js). With
     ``workers`` > 1 and ``database`` (the file ``con`` reads, opened read-only by every process),
     the reports are written by that many worker processes when there are at least
-    ``PARALLEL_FROM`` of them; each report is the same as in a serial build.
+    ``PARALLEL_FROM`` of them; each report is the same as in a serial build. ``monthly``: the
+    monthly analyses (``monthly/<file>``, pipelines/reports/monthly/) the index links.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -195,6 +197,7 @@ def build_reports(
             generated_at=generated_at,
             current_year=as_of.year,
             gate=run.gate,
+            monthly=monthly or [],
             title="应急管理规划指标评估报告",
             legend=[(c, run.labels.zh("plan_status", c), *status_style(c)) for c in STATUS_ORDER],
         ),

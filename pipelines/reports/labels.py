@@ -38,6 +38,10 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
     "unlikely": ("bad", "✗"),
     "no_verdict": ("none", "–"),
     "insufficient_data": ("none", "?"),
+    # the control quotas' statuses (dim_code_label, quota_status)
+    "normal": ("good", "✓"),
+    "warning": ("warn", "!"),
+    "exceeded": ("bad", "✗"),
 }
 # the order a report lists targets in: what went wrong first
 STATUS_ORDER = [

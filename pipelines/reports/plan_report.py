@@ -16,6 +16,7 @@ from .sections import (
     capabilities,
     conclusion,
     counties,
+    county_assessment,
     current_year,
     disasters,
     final,
@@ -27,6 +28,11 @@ from .sections import (
 from .sections.common import Report
 
 ZH_NUMERALS = "一二三四五六七八九十"
+
+
+def zh_numeral(n: int) -> str:
+    """1..19 as a section is numbered: 一 … 十, 十一 … 十九."""
+    return ZH_NUMERALS[n - 1] if n <= 10 else f"十{ZH_NUMERALS[n - 11]}"
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ def context(reads: RegionReads, plan: Row, run: RunFacts, siblings: dict[str, di
     outlook_rows = outlook.shape(outlook.read(report), progress, report) if report.is_running else []
     county_section = counties.shape(*counties.read(report), report) if report.is_running else None
     quality_section = quality.shape(quality.read(report), report, run.gate)
+    assessment = county_assessment.shape(*county_assessment.read(report), run.labels)
     worsening = (final_section or {}).get("worsening") or (county_section or {}).get("worsening") or []
     monitoring_link = None
     if report.is_final and "monitoring" in siblings:
@@ -89,12 +96,14 @@ def context(reads: RegionReads, plan: Row, run: RunFacts, siblings: dict[str, di
     toc.append(("indicators", "分指标走势"))
     if county_section:
         toc.append(("county", "分县（市、区）情况"))
+    if assessment:
+        toc.append(("county_assessment", "控制指标考核（分县）"))
     toc += [("accidents", "生产安全事故"), ("disasters", "自然灾害")]
     caps = capabilities.shape(capabilities.read(report), progress, report)
     if caps:
         toc.append(("capabilities", "能力建设指标"))
     toc.append(("quality", "数据质量"))
-    numbered = [{"id": sid, "title": f"{ZH_NUMERALS[i]}、{title}"} for i, (sid, title) in enumerate(toc)]
+    numbered = [{"id": sid, "title": f"{zh_numeral(i + 1)}、{title}"} for i, (sid, title) in enumerate(toc)]
     county_anchor = "final" if report.is_final else "county"
     found = conclusion.problems(
         report,
@@ -160,6 +169,7 @@ def context(reads: RegionReads, plan: Row, run: RunFacts, siblings: dict[str, di
             indicators.read(report), progress, outlook_rows, report, gdp_note, run.national
         ),
         "county": county_section,
+        "county_assessment": assessment,
         "accidents": accidents.shape(accidents.read(report), report),
         "disasters": disasters.shape(disasters.read(report), report),
         "capabilities": caps,

@@ -18,7 +18,7 @@ WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 
 def page_kinds(reports: Path) -> dict[str, Path]:
     """One page of each kind: the index, a final evaluation and a monitoring report (the first that
-    names a problem, else the first), the load report, the quality page."""
+    names a problem, else the first), a monthly analysis, the load report, the quality page."""
     index = (reports / "index.html").read_text(encoding="utf-8")
     rows = re.findall(r'<td class="stage" data-stage="(\w+)">.*?<td class="headline">(.*?)</td>', index, re.S)
     files = re.findall(
@@ -34,6 +34,9 @@ def page_kinds(reports: Path) -> dict[str, Path]:
         ]
         if found:
             kinds[kind] = reports / (with_problem or found)[0]
+    monthly = re.findall(r'<li><a href="(monthly/[^"]+_\d{4}-\d{2}\.html)"', index)
+    if monthly:  # the latest month's analysis of the first jurisdiction listed
+        kinds["monthly"] = reports / monthly[0]
     kinds["load-report"] = reports / "load_report.html"
     kinds["quality"] = reports / "quality" / "index.html"
     return {k: p for k, p in kinds.items() if p.exists()}

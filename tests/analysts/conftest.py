@@ -15,6 +15,10 @@ The hand-made folder (tests/handmade.py, every figure worked out by hand there) 
 - ``plans/双鸭山市十五五（示例）.csv``: 双鸭山市's 15th plan (2026–2030, base 2025) beside its ended
   14th plan: deaths −10% (2025: 3 deaths → 2.7), deaths per 亿元 GDP −20% (2025: 3/400 → 0.006).
   No 2026 disaster register is filed, so it has no monitoring month yet (年内监测 数据不足).
+- ``quotas/2026年控制指标.csv``: 2026 deaths quotas, issued 2026-01-15: 双鸭山市 its own 5 (and 1
+  accident), 尖山区 2, 岭东区 0, 四方台区 1, 利州区 1. Through October (time progress 83.3%):
+  双鸭山市 4 of 5 deaths = 80% 正常, 1 of 1 accident = 100% 预警; 尖山区 4 of 2 = 200% 超控, with a 较大
+  accident, rank 1; 岭东区 0 of 0 正常 (usage empty) and 四方台区 0 of 1 = 0% 正常, both rank 2.
 """
 
 from __future__ import annotations
@@ -45,6 +49,17 @@ EXTRA_ACCIDENTS = [
     ("SYS-2026-002", "2026-04-02 10:00", "999999", "工贸", 1, 0, 10, "一般", "", "", "2026-04-03"),
 ]
 
+QUOTAS = [
+    ("230500", "双鸭山市", "safety_deaths", 5),
+    ("230500", "双鸭山市", "safety_accidents", 1),
+    ("230502", "尖山区", "safety_deaths", 2),
+    ("230503", "岭东区", "safety_deaths", 0),
+    ("230505", "四方台区", "safety_deaths", 1),
+    (LIZHOU, "利州区", "safety_deaths", 1),
+]
+QUOTA_HEADERS = ["年度", "行政区划代码", "行政区划名称", "指标代码", "指标名称", "控制数", "下达日期"]
+QUOTA_NAMES = {"safety_deaths": "生产安全事故死亡人数", "safety_accidents": "生产安全事故起数"}
+
 
 def write_analyst_extras(root: Path) -> Path:
     rows = [_accident_row(a) for a in EXTRA_ACCIDENTS]
@@ -68,6 +83,13 @@ def write_analyst_extras(root: Path) -> Path:
             (2, "deaths_per_100m_gdp", "亿元生产总值生产安全事故死亡率", "下降", "≥", "20%", "%", "约束性",
              "期末比基期"),
         ]))
+    quotas = root / "quotas" / "2026年控制指标.csv"
+    quotas.parent.mkdir(parents=True, exist_ok=True)
+    with quotas.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(QUOTA_HEADERS)
+        for region, name, indicator, quota in QUOTAS:
+            writer.writerow([2026, region, name, indicator, QUOTA_NAMES[indicator], quota, "2026-01-15"])
     return path
 
 

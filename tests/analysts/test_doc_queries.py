@@ -34,6 +34,7 @@ MARTS = {
     "rpt_region_year",
     "dim_plan", "dim_plan_version", "fct_plan_target_versions", "fct_period_comparison", "fct_plan_ytd",
     "fct_plan_outlook",
+    "fct_monthly_situation", "fct_region_month_coverage", "fct_quota_usage", "fct_quota_versions",
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -143,13 +144,16 @@ def check_severity_findings(rows):
 
 
 def check_ytd_2026_vs_2025(rows):
-    got = [(r["region_code"], r["indicator_name_zh"], r["through_month"], r["ytd_2026"],
-            r["same_months_2025"], r["change_pct"]) for r in rows]
+    # January–October are due, but no disaster register is filed in 2026 (conftest.py): neither
+    # region has a month every register it keeps is complete — null, never 0. (The accidents alone,
+    # 4 deaths against 3 and so on, are in check_monthly_situation.)
+    got = [(r["region_code"], r["indicator_name_zh"], r["due_through_month"], r["through_month"],
+            r["ytd_2026"], r["same_months_2025"], r["change_pct"], r["is_complete"]) for r in rows]
     assert got == [
-        ("230500", "生产安全事故死亡人数", 10, 4, 3, approx(33.3)),
-        ("230500", "生产安全事故起数", 10, 1, 2, approx(-50.0)),
-        (LIZHOU, "生产安全事故死亡人数", 10, 0, 2, approx(-100.0)),
-        (LIZHOU, "生产安全事故起数", 10, 0, 2, approx(-100.0)),
+        ("230500", "生产安全事故死亡人数", 10, None, None, None, None, False),
+        ("230500", "生产安全事故起数", 10, None, None, None, None, False),
+        (LIZHOU, "生产安全事故死亡人数", 10, None, None, None, None, False),
+        (LIZHOU, "生产安全事故起数", 10, None, None, None, None, False),
     ]
 
 
@@ -343,6 +347,36 @@ def check_months_this_year(rows):
     assert [(r["year_month"], r["is_due"], r["unit_sources_missing"]) for r in rows] == [
         *[(f"2026-{m:02d}", True, 9) for m in range(1, 11)], ("2026-11", False, 0), ("2026-12", False, 0)]
     assert rows[10]["month_name_zh"] == "2026年11月"
+
+
+def check_monthly_situation(rows):
+    # 1—10月 2026 against 1—10月 2025, every month filed by every unit (conftest.py):
+    # 双鸭山市 1 accident (尖山区 2026-03-12) against 2, −50.0%; 4 deaths against 3, +33.3%;
+    # October itself 0 against September's 0: 环比 empty (上月为0), never +0.0%.
+    # 利州区 nothing in 2026 against LZ-2025-001 and -002 (1 death each): −100.0% both.
+    got = [(r["region_code"], r["measure"], r["ytd_value"], r["prior_ytd_value"], r["yoy_pct"],
+            r["month_value"], r["prior_month_value"], r["mom_pct"], r["is_complete"]) for r in rows]
+    assert got == [
+        ("230500", "accidents", 1, 2, -50.0, 0, 0, None, True),
+        ("230500", "deaths", 4, 3, 33.3, 0, 0, None, True),
+        (LIZHOU, "accidents", 0, 2, -100.0, 0, 0, None, True),
+        (LIZHOU, "deaths", 0, 2, -100.0, 0, 0, None, True),
+    ]
+
+
+def check_quota_usage(rows):
+    # conftest.py: through October, time progress 10/12 = 83.3%
+    got = [(r["region_code"], r["indicator_code"], r["quota"], r["actual"], r["usage_pct"], r["status_zh"],
+            r["has_larger_accident"], r["rank_in_parent"]) for r in rows]
+    assert got == [
+        # the city's own quotas; 尖山区's 较大 accident is in the city too: flagged
+        ("230500", "safety_accidents", 1, 1, 100.0, "预警", True, None),
+        ("230500", "safety_deaths", 5, 4, 80.0, "正常", True, None),
+        ("230502", "safety_deaths", 2, 4, 200.0, "超控", True, 1),  # the 较大 accident of 2026-03-12
+        ("230503", "safety_deaths", 0, 0, None, "正常", False, 2),  # a quota of 0, nothing happened
+        ("230505", "safety_deaths", 1, 0, 0.0, "正常", False, 2),
+    ]
+    assert {r["time_progress_pct"] for r in rows} == {83.3}
 
 
 CHECKS = {name[len("check_"):]: fn for name, fn in globals().items() if name.startswith("check_")}

@@ -44,8 +44,9 @@ def test_run_publishes_one_parquet_file_per_mart(published):
     tables = _marts_tables(published.warehouse)
     # 18 + dim_code_label, dim_month, fct_record_revisions, rpt_region_year, and the plan marts:
     # dim_plan, dim_plan_version, fct_plan_target_versions, fct_period_comparison, fct_plan_ytd,
-    # fct_plan_outlook
-    assert len(tables) == 28
+    # fct_plan_outlook; the monthly marts: fct_monthly_situation, fct_region_month_coverage,
+    # fct_quota_usage, fct_quota_versions
+    assert len(tables) == 32
     files = sorted(published.parquet.iterdir())
     assert [p.name for p in files] == [f"{t}.parquet" for t in sorted(tables)]
     # nothing of the swap left behind

@@ -20,7 +20,7 @@ def test_one_asset_key_per_source_in_group_ingest():
     assert ingest_assets == [raw_sources]
     assert {k.to_user_string() for k in raw_sources.keys} == {
         "raw/accidents", "raw/disasters", "raw/forest_fires", "raw/statistics", "raw/capabilities",
-        "raw/plans",
+        "raw/plans", "raw/quotas",
     }
     assert raw_sources.can_subset
     for key in raw_sources.keys:
@@ -79,7 +79,8 @@ def test_all_sources_in_one_step_each_with_its_materialization(tmp_path):
     result = dg.materialize([raw_sources], resources={"settings": settings})
     assert result.success
     mats = {m.asset_key.path[1]: m.metadata for m in result.asset_materializations_for_node("raw_sources")}
-    assert set(mats) == {"accidents", "disasters", "forest_fires", "statistics", "capabilities", "plans"}
+    assert set(mats) == {"accidents", "disasters", "forest_fires", "statistics", "capabilities", "plans",
+                         "quotas"}
     with duckdb.connect(str(settings.build_path), read_only=True) as con:
         for source, md in mats.items():
             in_files = con.execute(
@@ -106,7 +107,7 @@ def test_a_failing_source_fails_the_step_and_rolls_back_alone(tmp_path, monkeypa
     result = dg.materialize([raw_sources], resources={"settings": settings}, raise_on_error=False)
     assert not result.success
     done = {m.asset_key.path[1] for m in result.asset_materializations_for_node("raw_sources")}
-    assert done == {"accidents", "forest_fires", "statistics", "capabilities", "plans"}
+    assert done == {"accidents", "forest_fires", "statistics", "capabilities", "plans", "quotas"}
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     assert "No space left on device" in failure.step_failure_data.error.cause.message
     with duckdb.connect(str(settings.build_path), read_only=True) as con:

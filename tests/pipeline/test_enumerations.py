@@ -154,6 +154,7 @@ def test_record_keys_of_the_raw_tables():
         "statistics": ("region_code", "year", "measure"),  # one raw row per measure of a file row
         "capabilities": ("region_code", "year", "indicator_code"),
         "plans": ("plan_id", "region_code", "seq"),  # a later file of the same key: a later version
+        "quotas": ("year", "region_code", "indicator_code"),  # a later 下达日期: an adjustment
     }
     assert [s for s, spec in contracts.SPECS.items() if spec.event_register] == list(en.EVENT_SOURCES)
 
@@ -222,13 +223,13 @@ def test_every_label_has_one_home():
     only the code lists that have no seed of their own, so no label is written twice."""
     other = {r["code_kind"] for r in en.seed_rows("code_labels")}
     assert other == {"region_level", "indicator_kind", "plan_status", "plan_version_status", "check_severity",
-                     "gate_verdict"}
+                     "gate_verdict", "situation_breakdown", "quota_status"}
     english = {"sources": "source_en", "sectors": "sector_en", "accident_types": "accident_type_en",
                "hazards": "hazard_en", "severities": "severity_class_en", "report_stages": "report_stage_en",
                "record_statuses": "record_status_en", "data_statuses": "data_status_en",
                "measures": "measure_en", "file_statuses": "file_status_en", "target_kinds": "target_kind_en",
                "comparators": "comparator_en", "plan_attributes": "attribute_en",
-               "evaluation_methods": "evaluation_en"}
+               "evaluation_methods": "evaluation_en", "situation_measures": "measure_en"}
     for seed, column in english.items():
         assert all(r[column] for r in en.seed_rows(seed)), seed
     # the file statuses the loader writes, the robustness ones included

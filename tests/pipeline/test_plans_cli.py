@@ -129,9 +129,9 @@ def test_two_plans_of_one_jurisdiction_side_by_side(scenario):
         "510802_利州区_15fyp.html",
     ]
     s15 = (reports / "230500_双鸭山市_15fyp.html").read_text(encoding="utf-8")
-    assert "规划期 2026—2030年，基期 2025年" in s15 and "年度监测" in s15
+    assert "规划期 2026—2030年 · 基期 2025年" in s15 and "年度监测" in s15
     s14 = (reports / "230500_双鸭山市_14fyp.html").read_text(encoding="utf-8")
-    assert "规划期 2021—2025年，基期 2020年" in s14 and "终期评估" in s14
+    assert "规划期 2021—2025年 · 基期 2020年" in s14 and "终期评估" in s14
 
 
 def test_a_plan_revised_by_a_later_version(scenario):

@@ -61,7 +61,7 @@ def _results_row(settings, check_name: str):
 
 def test_every_check_is_exported_once_with_its_policy():
     names = [spec.name for c in quality_checks for spec in c.check_specs]
-    assert len(names) == len(set(names)) == 29
+    assert len(names) == len(set(names)) == 32  # with the quotas' three (files, quarantine, values)
     blocking = {
         spec.name: spec.blocking for c in quality_checks for spec in c.check_specs
     }
@@ -73,6 +73,7 @@ def test_every_check_is_exported_once_with_its_policy():
     # warns by default, blocks publication in strict mode: never declared blocking (the UI would
     # call a warning "blocking"), its ERROR severity in strict mode stops publication instead
     assert blocking["raw_accidents_quarantine"] is False
+    assert (blocking["raw_quotas_files_readable"], blocking["raw_quotas_quarantine"]) == (True, False)
     descriptions = {spec.name: spec.description for c in quality_checks for spec in c.check_specs}
     assert "默认仅警告" in descriptions["raw_accidents_quarantine"]
     assert "strict mode" in descriptions["raw_accidents_quarantine"]

@@ -103,7 +103,7 @@ def test_checks_load_into_definitions():
         stubs.append(_stub)
     defs = dg.Definitions(assets=stubs, asset_checks=quality_checks,
                           resources={"settings": PipelineSettings()})
-    assert len(defs.resolve_asset_graph().asset_check_keys) == 29  # 3 per source (6), 10 more
+    assert len(defs.resolve_asset_graph().asset_check_keys) == 32  # 3 per source (7, quotas too), 11 more
 
 
 def test_two_threads_may_ask_for_the_gx_context_at_once(tmp_path):

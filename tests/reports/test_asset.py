@@ -33,8 +33,12 @@ def test_leadership_reports_asset(warehouse, tmp_path):
         "230500_双鸭山市_14fyp.html",
         "230500_双鸭山市_15fyp.html",
         "index.html",
+        "monthly",
         "plotly.min.js",
     ]
+    # no month is due in this warehouse: the monthly folder has its index and nothing else
+    assert sorted(p.name for p in (out / "monthly").iterdir()) == ["analyses.json", "index.html"]
+    assert "还没有月度形势分析" in (out / "monthly" / "index.html").read_text(encoding="utf-8")
     meta = result.asset_materializations_for_node("leadership_reports")[0].metadata
     assert meta["reports"].value == 3
     assert meta["largest_report_kb"].value < 1000

@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import Path
 
 import duckdb
+import pypdf
 import pytest
 
 from pipelines.reports import export_pdf
@@ -128,7 +129,6 @@ def test_plan_reports_draw_every_chart(browser, pages):
 
 
 def _pdf_pages(path: Path) -> list[str]:
-    pypdf = pytest.importorskip("pypdf")
     # NFKC: Chromium's PDF text maps some characters to CJK radicals (⼴ for 广)
     return [unicodedata.normalize("NFKC", p.extract_text() or "") for p in pypdf.PdfReader(str(path)).pages]
 

@@ -88,6 +88,12 @@ evaluation_methods as (
 
 ),
 
+situation_measures as (
+
+    select * from {{ ref('situation_measures') }}
+
+),
+
 other_codes as (
 
     select * from {{ ref('code_labels') }}
@@ -167,6 +173,14 @@ enumerated as (
         measure_zh || '（' || unit_zh || '）' as label_zh,
         measure_en || ' (' || unit_en || ')' as label_en
     from measures
+    union all
+    select
+        'situation_measure' as code_kind,
+        measure as code,
+        sort_order,
+        measure_zh || '（' || unit_zh || '）' as label_zh,
+        measure_en || ' (' || unit_en || ')' as label_en
+    from situation_measures
     union all
     select
         'file_status' as code_kind,

@@ -25,7 +25,8 @@ filed as (
         ('forest_fires', 'stg_forest_fires__forest_fires'),
         ('statistics', 'stg_statistics__measures'),
         ('capabilities', 'stg_capabilities__indicator_reports'),
-        ('plans', 'stg_plans__targets')] %}
+        ('plans', 'stg_plans__targets'),
+        ('quotas', 'stg_quotas__quotas')] %}
         select '{{ source }}' as source, source_file, region_code
         from {{ ref(staging) }}
         union all

@@ -1,0 +1,130 @@
+-- One definition of "through month m": the plan reports' year to date (fct_ytd_comparison and
+-- fct_plan_ytd, at the region's year-to-date month) equals fct_monthly_situation's row for the
+-- same region, year and month: year to date, the same months of the year before and 同比.
+-- Returns the disagreements.
+{# Dagster shows this test as a check of the model it is about (it reads several). #}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_monthly_situation'}}}) }}
+
+with
+
+situation as (
+
+    select * from {{ ref('fct_monthly_situation') }}
+    where source = 'accidents'
+
+),
+
+ytd as (
+
+    select * from {{ ref('fct_ytd_comparison') }}
+    where through_month is not null
+
+),
+
+plan_ytd as (
+
+    select * from {{ ref('fct_plan_ytd') }}
+    where through_month is not null
+
+),
+
+-- the count indicators as the situation's measures: a total, or one class summed
+indicator_rows as (
+
+    select
+        s.region_code,
+        s.year,
+        s.month,
+        i.indicator_code,
+        sum(s.ytd_value) as ytd_value,
+        sum(s.prior_ytd_value) as prior_ytd_value
+    from situation as s
+    inner join (
+        values
+        ('safety_deaths', 'deaths', 'total', 'all'),
+        ('safety_accidents', 'accidents', 'total', 'all'),
+        ('larger_accidents', 'accidents', 'class', 'larger'),
+        ('major_and_above_accidents', 'accidents', 'class', 'major'),
+        ('major_and_above_accidents', 'accidents', 'class', 'extraordinary')
+    ) as i (indicator_code, measure, breakdown_kind, breakdown_value)
+        on s.measure = i.measure
+        and s.breakdown_kind = i.breakdown_kind
+        and s.breakdown_value = i.breakdown_value
+    group by s.region_code, s.year, s.month, i.indicator_code
+
+),
+
+-- a region-month the situation holds (its accident totals), where a class without a row is 0
+months_held as (
+
+    select distinct region_code, year, month from situation
+    where breakdown_kind = 'total'
+
+),
+
+compared as (
+
+    select
+        'fct_ytd_comparison' as plan_model,
+        y.region_code,
+        y.indicator_code,
+        y.year,
+        y.through_month,
+        y.value_ytd as plan_value,
+        y.prior_year_value_same_months as plan_prior,
+        coalesce(r.ytd_value, 0) as situation_value,
+        coalesce(r.prior_ytd_value, 0) as situation_prior,
+        h.region_code is not null as is_held
+    from ytd as y
+    left join months_held as h
+        on y.region_code = h.region_code
+        and y.year = h.year
+        and y.through_month = h.month
+    left join indicator_rows as r
+        on y.region_code = r.region_code
+        and y.year = r.year
+        and y.through_month = r.month
+        and y.indicator_code = r.indicator_code
+    where y.indicator_code in (
+            'safety_deaths', 'safety_accidents', 'larger_accidents', 'major_and_above_accidents'
+        )
+
+    union all
+
+    select
+        'fct_plan_ytd' as plan_model,
+        p.region_code,
+        p.indicator_code,
+        p.year,
+        p.through_month,
+        p.ytd_value as plan_value,
+        p.prior_ytd_value as plan_prior,
+        coalesce(r.ytd_value, 0) as situation_value,
+        coalesce(r.prior_ytd_value, 0) as situation_prior,
+        h.region_code is not null as is_held
+    from plan_ytd as p
+    left join months_held as h
+        on p.region_code = h.region_code
+        and p.year = h.year
+        and p.through_month = h.month
+    left join indicator_rows as r
+        on p.region_code = r.region_code
+        and p.year = r.year
+        and p.through_month = r.month
+        and p.indicator_code = r.indicator_code
+    where p.indicator_code in (
+            'safety_deaths', 'safety_accidents', 'larger_accidents', 'major_and_above_accidents'
+        )
+
+),
+
+final as (
+
+    select * from compared
+    where not is_held
+        or plan_value is distinct from situation_value
+        or plan_prior is distinct from situation_prior
+
+)
+
+select * from final
