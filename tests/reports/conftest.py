@@ -70,9 +70,9 @@ create table marts.fct_ytd_comparison(region_code varchar, indicator_code varcha
   through_month integer, value_ytd double, prior_year_value_same_months double, change_pct double,
   is_complete boolean, due_through_month integer);
 create table marts.fct_accident_breakdown(region_code varchar, year integer, sector varchar,
-  is_industrial boolean, severity_class varchar, accidents integer, deaths integer);
+  is_industrial boolean, severity_class varchar, accidents integer, deaths integer, through_month integer);
 create table marts.fct_disaster_breakdown(region_code varchar, year integer, hazard varchar, events integer,
-  dead_missing integer, affected_person_times bigint, direct_loss_100m_yuan double);
+  dead_missing integer, affected_person_times bigint, direct_loss_100m_yuan double, through_month integer);
 create table marts.fct_accidents(accident_id varchar, occurred_at timestamp, occurred_date date, year integer,
   month integer, region_code varchar, prefecture_code varchar, sector varchar, is_industrial boolean,
   industry_code varchar, accident_type varchar, deaths integer, missing integer, deaths_incl_missing integer,
@@ -113,8 +113,18 @@ ROLLUP = [
 INDICATORS = [
     ("safety_deaths", "生产安全事故死亡人数", "Deaths", "人", "persons", 1, "count", True, "人", 1),
     ("safety_accidents", "生产安全事故起数", "Accidents", "起", "accidents", 1, "count", True, "起", 2),
-    ("larger_and_above_accidents", "较大及以上生产安全事故起数", "Larger+", "起", "accidents", 1, "count",
-     True, "起", 4),
+    (
+        "larger_and_above_accidents",
+        "较大及以上生产安全事故起数",
+        "Larger+",
+        "起",
+        "accidents",
+        1,
+        "count",
+        True,
+        "起",
+        4,
+    ),
     (
         "deaths_per_100m_gdp",
         "亿元生产总值生产安全事故死亡率",
@@ -164,8 +174,18 @@ INDICATORS = [
         16,
     ),
     # a loss share: its numerator is money, never a count
-    ("disaster_loss_pct_gdp", "因自然灾害直接经济损失占生产总值比例", "Loss % GDP", "%", "%", 100, "rate",
-     False, "亿元", 12),
+    (
+        "disaster_loss_pct_gdp",
+        "因自然灾害直接经济损失占生产总值比例",
+        "Loss % GDP",
+        "%",
+        "%",
+        100,
+        "rate",
+        False,
+        "亿元",
+        12,
+    ),
 ]
 
 # Deaths per year (2016..2025) and GDP (亿元) per county; the prefecture is their sum.
@@ -469,60 +489,340 @@ PLAN_PROGRESS = [
 
 # 双鸭山's 14th plan: a loss share, whose numerator (亿元) is never shown as a count.
 LOSS_SHARE = 0.4485 / 350 * 100
-PLAN_PROGRESS.append((
-    "14fyp", "230500", 9, "disaster_loss_pct_gdp", "年均因自然灾害直接经济损失占全市生产总值比例",
-    "upper_bound", "<", 1, "%", 2020, LOSS_SHARE, None, False, 1, 2025, LOSS_SHARE, None, "achieved",
-    "已完成", None, None, 5, None,
-))
+PLAN_PROGRESS.append(
+    (
+        "14fyp",
+        "230500",
+        9,
+        "disaster_loss_pct_gdp",
+        "年均因自然灾害直接经济损失占全市生产总值比例",
+        "upper_bound",
+        "<",
+        1,
+        "%",
+        2020,
+        LOSS_SHARE,
+        None,
+        False,
+        1,
+        2025,
+        LOSS_SHARE,
+        None,
+        "achieved",
+        "已完成",
+        None,
+        None,
+        5,
+        None,
+    )
+)
 # 双鸭山's running 15th plan (base 2025): no complete plan year yet.
 PLAN_PROGRESS += [
-    ("15fyp", "230500", 1, "safety_deaths", "生产安全事故死亡人数", "decline_pct", ">=", 10, "%", 2025, 14,
-     None, False, 12.6, None, None, None, "insufficient_data", "数据不足", None, None, 0, None),
-    ("15fyp", "230500", 2, "deaths_per_100m_gdp", "亿元生产总值生产安全事故死亡率", "decline_pct", ">=", 20,
-     "%", 2025, 14 / 350, None, False, 14 / 350 * 0.8, None, None, None, "insufficient_data", "数据不足",
-     None, None, 0, None),
+    (
+        "15fyp",
+        "230500",
+        1,
+        "safety_deaths",
+        "生产安全事故死亡人数",
+        "decline_pct",
+        ">=",
+        10,
+        "%",
+        2025,
+        14,
+        None,
+        False,
+        12.6,
+        None,
+        None,
+        None,
+        "insufficient_data",
+        "数据不足",
+        None,
+        None,
+        0,
+        None,
+    ),
+    (
+        "15fyp",
+        "230500",
+        2,
+        "deaths_per_100m_gdp",
+        "亿元生产总值生产安全事故死亡率",
+        "decline_pct",
+        ">=",
+        20,
+        "%",
+        2025,
+        14 / 350,
+        None,
+        False,
+        14 / 350 * 0.8,
+        None,
+        None,
+        None,
+        "insufficient_data",
+        "数据不足",
+        None,
+        None,
+        0,
+        None,
+    ),
 ]
 PLANS = [
-    ("14fyp", "230500", "双鸭山市", "双鸭山市应急体系建设“十四五”规划", 2021, 2025, 2020, 2016, 2020,
-     True, "final_evaluation", "终期评估", None, None, "2022-12-30", "双鸭山十四五.xlsx", 5),
-    ("14fyp", "150781", "满洲里市", "满洲里“十四五”应急体系规划", 2021, 2025, 2020, 2016, 2020,
-     True, "final_evaluation", "终期评估", None, None, None, "满洲里十四五.csv", 5),
-    ("15fyp", "230500", "双鸭山市", "双鸭山市应急体系建设“十五五”规划（示例）", 2026, 2030, 2025, 2021, 2025,
-     False, "monitoring", "年度监测", 2026, 10, "2026-09-15", "双鸭山十五五.xlsx", 2),
+    (
+        "14fyp",
+        "230500",
+        "双鸭山市",
+        "双鸭山市应急体系建设“十四五”规划",
+        2021,
+        2025,
+        2020,
+        2016,
+        2020,
+        True,
+        "final_evaluation",
+        "终期评估",
+        None,
+        None,
+        "2022-12-30",
+        "双鸭山十四五.xlsx",
+        5,
+    ),
+    (
+        "14fyp",
+        "150781",
+        "满洲里市",
+        "满洲里“十四五”应急体系规划",
+        2021,
+        2025,
+        2020,
+        2016,
+        2020,
+        True,
+        "final_evaluation",
+        "终期评估",
+        None,
+        None,
+        None,
+        "满洲里十四五.csv",
+        5,
+    ),
+    (
+        "15fyp",
+        "230500",
+        "双鸭山市",
+        "双鸭山市应急体系建设“十五五”规划（示例）",
+        2026,
+        2030,
+        2025,
+        2021,
+        2025,
+        False,
+        "monitoring",
+        "年度监测",
+        2026,
+        10,
+        "2026-09-15",
+        "双鸭山十五五.xlsx",
+        2,
+    ),
 ]
 # The final evaluation, worked out from DEATHS: 双鸭山 2019 is a gap (岭东区 did not file), so its
 # previous period has no total; 尖山区 62 → 47 (−24.2%); 满洲里 17 → 10 (−41.2%).
 Y = (2016, 2020, 2021, 2025)
 PERIOD = [
     ("230500", "safety_deaths", *Y, None, 74, None, 14.8, None, None, "2019", 4, 5, None, 74, None, None),
-    ("230502", "safety_deaths", *Y, 62, 47, 12.4, 9.4, (9.4 - 12.4) / 12.4 * 100, None, None, 5, 5, 62, 47,
-     True, 0.04),
+    (
+        "230502",
+        "safety_deaths",
+        *Y,
+        62,
+        47,
+        12.4,
+        9.4,
+        (9.4 - 12.4) / 12.4 * 100,
+        None,
+        None,
+        5,
+        5,
+        62,
+        47,
+        True,
+        0.04,
+    ),
     ("230503", "safety_deaths", *Y, None, 27, None, 5.4, None, None, "2019", 4, 5, None, 27, None, None),
-    ("150781", "safety_deaths", *Y, 17, 10, 3.4, 2.0, (2.0 - 3.4) / 3.4 * 100, None, None, 5, 5, 17, 10,
-     False, 0.25),
-    ("230500", "disaster_loss_pct_gdp", *Y, None, None, 0.1, 0.1281, None, 0.0281, None, 5, 5, 1.75, 2.2425,
-     None, None),
+    (
+        "150781",
+        "safety_deaths",
+        *Y,
+        17,
+        10,
+        3.4,
+        2.0,
+        (2.0 - 3.4) / 3.4 * 100,
+        None,
+        None,
+        5,
+        5,
+        17,
+        10,
+        False,
+        0.25,
+    ),
+    (
+        "230500",
+        "disaster_loss_pct_gdp",
+        *Y,
+        None,
+        None,
+        0.1,
+        0.1281,
+        None,
+        0.0281,
+        None,
+        5,
+        5,
+        1.75,
+        2.2425,
+        None,
+        None,
+    ),
 ]
 PLAN_YTD = [
-    ("15fyp", "230500", 1, "safety_deaths", 2026, 10, 22, 28, (22 - 28) / 28 * 100, -2.085, 10.28, "on_track",
-     "符合进度", False, 0.42, None, "decline_pct", ">=", 10),
+    (
+        "15fyp",
+        "230500",
+        1,
+        "safety_deaths",
+        2026,
+        10,
+        22,
+        28,
+        (22 - 28) / 28 * 100,
+        -2.085,
+        10.28,
+        "on_track",
+        "符合进度",
+        False,
+        0.42,
+        None,
+        "decline_pct",
+        ">=",
+        10,
+    ),
 ]
 OUTLOOK = [
-    ("15fyp", "230500", 1, "safety_deaths", "end_vs_base", 2016, 2025, 10, 2030, 10.5, 6.1, 17.9, 12.6, ">=",
-     "uncertain", "不确定", "poisson_trend", -4.2, 1.0),
-    ("15fyp", "230500", 2, "deaths_per_100m_gdp", "end_vs_base", 2016, 2025, 10, 2030, 0.02, 0.012, 0.031,
-     14 / 350 * 0.8, ">=", "likely", "可能实现", "poisson_trend", -6.0, 1.0),
+    (
+        "15fyp",
+        "230500",
+        1,
+        "safety_deaths",
+        "end_vs_base",
+        2016,
+        2025,
+        10,
+        2030,
+        10.5,
+        6.1,
+        17.9,
+        12.6,
+        ">=",
+        "uncertain",
+        "不确定",
+        "poisson_trend",
+        -4.2,
+        1.0,
+    ),
+    (
+        "15fyp",
+        "230500",
+        2,
+        "deaths_per_100m_gdp",
+        "end_vs_base",
+        2016,
+        2025,
+        10,
+        2030,
+        0.02,
+        0.012,
+        0.031,
+        14 / 350 * 0.8,
+        ">=",
+        "likely",
+        "可能实现",
+        "poisson_trend",
+        -6.0,
+        1.0,
+    ),
 ]
 
 YTD = [
-    ("15fyp", "230500", 1, "safety_deaths", 2026, 10, 22, 28, (22 - 28) / 28 * 100, -2.085, 10.28, "on_track",
-     "符合进度", False, 0.42, None, "decline_pct", ">=", 10),
+    (
+        "15fyp",
+        "230500",
+        1,
+        "safety_deaths",
+        2026,
+        10,
+        22,
+        28,
+        (22 - 28) / 28 * 100,
+        -2.085,
+        10.28,
+        "on_track",
+        "符合进度",
+        False,
+        0.42,
+        None,
+        "decline_pct",
+        ">=",
+        10,
+    ),
 ]
 OUTLOOK = [
-    ("15fyp", "230500", 1, "safety_deaths", "end_vs_base", 2016, 2025, 10, 2030, 10.5, 6.1, 17.9, 12.6, ">=",
-     "uncertain", "不确定", "poisson_trend", -4.2, 1.0),
-    ("15fyp", "230500", 2, "deaths_per_100m_gdp", "end_vs_base", 2016, 2025, 10, 2030, 0.02, 0.012, 0.031,
-     14 / 350 * 0.8, ">=", "likely", "可能实现", "poisson_trend", -6.0, 1.0),
+    (
+        "15fyp",
+        "230500",
+        1,
+        "safety_deaths",
+        "end_vs_base",
+        2016,
+        2025,
+        10,
+        2030,
+        10.5,
+        6.1,
+        17.9,
+        12.6,
+        ">=",
+        "uncertain",
+        "不确定",
+        "poisson_trend",
+        -4.2,
+        1.0,
+    ),
+    (
+        "15fyp",
+        "230500",
+        2,
+        "deaths_per_100m_gdp",
+        "end_vs_base",
+        2016,
+        2025,
+        10,
+        2030,
+        0.02,
+        0.012,
+        0.031,
+        14 / 350 * 0.8,
+        ">=",
+        "likely",
+        "可能实现",
+        "poisson_trend",
+        -6.0,
+        1.0,
+    ),
 ]
 
 YTD = [
@@ -536,20 +836,22 @@ YTD = [
     ("230503", "safety_deaths", 2026, 10, 9, 6, 50.0, True, 10),
 ]
 
+# the current year counts January..8 (the year-to-date month of fct_ytd_comparison): 1—8月
 ACC_BREAKDOWN = [
-    ("230500", 2025, "煤矿", True, "larger", 1, 3),
-    ("230500", 2025, "煤矿", True, "general", 2, 2),
-    ("230500", 2025, "道路运输", False, "general", 5, 6),
-    ("230500", 2025, HOSTILE_SECTOR, True, "general", 1, 1),
-    ("230500", 2024, "煤矿", True, "general", 4, 5),
-    ("230500", 2026, "道路运输", False, "general", 3, 4),
-    ("150781", 2025, "道路运输", False, "general", 2, 2),
-    ("150781", 2026, "工贸", True, "general", 1, 1),
+    ("230500", 2025, "煤矿", True, "larger", 1, 3, 12),
+    ("230500", 2025, "煤矿", True, "general", 2, 2, 12),
+    ("230500", 2025, "道路运输", False, "general", 5, 6, 12),
+    ("230500", 2025, HOSTILE_SECTOR, True, "general", 1, 1, 12),
+    ("230500", 2024, "煤矿", True, "general", 4, 5, 12),
+    ("230500", 2026, "道路运输", False, "general", 3, 4, 8),
+    ("150781", 2025, "道路运输", False, "general", 2, 2, 12),
+    ("150781", 2026, "工贸", True, "general", 1, 1, 8),
 ]
 DIS_BREAKDOWN = [
-    ("230500", 2025, "洪涝", 2, 1, 15000, 1.25),
-    ("230500", 2024, "风雹", 1, 0, 3000, 0.2),
-    ("150781", 2025, "雪灾", 1, 0, 800, 0.05),
+    ("230500", 2025, "洪涝", 2, 1, 15000, 1.25, 12),
+    ("230500", 2024, "风雹", 1, 0, 3000, 0.2, 12),
+    ("150781", 2025, "雪灾", 1, 0, 800, 0.05, 12),
+    ("230500", 2026, "干旱", 1, 0, 500, 0.01, 8),
 ]
 ACCIDENTS = [
     (
@@ -759,8 +1061,15 @@ def code_label_rows() -> list[dict]:
         ("measure", "measures", "measure", "measure_zh", "sort_order"),
     ):
         for r in enumerations.seed_rows(seed):
-            rows.append({"code_kind": kind, "code": r[code], "sort_order": r[order], "label_zh": r[label],
-                         "label_en": r.get(f"{code}_en") or r[code]})
+            rows.append(
+                {
+                    "code_kind": kind,
+                    "code": r[code],
+                    "sort_order": r[order],
+                    "label_zh": r[label],
+                    "label_en": r.get(f"{code}_en") or r[code],
+                }
+            )
     for r in enumerations.seed_rows("code_labels"):
         rows.append({k: r[k] for k in ("code_kind", "code", "sort_order", "label_zh", "label_en")})
     return rows
@@ -768,27 +1077,65 @@ def code_label_rows() -> list[dict]:
 
 SOURCE_COMPLETENESS = [
     # 双鸭山 2019 accidents incomplete (岭东区 did not file), every other shown year complete
-    *({"region_code": region, "source": source, "year": year, "months_due": 12 if year < 2026 else 10,
-       "is_current_year": year == 2026, "units_required": 2 if region == "230500" else 1,
-       "units_complete": (1 if (region, source, year) == ("230500", "accidents", 2019) else
-                          2 if region == "230500" else 1),
-       "is_complete": (region, source, year) != ("230500", "accidents", 2019)}
-      for region in ("230500", "150781") for source in ("accidents", "disasters", "forest_fires")
-      for year in range(2016, 2027)),
+    *(
+        {
+            "region_code": region,
+            "source": source,
+            "year": year,
+            "months_due": 12 if year < 2026 else 10,
+            "is_current_year": year == 2026,
+            "units_required": 2 if region == "230500" else 1,
+            "units_complete": (
+                1
+                if (region, source, year) == ("230500", "accidents", 2019)
+                else 2
+                if region == "230500"
+                else 1
+            ),
+            "is_complete": (region, source, year) != ("230500", "accidents", 2019),
+        }
+        for region in ("230500", "150781")
+        for source in ("accidents", "disasters", "forest_fires")
+        for year in range(2016, 2027)
+    ),
 ]
 QUARANTINE_SUMMARY = [
-    {"source": "accidents", "region_code": "230503", "prefecture_code": "230500", "region_located_by": "row",
-     "reason_code": "not_a_number", "column_name": "死亡人数", "rows_quarantined": 1, "deaths_in_rows": None,
-     "rows_deaths_unreadable": 1, "files": 1, "example_reason_zh": "文件 2026-09.xlsx 第 7 行：不是数字",
-     "example_reason_en": "not a number", "file_rows_zh": "2026-09.xlsx 第7行"},
-    {"source": "accidents", "region_code": "230502", "prefecture_code": "230500", "region_located_by": "file",
-     "reason_code": "unknown_region", "column_name": "行政区划代码", "rows_quarantined": 1,
-     "deaths_in_rows": 2,
-     "rows_deaths_unreadable": 0, "files": 1, "example_reason_zh": "文件 2026-09.xlsx 第 9 行：未知区划",
-     "example_reason_en": "unknown region", "file_rows_zh": "2026-09.xlsx 第9行"},
+    {
+        "source": "accidents",
+        "region_code": "230503",
+        "prefecture_code": "230500",
+        "region_located_by": "row",
+        "reason_code": "not_a_number",
+        "column_name": "死亡人数",
+        "rows_quarantined": 1,
+        "deaths_in_rows": None,
+        "rows_deaths_unreadable": 1,
+        "files": 1,
+        "example_reason_zh": "文件 2026-09.xlsx 第 7 行：不是数字",
+        "example_reason_en": "not a number",
+        "file_rows_zh": "2026-09.xlsx 第7行",
+    },
+    {
+        "source": "accidents",
+        "region_code": "230502",
+        "prefecture_code": "230500",
+        "region_located_by": "file",
+        "reason_code": "unknown_region",
+        "column_name": "行政区划代码",
+        "rows_quarantined": 1,
+        "deaths_in_rows": 2,
+        "rows_deaths_unreadable": 0,
+        "files": 1,
+        "example_reason_zh": "文件 2026-09.xlsx 第 9 行：未知区划",
+        "example_reason_en": "unknown region",
+        "file_rows_zh": "2026-09.xlsx 第9行",
+    },
 ]
-GDP_STATUS = [{"region_code": r, "year": y, "gdp_data_status": "初步核算" if y == 2025 else "最终核实"}
-              for r in ("230500", "150781") for y in range(2016, 2026)]
+GDP_STATUS = [
+    {"region_code": r, "year": y, "gdp_data_status": "初步核算" if y == 2025 else "最终核实"}
+    for r in ("230500", "150781")
+    for y in range(2016, 2026)
+]
 
 
 def _evaluation(row: dict) -> str:
@@ -824,10 +1171,17 @@ def make_warehouse(path: Path) -> Path:
             "marts.fct_severity_findings": FINDINGS,
         }
         models = [t.split(".")[1] for t in inserts] + [
-            "dim_code_label", "fct_source_completeness", "fct_quarantine_summary", "fct_denominators",
+            "dim_code_label",
+            "fct_source_completeness",
+            "fct_quarantine_summary",
+            "fct_denominators",
             # the monthly analysis' marts, empty: no month is due here, so the asset writes an empty
             # monthly/ folder (its contents: tests/pipeline/test_monthly_*)
-            "dim_month", "fct_monthly_situation", "fct_region_month_coverage", "fct_quota_usage"]
+            "dim_month",
+            "fct_monthly_situation",
+            "fct_region_month_coverage",
+            "fct_quota_usage",
+        ]
         create_contract_tables(con, models)
         for table, rows in inserts.items():
             dicts = [dict(zip(columns[table], row, strict=True)) for row in rows]
@@ -845,10 +1199,14 @@ def make_warehouse(path: Path) -> Path:
         insert_rows(con, "fct_source_completeness", SOURCE_COMPLETENESS)
         insert_rows(con, "fct_quarantine_summary", QUARANTINE_SUMMARY)
         insert_rows(con, "fct_denominators", GDP_STATUS)
-        con.execute("update marts.dim_indicator set denominator_measure = 'gdp_100m_yuan'"
-                    " where indicator_code in ('deaths_per_100m_gdp', 'disaster_loss_pct_gdp')")
-        con.execute("update marts.dim_indicator set source = case when indicator_code like 'disaster%'"
-                    " then 'disasters' when kind = 'capability' then 'capabilities' else 'accidents' end")
+        con.execute(
+            "update marts.dim_indicator set denominator_measure = 'gdp_100m_yuan'"
+            " where indicator_code in ('deaths_per_100m_gdp', 'disaster_loss_pct_gdp')"
+        )
+        con.execute(
+            "update marts.dim_indicator set source = case when indicator_code like 'disaster%'"
+            " then 'disasters' when kind = 'capability' then 'capabilities' else 'accidents' end"
+        )
         # the counts beside the rates, as fct_plan_progress carries them (from the indicator values)
         con.execute("""
             update marts.fct_plan_progress as p set
@@ -862,8 +1220,10 @@ def make_warehouse(path: Path) -> Path:
             from marts.dim_indicator as i where i.indicator_code = p.indicator_code
         """)
         for row in CHECKS:
-            con.execute("insert into quality.check_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [*row[:6], float(row[6]), *row[7:]])
+            con.execute(
+                "insert into quality.check_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [*row[:6], float(row[6]), *row[7:]],
+            )
         marks = ", ".join("?" * len(QUARANTINE[0]))
         names = ", ".join(columns["raw.quarantine"])
         con.executemany(f"insert into raw.quarantine ({names}) values ({marks})", QUARANTINE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 
@@ -438,3 +439,25 @@ def test_an_index_without_plans_says_so(warehouse, tmp_path):
         con.close()
     assert [p.name for p in paths] == ["index.html", "plotly.min.js"]
     assert "没有现行的规划" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_current_year_is_drawn_and_labelled_as_the_months_it_counts(built):
+    # the breakdown marts count 2026 January..8 only (through_month 8): the tables say 1—8月, the
+    # charts label the year 2026 / 1—8月 and draw its bars paler, so it never reads as a full year
+    html = _read(built[0], S15)
+    doc = parse(html)
+    first_cells = [
+        r.find_all("td")[0].text.strip()
+        for r in doc.find("table", id="accident-breakdown").find_all("tr")[1:]
+    ]
+    assert first_cells and all(c == "20261—8月" for c in first_cells)  # the plan's years: 2026 only
+    assert "2026年只计1—8月" in doc.find("section", id="accidents").text
+    assert "2026年只计1—8月" in doc.find("section", id="disasters").text
+    figures = [
+        json.loads(m)
+        for m in re.findall(r'<script type="application/json" id="fig-[^"]+">(.*?)</script>', html, re.S)
+    ]
+    stacked = [f for f in figures if "2026<br>1—8月" in f["layout"]["xaxis"].get("ticktext", [])]
+    assert len(stacked) >= 2  # deaths by class, and the disasters' chart
+    bars = [t for f in stacked for t in f["data"] if t.get("type") == "bar" and 2026 in t["x"]]
+    assert bars and all(t["marker"]["opacity"][t["x"].index(2026)] < 1 for t in bars)

@@ -32,10 +32,19 @@ def stacked_by_year(
     points: list[tuple[int, str, float]],
     unit: str,
     gap_years: list[int] | None = None,
+    partial_year: tuple[int, int] | None = None,
 ) -> Figure:
-    """One bar per year, one segment per category (rows sharing a year and category stack)."""
+    """One bar per year, one segment per category (rows sharing a year and category stack).
+
+    ``partial_year`` = (year, through month): that year counts January..month only; its bars are
+    drawn paler and its axis label says 1—m月, so it never reads as a full year."""
     fig = figure(layout(y_title=unit, barmode="stack"))
     fig["layout"]["xaxis"]["range"] = [min(years) - 0.5, max(years) + 0.5]
+    if partial_year and partial_year[1] < 12:
+        fig["layout"]["xaxis"]["tickvals"] = years
+        fig["layout"]["xaxis"]["ticktext"] = [
+            f"{y}<br>1—{partial_year[1]}月" if y == partial_year[0] else str(y) for y in years
+        ]
     for c in categories:
         xs = [y for y, name, v in points if name == c.name and not is_missing(v)]
         ys = [v for y, name, v in points if name == c.name and not is_missing(v)]
@@ -50,6 +59,8 @@ def stacked_by_year(
                     hovertemplate=f"{c.name}：%{{y}}{unit}<extra></extra>",
                 )
             )
+            if partial_year and partial_year[1] < 12 and partial_year[0] in xs:
+                fig["data"][-1]["marker"]["opacity"] = [0.45 if x == partial_year[0] else 1 for x in xs]
     if gap_years:
         fig["data"].append(gap_markers(gap_years))
     fig["layout"]["legend"]["traceorder"] = "normal"

@@ -10,7 +10,8 @@ from ..labels import SEVERITY_COLOURS, category_style
 from .common import Report
 
 READ_BREAKDOWN = """
-select region_code as _region, year, sector, is_industrial, severity_class, accidents, deaths
+select region_code as _region, year, sector, is_industrial, severity_class, accidents, deaths,
+       through_month
 from marts.fct_accident_breakdown
 where list_contains(?, region_code)
 order by region_code, year, sector, severity_class
@@ -31,6 +32,13 @@ from marts.fct_source_completeness
 where list_contains(?, region_code)
 order by region_code, source, year
 """
+
+
+def current_through_month(rows: list[dict], report: Report) -> tuple[int, int] | None:
+    """(current year, its last month counted) when the rows hold the as-of year: the breakdown
+    marts count the current year January..through_month only (the one year-to-date month)."""
+    months = {r["through_month"] for r in rows if r["year"] == report.as_of.year and r.get("through_month")}
+    return (report.as_of.year, max(months)) if months else None
 
 
 def completeness(report: Report, source: str) -> dict[int, bool]:
@@ -71,13 +79,22 @@ def shape(data: tuple[list[dict], list[dict]] | None, report: Report) -> dict | 
     gaps = [yr for yr in years if complete.get(yr) is False and yr < report.as_of.year]
     classes = sorted(SEVERITY_COLOURS, key=lambda c: -labels.order("severity_class", c))
     by_class = [Category(labels.zh("severity_class", c), SEVERITY_COLOURS[c]) for c in reversed(classes)]
-    out: dict = {"years": years, "gaps": gaps, "charts": [], "last_year": report.last_year}
+    partial = current_through_month(rows, report)
+    out: dict = {
+        "span": f"{years[0]}—{years[-1]}年" if len(years) > 1 else f"{years[0]}年",
+        "years": years,
+        "gaps": gaps,
+        "charts": [],
+        "last_year": report.last_year,
+        "through": partial[1] if partial else None,
+    }
     if any(r["deaths"] for r in rows):
         fig = stacked_by_year(
             years=years,
             categories=by_class,
             unit="人",
             gap_years=gaps,
+            partial_year=partial,
             points=[(r["year"], labels.zh("severity_class", r["severity_class"]), r["deaths"]) for r in rows],
         )
         out["charts"].append({"id": report.charts.add(fig), "title": "生产安全事故死亡人数（按事故等级）"})
@@ -97,6 +114,8 @@ def shape(data: tuple[list[dict], list[dict]] | None, report: Report) -> dict | 
             pattern=dict(shape=[p for _, p in styles], fgcolor="white", fgopacity=0.9, size=6, solidity=0.35),
         )
         span = f"{years[0]}—{years[-1]}年" if len(years) > 1 else f"{years[0]}年"
+        if partial and partial[1] < 12:
+            span += f"（{partial[0]}年为1—{partial[1]}月）" if len(years) > 1 else f"1—{partial[1]}月"
         out["charts"].append(
             {"id": report.charts.add(fig), "title": f"{span}生产安全事故死亡人数（按行业领域）"}
         )
