@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.settings import DEFAULT_DATA_DIR, PROJECT_DIR
+from pipelines.settings import DEFAULT_DATA_DIR, PROJECT_DIR, sample_as_of
 from tests.conftest import cli_env
 
 DOC = PROJECT_DIR / "docs" / "sample-facts.md"
@@ -23,20 +23,38 @@ DOC = PROJECT_DIR / "docs" / "sample-facts.md"
 EXPECTED = {
     "shuangyashan_2016_2020": [("safety_accidents", 365), ("safety_deaths", 129)],
     "shuangyashan_injured": [("2016–2020", 465), ("2018", 172), ("2019", 144)],
-    "shuangyashan_2018_2019": [(2018, "safety_accidents", 109), (2018, "safety_deaths", 42),
-                               (2019, "safety_accidents", 114), (2019, "safety_deaths", 31)],
+    "shuangyashan_2018_2019": [
+        (2018, "safety_accidents", 109),
+        (2018, "safety_deaths", 42),
+        (2019, "safety_accidents", 114),
+        (2019, "safety_deaths", 31),
+    ],
     "lizhou_2016_2020": [("safety_accidents", 83), ("safety_deaths", 58)],
-    "manzhouli_2020": [("deaths_per_100m_gdp", 3, 0.0172), ("industrial_deaths_per_100k_workers", 1, 1.474),
-                       ("safety_accidents", 3, 3), ("safety_deaths", 3, 3)],
+    "manzhouli_2020": [
+        ("deaths_per_100m_gdp", 3, 0.0172),
+        ("industrial_deaths_per_100k_workers", 1, 1.474),
+        ("safety_accidents", 3, 3),
+        ("safety_deaths", 3, 3),
+    ],
     "plan_statuses_14fyp": [
-        ("131100", "achieved", 10), ("131100", "no_verdict", 1), ("131100", "not_achieved", 1),
-        ("150781", "achieved", 6), ("230500", "achieved", 8), ("230500", "no_verdict", 1),
-        ("360281", "achieved", 8), ("510802", "achieved", 4), ("510802", "not_achieved", 2),
+        ("131100", "achieved", 10),
+        ("131100", "no_verdict", 1),
+        ("131100", "not_achieved", 1),
+        ("150781", "achieved", 6),
+        ("230500", "achieved", 8),
+        ("230500", "no_verdict", 1),
+        ("360281", "achieved", 8),
+        ("510802", "achieved", 4),
+        ("510802", "not_achieved", 2),
     ],
 }
 # Rates are printed rounded: −62% and −47% (whole percent), counts to two decimals.
-HENGSHUI = {"deaths_per_100m_gdp": (-62, 0), "industrial_deaths_per_100k_workers": (-47, 0),
-            "safety_accidents": (-50.0, 2), "safety_deaths": (-46.15, 2)}
+HENGSHUI = {
+    "deaths_per_100m_gdp": (-62, 0),
+    "industrial_deaths_per_100k_workers": (-47, 0),
+    "safety_accidents": (-50.0, 2),
+    "safety_deaths": (-46.15, 2),
+}
 
 
 def doc_queries() -> dict[str, str]:
@@ -50,9 +68,22 @@ def sample_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     out = tmp_path_factory.mktemp("sample")
     warehouse = out / "w.duckdb"
     proc = subprocess.run(
-        [sys.executable, "-m", "pipelines", "run", "--data-dir", str(DEFAULT_DATA_DIR), "--warehouse",
-         str(warehouse), "--reports-dir", str(out / "reports")],
-        capture_output=True, text=True, env=cli_env(), timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "pipelines",
+            "run",
+            "--data-dir",
+            str(DEFAULT_DATA_DIR),
+            "--warehouse",
+            str(warehouse),
+            "--reports-dir",
+            str(out / "reports"),
+        ],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return warehouse, proc
@@ -80,20 +111,27 @@ def test_hengshui_changes_against_2015(sample_warehouse):
     rows = dict(con.execute(doc_queries()["hengshui_2020_vs_2015"]).fetchall())
     con.close()
     assert {code: round(rows[code], digits) for code, (_, digits) in HENGSHUI.items()} == {
-        code: want for code, (want, _) in HENGSHUI.items()}
+        code: want for code, (want, _) in HENGSHUI.items()
+    }
 
 
 def test_both_plans_of_the_five_jurisdictions_are_published(sample_warehouse):
     con = duckdb.connect(str(sample_warehouse), read_only=True)
-    plans = con.execute("select plan_id, stage, count(*), min(start_year), max(end_year),"
-                        " min(monitoring_month) from marts.dim_plan group by all order by plan_id").fetchall()
-    superseded = con.execute("select region_code, version_date::varchar from marts.dim_plan_version"
-                             " where version_status <> 'current'").fetchall()
+    plans = con.execute(
+        "select plan_id, stage, count(*), min(start_year), max(end_year),"
+        " min(monitoring_month) from marts.dim_plan group by all order by plan_id"
+    ).fetchall()
+    superseded = con.execute(
+        "select region_code, version_date::varchar from marts.dim_plan_version"
+        " where version_status <> 'current'"
+    ).fetchall()
     con.close()
     # 双鸭山 monitored through August (饶河县 has not filed September), the others through September
     # or October (docs: data_raw/README.md, units that have not filed yet)
-    assert plans == [("14fyp", "final_evaluation", 5, 2021, 2025, None),
-                     ("15fyp", "monitoring", 5, 2026, 2030, 8)]
+    assert plans == [
+        ("14fyp", "final_evaluation", 5, 2021, 2025, None),
+        ("15fyp", "monitoring", 5, 2026, 2030, 8),
+    ]
     assert superseded == [("230500", "2026-01-20")]  # the earlier version of its 15th plan
 
 
@@ -114,11 +152,18 @@ def test_sample_reports_of_both_plans_render_in_chromium(sample_warehouse):
         pytest.skip("Chromium 未安装（/usr/bin/chromium）")
     sync_api = pytest.importorskip("playwright.sync_api")
     reports = sample_warehouse.parent / "reports"
-    names = ["index.html", "230500_双鸭山市_14fyp.html", "230500_双鸭山市_15fyp.html",
-             "131100_衡水市_15fyp.html"]
+    names = [
+        "index.html",
+        "230500_双鸭山市_14fyp.html",
+        "230500_双鸭山市_15fyp.html",
+        "131100_衡水市_15fyp.html",
+    ]
     with sync_api.sync_playwright() as p, tempfile.TemporaryDirectory(prefix="em-pw-") as profile:
         context = p.chromium.launch_persistent_context(
-            profile, executable_path=find_chromium(), headless=True, args=BASE_FLAGS,
+            profile,
+            executable_path=find_chromium(),
+            headless=True,
+            args=BASE_FLAGS,
             viewport={"width": 1366, "height": 900},
         )
         try:
@@ -138,6 +183,8 @@ def test_sample_reports_of_both_plans_render_in_chromium(sample_warehouse):
                 page.close()
         finally:
             context.close()
+
+
 def test_the_run_says_it_uses_the_samples_own_as_of_date(sample_run):
     first_lines = sample_run[1].stdout.splitlines()[:4]
     as_of = next(line for line in first_lines if line.startswith("截至 as of:"))
@@ -147,18 +194,24 @@ def test_the_run_says_it_uses_the_samples_own_as_of_date(sample_run):
 def test_the_sample_shows_its_intended_cuibao_list(sample_warehouse):
     """data_raw/README.md: exactly these unit-months are unfiled, none after the sample's October."""
     con = duckdb.connect(str(sample_warehouse), read_only=True)
-    rows = con.execute("select region_code, source, strftime(month, '%Y-%m') "
-                       "from marts.fct_missing_submissions "
-                       "order by region_code, source, month").fetchall()
+    rows = con.execute(
+        "select region_code, source, strftime(month, '%Y-%m') "
+        "from marts.fct_missing_submissions "
+        "order by region_code, source, month"
+    ).fetchall()
     as_of = con.execute("select as_of from quality.runs").fetchall()
     con.close()
     assert as_of == [(date(2026, 11, 26),)]
     assert rows == [
-        ("131124", "accidents", "2026-10"), ("131172", "disasters", "2026-10"),
+        ("131124", "accidents", "2026-10"),
+        ("131172", "disasters", "2026-10"),
         ("150781", "forest_fires", "2026-10"),
-        ("230524", "accidents", "2026-09"), ("230524", "accidents", "2026-10"),
-        ("230524", "disasters", "2026-09"), ("230524", "disasters", "2026-10"),
-        ("230524", "forest_fires", "2026-09"), ("230524", "forest_fires", "2026-10"),
+        ("230524", "accidents", "2026-09"),
+        ("230524", "accidents", "2026-10"),
+        ("230524", "disasters", "2026-09"),
+        ("230524", "disasters", "2026-10"),
+        ("230524", "forest_fires", "2026-09"),
+        ("230524", "forest_fires", "2026-10"),
     ]
 
 
@@ -174,3 +227,56 @@ def test_every_documented_query_returns_rows_on_the_sample(sample_warehouse, nam
     rows = con.execute(sql).fetchall()
     con.close()
     assert rows, f"docs/analysts.md query {name} returns no row on the bundled sample"
+
+
+# The plan reports' 2026 figures against the monthly mart (issue 17: one "through month m"):
+# every year-to-date number a 15th-plan report prints is the mart's for the same region and month.
+YTD_MEASURES = {"safety_deaths": "deaths", "safety_accidents": "accidents"}
+
+
+def _situation(con, region: str, month: int, measure: str) -> tuple[float, float]:
+    return con.execute(
+        "select ytd_value, prior_ytd_value from marts.fct_monthly_situation where region_code = ? "
+        "and year = ? and month = ? and source = 'accidents' and measure = ? and breakdown_kind = 'total'",
+        [region, sample_as_of(DEFAULT_DATA_DIR).year, month, measure],
+    ).fetchone()
+
+
+def _months(cell_text: str) -> int:
+    return int(re.search(r"1—(\d+)月", cell_text).group(1))
+
+
+def test_plan_reports_2026_figures_equal_the_monthly_mart(sample_warehouse):
+    from tests.reports.htmltree import parse
+
+    reports = sample_warehouse.parent / "reports"
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
+    compared = 0
+    try:
+        for page in sorted(reports.glob("*_15fyp.html")):
+            region = page.name.split("_")[0]
+            doc = parse(page.read_text(encoding="utf-8"))
+            table = doc.find("table", id="ytd")
+            for indicator, measure in YTD_MEASURES.items():
+                row = table.find("tr", data_indicator=indicator) if table else None
+                if row is None or not row.find_all("td")[1].attrs.get("data-value"):
+                    continue
+                cell = row.find_all("td")[1]
+                ytd, prior = _situation(con, region, _months(cell.text), measure)
+                assert float(cell.attrs["data-value"]) == ytd, (page.name, indicator)
+                assert (
+                    row.find_all("td")[2].text.strip()
+                    == f"{prior:.0f}{'人' if measure == 'deaths' else '起'}"
+                )
+                compared += 1
+            county_table = doc.find("table", id="county-table")
+            for row in county_table.find_all("tr")[1:] if county_table else []:
+                cell = row.find_all("td")[1]
+                if "月" not in cell.text:
+                    continue
+                ytd, prior = _situation(con, row.attrs["data-region"], _months(cell.text), "deaths")
+                assert cell.text.strip().endswith(f"{ytd:.0f}人"), (page.name, row.attrs["data-region"])
+                compared += 1
+    finally:
+        con.close()
+    assert compared >= 20  # five jurisdictions' deaths and accidents, and the prefectures' counties
