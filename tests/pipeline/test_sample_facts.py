@@ -280,3 +280,32 @@ def test_plan_reports_2026_figures_equal_the_monthly_mart(sample_warehouse):
     finally:
         con.close()
     assert compared >= 20  # five jurisdictions' deaths and accidents, and the prefectures' counties
+
+
+def test_monthly_analysis_marks_a_previous_month_not_every_unit_filed(sample_warehouse):
+    # 上月 (the month 环比 compares with) is marked 未报齐 exactly where the coverage mart says a
+    # unit has not filed it: its value is partial and must not read as the month's
+    from tests.reports.htmltree import parse
+
+    monthly = sample_warehouse.parent / "reports" / "monthly"
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
+    checked = {}
+    try:
+        for page in sorted(monthly.glob("[0-9]*_????-??.html")):
+            region, month = page.stem.split("_")[0], page.stem.split("_")[-1]
+            year, m = int(month[:4]), int(month[5:])
+            previous = (year - 1, 12) if m == 1 else (year, m - 1)
+            doc = parse(page.read_text(encoding="utf-8"))
+            for row in doc.find("table", id="main-figures").find_all("tr")[1:]:
+                source = row.attrs["data-source"]
+                [covered] = con.execute(
+                    "select is_covered from marts.fct_region_month_coverage where region_code = ? "
+                    "and source = ? and year = ? and month = ?",
+                    [region, source, *previous],
+                ).fetchone()
+                cell = next(c for c in row.find_all("td") if c.attrs.get("data-label") == "上月")
+                assert ("未报齐" in cell.text) == (not covered), (page.name, source)
+                checked[(region, source)] = covered
+    finally:
+        con.close()
+    assert False in checked.values() and True in checked.values()  # both cases occur in the sample

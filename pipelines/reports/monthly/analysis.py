@@ -14,7 +14,8 @@ def context(m: Month) -> dict:
     cov = coverage.read(m)
     serious, county_rows = accidents.read(m)
     quotas = county_assessment.read_month(m.con, m.code, m.year, m.month)
-    overview = situation.shape(figures, totals, m)
+    previous_filed = {s: cov.is_filed(s, *m.previous) for s in situation.SOURCES}
+    overview = situation.shape(figures, totals, m, previous_filed)
     accident_section = accidents.shape(figures, serious, county_rows, m)
     return {
         "region": {

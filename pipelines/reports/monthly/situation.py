@@ -34,7 +34,9 @@ def read(m: Month) -> tuple[sentences.Figures, list[Row]]:
     return read_figures(m), m.rows(READ_TOTALS, m.code, m.year, m.year - 1)
 
 
-def _main_table(f: sentences.Figures, m: Month) -> list[dict]:
+def _main_table(f: sentences.Figures, m: Month, previous_filed: dict[str, bool]) -> list[dict]:
+    """The month, the month before (marked 未报齐 when not every unit filed it: its value is then
+    partial, never read as complete), 环比, the year to date and 同比 of every measure."""
     out = []
     for source in SOURCES:
         for code, measure in m.run.measures.items():
@@ -50,7 +52,8 @@ def _main_table(f: sentences.Figures, m: Month) -> list[dict]:
                     "unit": measure["unit_zh"],
                     "row": r,
                     "yoy": sentences.change_words(r),
-                    "mom": sentences.change_words(r, "mom"),
+                    "mom": sentences.change_words(r, "mom", previous_filed.get(source, False)),
+                    "previous_filed": previous_filed.get(source, False),
                     "is_count": bool(measure["is_event_count"]) or measure["unit_zh"] == "人次",
                 }
             )
@@ -79,9 +82,10 @@ def _month_charts(totals: list[Row], m: Month) -> list[dict]:
     return out
 
 
-def shape(f: sentences.Figures, totals: list[Row], m: Month) -> dict:
+def shape(f: sentences.Figures, totals: list[Row], m: Month, previous_filed: dict[str, bool]) -> dict:
+    """``previous_filed``: source → whether every unit filed the month before (the coverage)."""
     return {
-        "main": _main_table(f, m),
+        "main": _main_table(f, m, previous_filed),
         "month_charts": _month_charts(totals, m),
         "has": {s: f.has(s) for s in SOURCES},
         "is_empty": not f.rows,
