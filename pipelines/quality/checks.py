@@ -191,19 +191,30 @@ def _row_label(row: dict[str, Any]) -> tuple[str, str]:
         if rown not in (None, ""):
             return f"{file} 第{rown}行", f"{file} row {rown}"
         return f"{file}", f"{file}"
-    parts = [str(row[k]) for k in ("plan_id", "region_code") if row.get(k)]
-    if row.get("year") not in (None, ""):
-        parts.append(f"{row['year']}")
-    if row.get("month"):
-        parts.append(str(row["month"]))
+    zh: list[str] = []
+    en: list[str] = []
+    if row.get("plan_id"):
+        zh.append(str(row["plan_id"]))
+        en.append(str(row["plan_id"]))
+    if row.get("region_code"):
+        code = str(row["region_code"])
+        # a statistician finds a unit by its name: 饶河县（230524）; the English keeps the code
+        zh.append(f"{row['region_name']}（{code}）" if row.get("region_name") else code)
+        en.append(code)
+    for key in ("year", "month"):
+        if row.get(key) not in (None, ""):
+            zh.append(str(row[key]))
+            en.append(str(row[key]))
     if row.get("seq") not in (None, ""):
-        parts.append(f"#{row['seq']}")
+        zh.append(f"#{row['seq']}")
+        en.append(f"#{row['seq']}")
     if row.get("source"):
-        parts.append(str(row["source"]))
+        zh.append(SOURCE_ZH.get(str(row["source"]), str(row["source"])))
+        en.append(str(row["source"]))
     if row.get("measure"):
-        parts.append(str(row["measure"]))
-    text = " ".join(parts) or "?"
-    return text, text
+        zh.append(str(row["measure"]))
+        en.append(str(row["measure"]))
+    return " ".join(zh) or "?", " ".join(en) or "?"
 
 
 def _exception_message(info) -> str | None:

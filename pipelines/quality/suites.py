@@ -367,7 +367,7 @@ def suite_specs() -> list[SuiteSpec]:
         SuiteSpec(
             "marts_fct_missing_submissions_monthly_filed",
             _no_offenders(gxe, "every county-level unit filed every due month (records or 零报告)"),
-            ["region_code", "source", "month"],
+            ["region_code", "region_name", "source", "month"],
         )
     )
     return [SuiteSpec(s.name, [e for e in s.expectations if e is not None], s.index_columns) for s in specs]
