@@ -277,9 +277,37 @@ def test_plan_reports_2026_figures_equal_the_monthly_mart(sample_warehouse):
                 ytd, prior = _situation(con, row.attrs["data-region"], _months(cell.text), "deaths")
                 assert cell.text.strip().endswith(f"{ytd:.0f}人"), (page.name, row.attrs["data-region"])
                 compared += 1
+            compared += _breakdown_agrees(con, doc, region)
     finally:
         con.close()
-    assert compared >= 20  # five jurisdictions' deaths and accidents, and the prefectures' counties
+    assert compared >= 25  # five jurisdictions' deaths and accidents, their sectors, the counties'
+
+
+def _breakdown_agrees(con, doc, region: str) -> int:
+    """The 2026 rows of the accident breakdown (sector x class, 1—m月), summed by sector, against
+    the monthly mart's sector breakdown through the same month."""
+    table = doc.find("table", id="accident-breakdown")
+    sums: dict[str, list[int]] = {}
+    month = None
+    for row in table.find_all("tr")[1:] if table else []:
+        cells = [c.text.strip() for c in row.find_all("td")]
+        if not cells[0].startswith(str(sample_as_of(DEFAULT_DATA_DIR).year)):
+            continue
+        month = _months(cells[0])
+        name_cell = row.find_all("td")[1]  # the sector, then 工矿商贸 in a <span> for those that are
+        first = name_cell.children[0] if name_cell.children else ""
+        sector = (first if isinstance(first, str) else name_cell.text).strip()
+        counts = sums.setdefault(sector, [0, 0])
+        counts[0] += int(cells[3].rstrip("起"))
+        counts[1] += int(cells[4].rstrip("人"))
+    for sector, (accidents, deaths) in sums.items():
+        got = con.execute(
+            "select measure, ytd_value from marts.fct_monthly_situation where region_code = ? and year = ? "
+            "and month = ? and source = 'accidents' and breakdown_kind = 'sector' and breakdown_value = ?",
+            [region, sample_as_of(DEFAULT_DATA_DIR).year, month, sector],
+        ).fetchall()
+        assert dict(got) == {"accidents": accidents, "deaths": deaths}, (region, sector)
+    return len(sums)
 
 
 def test_monthly_analysis_marks_a_previous_month_not_every_unit_filed(sample_warehouse):
