@@ -3,7 +3,6 @@
 - ``quality_checks``: every asset check definition, for ``Definitions(asset_checks=...)``.
 - ``record_run``: one row of ``quality.runs``; ``run_verdict``: blocked / passed_with_warnings / passed.
 - ``summarize_failures``: text naming each failed blocking check and its offending rows (CLI).
-- ``write_data_docs``: GX Data Docs HTML into a folder (beside the reports).
 """
 
 from pipelines.gate_records import (
@@ -16,7 +15,7 @@ from pipelines.gate_records import (
     write_check_result,
 )
 from pipelines.quality.checks import CHECK_DEFS, checks_for, evaluate, quality_checks
-from pipelines.quality.gx_project import build_project, write_data_docs
+from pipelines.quality.gx_project import build_project
 
 __all__ = [
     "CHECK_DEFS",
@@ -31,5 +30,4 @@ __all__ = [
     "run_verdict",
     "summarize_failures",
     "write_check_result",
-    "write_data_docs",
 ]

@@ -5,19 +5,19 @@ The suites are written down in code (``suites.py``) and saved as the committed J
 files). At run time the checks load the saved checkpoints and hand them a pandas frame (GX has no
 polars or DuckDB-file source that fits a private build file).
 
-One suite, one validation definition, one checkpoint per check, all named like the check, so a
-Data Docs page reads as the gate's result for that check. Cross-table rules are dbt views of
-offending rows (``models/quality/``), and the suite expects that frame to be empty.
+One suite, one validation definition, one checkpoint per check, all named like the check (the
+gate's results are shown by the project's own quality page, ``reports/quality_page.py``, from
+``quality.check_results``; GX's Data Docs are not published: offline they render blank).
+Cross-table rules are dbt views of offending rows (``models/quality/``), and the suite expects
+that frame to be empty.
 """
 
 from __future__ import annotations
 
-import shutil
 import threading
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -98,7 +98,8 @@ def run_checkpoint(
     run_name: str,
     root: Path | None = None,
 ):
-    """Validate ``frame`` with the saved checkpoint ``name``; the result is stored for Data Docs."""
+    """Validate ``frame`` with the saved checkpoint ``name`` and return its result (GX also keeps it
+    under ``expectations/uncommitted/``)."""
     from great_expectations.core.run_identifier import RunIdentifier
 
     ctx = get_context(root)
@@ -108,36 +109,3 @@ def run_checkpoint(
         run_id=RunIdentifier(run_name=run_name, run_time=datetime.now().astimezone()),
     )
     return next(iter(result.run_results.values()))
-
-
-def write_data_docs(target_dir: Path, run_id: str | None = None, root: Path | None = None) -> Path:
-    """Build GX Data Docs (static HTML, no internet needed) into ``target_dir``.
-
-    With ``run_id``, only that pipeline run's validation results are shown; otherwise all the
-    results kept under ``expectations/uncommitted/validations``. Returns the index.html path.
-    """
-    target_dir = Path(target_dir).resolve()
-    if target_dir.exists():
-        shutil.rmtree(target_dir)
-    target_dir.mkdir(parents=True)
-    ctx = get_context(root)
-    site_name = "em_quality_publish"
-    validations: dict[str, Any] = {}
-    if run_id:
-        validations["run_name_filter"] = {"equals": run_id}
-    site = {
-        "class_name": "SiteBuilder",
-        "show_how_to_buttons": False,
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(target_dir)},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        "site_section_builders": {"validations": validations} if validations else {},
-    }
-    sites = dict(ctx.variables.data_docs_sites or {})
-    try:
-        # In memory only: the committed great_expectations.yml keeps its own site.
-        ctx.variables.data_docs_sites = {**sites, site_name: site}
-        ctx.build_data_docs(site_names=[site_name])
-    finally:
-        ctx.variables.data_docs_sites = sites
-    return target_dir / "index.html"
-

@@ -12,17 +12,14 @@ import duckdb
 
 from pipelines.quality import (
     CheckOutcome,
-    checks_for,
     load_outcomes,
     quality_checks,
     record_run,
     summarize_failures,
     write_check_result,
-    write_data_docs,
 )
 from pipelines.quality.suites import suite_specs
 from pipelines.settings import EXPECTATIONS_DIR, PipelineSettings
-from tests.quality.rows import accident
 
 
 def test_record_run_replaces_the_row(tmp_path):
@@ -53,23 +50,6 @@ def test_summarize_failures_from_stored_outcomes(tmp_path):
     assert '"row_number": 7' in text
     assert "raw_accidents_monthly_volume" in text.splitlines()[-1]  # warnings listed, not detailed
     assert summarize_failures([o for o in outcomes if o.severity == "WARN"]).startswith("警告")
-
-
-def test_data_docs_are_written_for_a_run(settings, con, tmp_path):
-    accident(con, "A-1", datetime(2024, 3, 2, 8, 30))
-    con.close()
-
-    @dg.asset(key=["raw", "accidents"])
-    def raw_accidents() -> None:
-        return None
-
-    checks = checks_for(["raw", "accidents"])
-    result = dg.materialize([raw_accidents, *checks], resources={"settings": settings})
-    index = write_data_docs(tmp_path / "data_docs", run_id=result.run_id)
-    assert index.exists()
-    pages = list((tmp_path / "data_docs" / "validations").rglob("*.html"))
-    assert any("raw_accidents_values_valid" in str(p) for p in pages)
-    assert all(result.run_id in str(p) for p in pages)
 
 
 def test_committed_gx_project_has_every_suite():

@@ -150,7 +150,7 @@ def test_markup_from_data_is_escaped_in_every_html_output(robust_case):
     # the reports' quarantine table quotes the reasons, which quote the cells and the file name
     assert found_escaped, "the hostile text should appear (escaped) where quarantine reasons are shown"
     names = [p.relative_to(reports).as_posix() for p in pages if "/" not in p.relative_to(reports).as_posix()]
-    names.append(f"and {len(pages) - len(names)} pages in sub-folders (dbt docs, GX Data Docs)")
+    names.append(f"and {len(pages) - len(names)} pages in sub-folders (dbt docs, the quality page)")
     robust_case("markup_in_text", exit_code=0)
     robust_case(
         "cli_html_escaping",
