@@ -172,11 +172,7 @@ final as (
         j.required_yearly_change * 100 as required_yearly_change_pct,
         case when j.required_yearly_change < 0 then j.ytd_change / j.required_yearly_change end as pace_ratio,
         j.status,
-        case j.status
-            when 'bound_exceeded' then '已超过上限'
-            when 'within_bound' then '未超过上限'
-            else {{ status_zh('j.status') }}
-        end as status_zh,
+        {{ status_zh('j.status') }} as status_zh,
         sig.is_significant as is_change_significant,
         sig.p_value as change_p_value,
         j.is_above_bound,
