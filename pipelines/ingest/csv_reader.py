@@ -14,22 +14,9 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.ingest import sheets
 from pipelines.ingest.columns import SourceSpec
 from pipelines.ingest.errors import FileRejected
-from pipelines.ingest.sheets import (
-    HEADER_SCAN_ROWS,
-    OLE2_MAGIC,
-    ZIP_MAGIC,
-    FileContent,
-    ScannedRows,
-    SheetData,
-    best_partial_header,
-    check_header,
-    check_mandatory,
-    find_header,
-    no_header,
-    unique_matches,
-)
 
 GB18030_AFTER_BOM = "gb18030-after-utf8-bom"
 
@@ -128,7 +115,7 @@ csv.field_size_limit(max(csv.field_size_limit(), PREFIX_CHARS + 1))
 def _refuse_workbook_named_csv(path: Path, file_name: str) -> None:
     with open(path, "rb") as fh:
         head = fh.read(8)
-    if head.startswith(ZIP_MAGIC):
+    if head.startswith(sheets.ZIP_MAGIC):
         raise FileRejected(
             "workbook_named_csv",
             f"文件 {file_name} 的扩展名为 .csv，但内容是 Excel 工作簿（.xlsx）：请把扩展名改为 .xlsx，"
@@ -136,7 +123,7 @@ def _refuse_workbook_named_csv(path: Path, file_name: str) -> None:
             f"file {file_name} has a .csv name but is an Excel workbook (.xlsx): rename it to .xlsx, or "
             "save it as CSV from Excel",
         )
-    if head.startswith(OLE2_MAGIC):
+    if head.startswith(sheets.OLE2_MAGIC):
         raise FileRejected(
             "workbook_named_csv",
             f"文件 {file_name} 的扩展名为 .csv，但内容是旧版 .xls 或加密的 Excel 工作簿：请在 Excel 中"
@@ -152,13 +139,13 @@ def _line_end(prefix: str) -> str:
     return "\r" if "\r" in prefix and "\n" not in prefix else "\n"
 
 
-def _records(prefix: str, delim: str) -> ScannedRows:
+def _records(prefix: str, delim: str) -> sheets.ScannedRows:
     # newline="": records split on \n, \r\n and a bare \r alike, quoted line breaks kept
     reader = csv.reader(io.StringIO(prefix, newline=""), delimiter=delim)
-    return ScannedRows(list(itertools.islice(reader, HEADER_SCAN_ROWS)))
+    return sheets.ScannedRows(list(itertools.islice(reader, sheets.HEADER_SCAN_ROWS)))
 
 
-def read_csv(path: Path, file_name: str, spec: SourceSpec) -> FileContent:
+def read_csv(path: Path, file_name: str, spec: SourceSpec) -> sheets.FileContent:
     _refuse_workbook_named_csv(path, file_name)
     enc, prefix = _detect_encoding(path, file_name)
     enc_label = "GB18030（文件开头有多余的 UTF-8 BOM）" if enc == GB18030_AFTER_BOM else enc
@@ -167,21 +154,23 @@ def read_csv(path: Path, file_name: str, spec: SourceSpec) -> FileContent:
     found = None
     for delim in (",", "\t", ";"):
         records = _records(prefix, delim)
-        found = find_header(spec, records)
+        found = sheets.find_header(spec, records)
         if found is not None:
             break
     if found is None:
         for delim in (",", "\t", ";"):  # a header row lacking a column used to find it: say which
             records = _records(prefix, delim)
-            if (near := best_partial_header(spec, records)) is not None:
-                check_mandatory(spec, file_name, None, near[0] + 1, unique_matches(near[1], spec))
-        raise no_header(
+            if (near := sheets.best_partial_header(spec, records)) is not None:
+                sheets.check_mandatory(
+                    spec, file_name, None, near[0] + 1, sheets.unique_matches(near[1], spec)
+                )
+        raise sheets.no_header(
             spec, file_name, f"（编码识别为 {enc_label}）", f" (encoding detected as {enc_label})"
         )
     idx, nhdr, headers = found
     width = max(len(headers), records.width)
     headers = list(headers) + [None] * (width - len(headers))
-    matches = check_header(spec, file_name, None, idx + nhdr, headers)
+    matches = sheets.check_header(spec, file_name, None, idx + nhdr, headers)
     expects_rows = any(any(cell is not None for cell in records[i]) for i in range(idx + nhdr, len(records)))
     src = path if enc in ("utf-8", "utf-8-sig") else _transcode(path, enc)
     start = idx + nhdr + 1
@@ -202,17 +191,19 @@ def read_csv(path: Path, file_name: str, spec: SourceSpec) -> FileContent:
         row_index_offset=start,
         glob=False,  # a file name is never a pattern: 2024Q1[终版].csv is that file
     )
-    return FileContent([
-        SheetData(
-            None,
-            headers,
-            matches,
-            idx + nhdr,
-            None,
-            enc,
-            lazy=lazy,
-            cleanup=None if src == path else src,
-            file_name=file_name,
-            expects_rows=expects_rows,
-        )
-    ])
+    return sheets.FileContent(
+        [
+            sheets.SheetData(
+                None,
+                headers,
+                matches,
+                idx + nhdr,
+                None,
+                enc,
+                lazy=lazy,
+                cleanup=None if src == path else src,
+                file_name=file_name,
+                expects_rows=expects_rows,
+            )
+        ]
+    )

@@ -22,13 +22,12 @@ from pipelines.ingest.cell_checks import out_of_range
 from pipelines.ingest.contracts import INDICATOR_CODES, Col, SourceSpec
 from pipelines.ingest.messages import QUARANTINE_COLUMNS, Check, build_messages
 from pipelines.ingest.normalise import clean_text, printable_expr
-from pipelines.ingest.parsing import parse_enum, parse_number, parse_year
+from pipelines.ingest.parsing import parse_enum, parse_number
 from pipelines.ingest.quotas import QuotaSheetValidator
 from pipelines.ingest.validation import SheetResult, SheetValidator
 
 PLAN_KINDS = ("plan_code", "plan_year", "plan_seq", "plan_indicator", "plan_enum", "target_number")
 PLAN_CODE_RE = r"^[A-Za-z0-9_-]+$"
-YEAR_RANGE = (1950, 2100)
 # Cells that describe the plan, not the target: equal on every row of a plan.
 PLAN_LEVEL = (
     ("plan_name", "规划名称", "plan name"),
@@ -81,15 +80,7 @@ class PlanSheetValidator(SheetValidator):
             )
             required(v.is_null(), "规划编号", "a plan code")
         elif col.kind == "plan_year":
-            p = self.stage(n, parse_year(t))
-            low, high = YEAR_RANGE
-            exprs.append(p.value.alias(n))
-            outside = ~p.value.is_between(low, high)
-            exprs.append((p.invalid | outside).fill_null(p.invalid).alias(f"_e_{n}_invalid"))
-            self.add(
-                f"_e_{n}_invalid", "invalid_year", n, "应为四位年份（如 2025）",
-                "expected a 4-digit year such as 2025",
-            )
+            p = self.four_digit_year(n, t, 2025, exprs)
             required(p.blank, "年份", "a year")
         elif col.kind == "plan_seq":
             p = self.stage(n, parse_number(t, zero_tokens=False))

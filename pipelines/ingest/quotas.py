@@ -22,11 +22,10 @@ import polars as pl
 
 from pipelines.ingest.cell_checks import out_of_range
 from pipelines.ingest.contracts import COUNT_INDICATORS, Col
-from pipelines.ingest.parsing import parse_enum, parse_number, parse_year
+from pipelines.ingest.parsing import parse_enum, parse_number
 from pipelines.ingest.validation import SheetValidator
 
 QUOTA_KINDS = ("quota_year", "quota_indicator", "quota_number")
-YEAR_RANGE = (1950, 2100)
 
 
 class QuotaSheetValidator(SheetValidator):
@@ -39,18 +38,7 @@ class QuotaSheetValidator(SheetValidator):
         t = self.text(n)
         exprs: list[pl.Expr] = []
         if col.kind == "quota_year":
-            p = self.stage(n, parse_year(t))
-            low, high = YEAR_RANGE
-            exprs.append(p.value.alias(n))
-            outside = ~p.value.is_between(low, high)
-            exprs.append((p.invalid | outside).fill_null(p.invalid).alias(f"_e_{n}_invalid"))
-            self.add(
-                f"_e_{n}_invalid",
-                "invalid_year",
-                n,
-                "应为四位年份（如 2026）",
-                "expected a 4-digit year such as 2026",
-            )
+            p = self.four_digit_year(n, t, 2026, exprs)
             # a quota for next year may be issued in December; one for the year after is a typo
             self.as_of_dates.append(pl.date(p.value - 1, 1, 1))
             limit = self.as_of.year + 1

@@ -23,9 +23,11 @@ from pipelines.ingest.columns import Col, SourceSpec
 from pipelines.ingest.contracts import DATA_STATUSES, ZERO_REPORT_TOKEN
 from pipelines.ingest.messages import QUARANTINE_COLUMNS, Check, build_messages
 from pipelines.ingest.normalise import clean_text, printable
-from pipelines.ingest.parsing import Parsed, parse_month, resolve_regions
+from pipelines.ingest.parsing import Parsed, parse_month, parse_year, resolve_regions
 from pipelines.ingest.reading import SheetData
 from pipelines.ingest.row_kinds import data_rows
+
+YEAR_RANGE = (1950, 2100)  # a plan or quota year outside it is a typo
 
 
 @dataclass
@@ -117,6 +119,22 @@ class SheetValidator:
         """A number within the range of its raw column's DuckDB type (cell_checks.py)."""
         failed, expected_zh, expected_en = out_of_range(value, self.spec.source, name)
         return self.flag(name, "range", failed, "out_of_range", expected_zh, expected_en)
+
+    def four_digit_year(self, n: str, t: pl.Expr, example: int, exprs: list[pl.Expr]) -> Parsed:
+        """A year cell of a plan or quota table: parsed into column n, invalid outside YEAR_RANGE."""
+        p = self.stage(n, parse_year(t))
+        low, high = YEAR_RANGE
+        exprs.append(p.value.alias(n))
+        outside = ~p.value.is_between(low, high)
+        exprs.append((p.invalid | outside).fill_null(p.invalid).alias(f"_e_{n}_invalid"))
+        self.add(
+            f"_e_{n}_invalid",
+            "invalid_year",
+            n,
+            f"应为四位年份（如 {example}）",
+            f"expected a 4-digit year such as {example}",
+        )
+        return p
 
     def add(self, flag: str, code: str, name: str | None, expected_zh, expected_en, show_value: bool = True):
         column = self.label(name) if name else None

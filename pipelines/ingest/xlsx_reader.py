@@ -8,22 +8,9 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
+from pipelines.ingest import sheets
 from pipelines.ingest.columns import SourceSpec
 from pipelines.ingest.errors import FileRejected
-from pipelines.ingest.sheets import (
-    HEADER_SCAN_ROWS,
-    OLE2_MAGIC,
-    ZIP_MAGIC,
-    FileContent,
-    ScannedRows,
-    SheetData,
-    best_partial_header,
-    check_header,
-    check_mandatory,
-    find_header,
-    no_header,
-    unique_matches,
-)
 from pipelines.ingest.xlsx_cells import ProblemCell, workbook_facts
 
 _VISIBILITY = {"hidden": ("隐藏", "hidden"), "veryHidden": ("深度隐藏", "very hidden")}
@@ -46,8 +33,9 @@ def _with_problem_cells(data: pl.DataFrame, problems: tuple[ProblemCell, ...], w
     last = data["_row"].max() if data.height else 0
     beyond = sorted({r for cells in by_column.values() for r in cells if last is None or r > last})
     if beyond:
-        data = pl.concat([data, pl.DataFrame({"_row": beyond}, schema={"_row": pl.Int32})],
-                         how="diagonal_relaxed")
+        data = pl.concat(
+            [data, pl.DataFrame({"_row": beyond}, schema={"_row": pl.Int32})], how="diagonal_relaxed"
+        )
     for col, cells in sorted(by_column.items()):
         marks = pl.DataFrame(
             {"_row": list(cells), f"_fx{col}": list(cells.values())},
@@ -57,14 +45,14 @@ def _with_problem_cells(data: pl.DataFrame, problems: tuple[ProblemCell, ...], w
     return data
 
 
-def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> FileContent:
+def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> sheets.FileContent:
     with open(path, "rb") as fh:
         head = fh.read(8)
     if not head:
         raise FileRejected(
             "empty_file", f"文件 {file_name} 为空（0 字节）", f"file {file_name} is empty (0 bytes)"
         )
-    if head.startswith(OLE2_MAGIC):
+    if head.startswith(sheets.OLE2_MAGIC):
         raise FileRejected(
             "password_protected",
             f"文件 {file_name} 是加密（受密码保护）的工作簿或旧版 .xls 文件（OLE2 复合文档），无法读取；"
@@ -72,7 +60,7 @@ def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> FileContent:
             f"file {file_name} is a password-protected (encrypted) workbook or a legacy .xls file "
             "(OLE2 compound document) and cannot be read; remove the password and save it as .xlsx",
         )
-    if not head.startswith(ZIP_MAGIC):
+    if not head.startswith(sheets.ZIP_MAGIC):
         raise FileRejected(
             "not_a_workbook",
             f"文件 {file_name} 的扩展名为 .xlsx，但内容不是 Excel 工作簿",
@@ -88,7 +76,7 @@ def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> FileContent:
             f"文件 {file_name} 无法作为 Excel 工作簿读取（文件损坏？）：{exc}",
             f"file {file_name} cannot be read as an Excel workbook (corrupt?): {exc}",
         ) from exc
-    out: list[SheetData] = []
+    out: list[sheets.SheetData] = []
     hidden: list[tuple[str, str]] = []
     partial: tuple[str, int, list[str | None]] | None = None  # sheet, header row number, headers
     for name in names:
@@ -108,32 +96,32 @@ def read_xlsx(path: Path, file_name: str, spec: SourceSpec) -> FileContent:
             continue
         df = sheet.to_polars()  # skip_rows=0: from row 1 of the sheet, as Excel numbers rows
         df = df.rename({c: f"c{i}" for i, c in enumerate(df.columns)})
-        scan = ScannedRows(list(df.head(HEADER_SCAN_ROWS).iter_rows()))
-        found = find_header(spec, scan)
+        scan = sheets.ScannedRows(list(df.head(sheets.HEADER_SCAN_ROWS).iter_rows()))
+        found = sheets.find_header(spec, scan)
         if found is None:
-            if partial is None and (near := best_partial_header(spec, scan)) is not None:
+            if partial is None and (near := sheets.best_partial_header(spec, scan)) is not None:
                 partial = (name, near[0] + 1, near[1])
             continue
         idx, nhdr, headers = found
         header_row = idx + nhdr
-        matches = check_header(spec, file_name, name, header_row, headers)
+        matches = sheets.check_header(spec, file_name, name, header_row, headers)
         data = df.slice(idx + nhdr).with_columns(
             _row=pl.int_range(header_row + 1, header_row + 1 + df.height - idx - nhdr, dtype=pl.Int32)
         )
         if fact is not None and fact.problems:
             data = _with_problem_cells(data, fact.problems, df.width)
-        out.append(SheetData(name, headers, matches, header_row, data))
+        out.append(sheets.SheetData(name, headers, matches, header_row, data))
     if not out:
         if partial is not None:  # a header row lacking a column used to find it: say which
             sheet_name, row_no, headers = partial
-            check_mandatory(spec, file_name, sheet_name, row_no, unique_matches(headers, spec))
+            sheets.check_mandatory(spec, file_name, sheet_name, row_no, sheets.unique_matches(headers, spec))
         if hidden:
             zh, en = _skipped_sheets_note(hidden)
-            raise no_header(
+            raise sheets.no_header(
                 spec, file_name, f"（只查找了可见的工作表；{zh}）", f" (only visible sheets are read; {en})"
             )
-        raise no_header(spec, file_name)
-    content = FileContent(out)
+        raise sheets.no_header(spec, file_name)
+    content = sheets.FileContent(out)
     if hidden:
         zh, en = _skipped_sheets_note(hidden)
         content.notes_zh.append(zh)

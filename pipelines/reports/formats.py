@@ -99,6 +99,17 @@ def fmt_points(pp, unit: str | None = "%") -> str:
     return f"{'上升' if v > 0 else '下降'}{fmt_num(abs(v), digits=2)}{word}"
 
 
+def change_of(row: dict, before, after, unit: str | None) -> str:
+    """fmt_change of a mart row that carries change_pct / change_pp."""
+    return fmt_change(
+        change_pct=row.get("change_pct"),
+        change_pp=row.get("change_pp"),
+        before=before,
+        after=after,
+        unit=unit,
+    )
+
+
 def fmt_change(
     *, change_pct=None, change_pp=None, before=None, after=None, unit: str | None = None, missing: str = "—"
 ) -> str:
@@ -126,20 +137,20 @@ def fmt_gap(gap, unit: str | None) -> str:
     return fmt_value(g, unit, with_unit=True)
 
 
-def fmt_month(d) -> str:
+def _as_date(d) -> date | None:
     if is_missing(d):
-        return ""
-    if isinstance(d, str):
-        d = date.fromisoformat(d[:10])
-    return f"{d.year}年{d.month}月"
+        return None
+    return date.fromisoformat(d[:10]) if isinstance(d, str) else d
+
+
+def fmt_month(d) -> str:
+    d = _as_date(d)
+    return "" if d is None else f"{d.year}年{d.month}月"
 
 
 def fmt_date(d) -> str:
-    if is_missing(d):
-        return ""
-    if isinstance(d, str):
-        d = date.fromisoformat(d[:10])
-    return f"{d.year}年{d.month}月{d.day}日"
+    d = _as_date(d)
+    return "" if d is None else f"{d.year}年{d.month}月{d.day}日"
 
 
 def fmt_months(months: list[int]) -> str:

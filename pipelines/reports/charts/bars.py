@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..formats import fmt_value, is_missing
-from .base import Figure, figure, gap_markers, layout
+from .base import Figure, figure, gap_markers, layout, value_axis
 
 ROW_HEIGHT = 26  # px per bar row of a horizontal chart: names never collide
 
@@ -78,15 +78,7 @@ def horizontal_bars(
     lay["yaxis"] = dict(
         type="category", autorange="reversed", automargin=True, fixedrange=True, ticks="", showgrid=False
     )
-    lay["xaxis"] = dict(
-        title=dict(text=unit, font=dict(size=11)),
-        gridcolor="#e8e8e8",
-        zeroline=True,
-        zerolinecolor="#999",
-        rangemode="tozero",
-        fixedrange=True,
-        automargin=True,
-    )
+    lay["xaxis"] = value_axis(unit)
     lay["margin"] = dict(l=10, r=40, t=8, b=40)
     lay["hovermode"] = "y unified"
     lay["showlegend"] = len(series) > 1

@@ -27,6 +27,19 @@ TARGET_RANGE_FACTOR = 2.5
 Figure = dict
 
 
+def value_axis(title: str) -> dict:
+    """The axis that carries the values: titled with the unit, gridded, from zero."""
+    return dict(
+        title=dict(text=title, font=dict(size=11)),
+        gridcolor="#e8e8e8",
+        zeroline=True,
+        zerolinecolor="#999",
+        rangemode="tozero",
+        fixedrange=True,
+        automargin=True,
+    )
+
+
 def layout(*, y_title: str = "", barmode: str | None = None, height: int = HEIGHT) -> dict:
     out = dict(
         template="none",
@@ -39,15 +52,7 @@ def layout(*, y_title: str = "", barmode: str | None = None, height: int = HEIGH
         xaxis=dict(
             showgrid=False, linecolor="#999", ticks="outside", dtick=1, tickformat="d", fixedrange=True
         ),
-        yaxis=dict(
-            title=dict(text=y_title, font=dict(size=11)),
-            gridcolor="#e8e8e8",
-            zeroline=True,
-            zerolinecolor="#999",
-            rangemode="tozero",
-            fixedrange=True,
-            automargin=True,
-        ),
+        yaxis=value_axis(y_title),
         legend=dict(
             orientation="h",
             x=0,

@@ -4,7 +4,7 @@ period (marts.fct_period_comparison), and its county-level units side by side.""
 from __future__ import annotations
 
 from ..charts import horizontal_bars
-from ..formats import MIN_RISE, SMALL_COUNT, fmt_change, fmt_count, fmt_value, is_missing
+from ..formats import MIN_RISE, SMALL_COUNT, change_of, fmt_change, fmt_count, fmt_value, is_missing
 from ..labels import C_CURRENT, C_PREVIOUS
 from .common import Report
 
@@ -50,15 +50,7 @@ def _cell(r: dict, unit: str, is_count: bool) -> dict:
     return {
         "previous": before,
         "current": after,
-        "change": fmt_change(
-            change_pct=r.get("change_pct"),
-            change_pp=r.get("change_pp"),
-            before=before,
-            after=after,
-            unit=unit,
-        )
-        if r
-        else "—",
+        "change": change_of(r, before, after, unit) if r else "—",
         "missing": (r.get("missing_years") or "").replace(",", "、"),
     }
 

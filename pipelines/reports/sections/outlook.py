@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..formats import fmt_value, is_missing
 from .common import Report, status
-from .targets import is_period_mean
+from .targets import is_period_mean, target_name
 
 READ = """
 select o.region_code as _region, o.*, i.indicator_name_zh, i.unit_zh, i.kind
@@ -39,9 +39,7 @@ def shape(rows: list[dict], progress: list[dict], report: Report) -> list[dict]:
             {
                 "seq": r["seq"],
                 "indicator_code": r["indicator_code"],
-                "name": p.get("indicator_name_as_printed")
-                or r.get("indicator_name_zh")
-                or r["indicator_code"],
+                "name": target_name(p, r),
                 "unit": unit,
                 "evaluation": (
                     f"{report.years.first}—{r.get('projected_year')}年年均"

@@ -3,7 +3,7 @@ wrong first. Words and units only; every number is the mart's."""
 
 from __future__ import annotations
 
-from ..formats import SMALL_COUNT, fmt_change, fmt_count, fmt_gap, fmt_value, is_missing
+from ..formats import SMALL_COUNT, change_of, fmt_count, fmt_gap, fmt_value, is_missing
 from ..labels import STATUS_ORDER
 from .common import Report, status, with_unit
 
@@ -39,6 +39,15 @@ def gdp_status(report: Report) -> dict[int, str]:
         for r in report.reads.rows(report.code, READ_GDP_STATUS)
         if r["gdp_data_status"]
     }
+
+
+def target_name(printed: dict, catalogue: dict) -> str:
+    """The target's name as its plan prints it, else the catalogue's name, else its code."""
+    return (
+        printed.get("indicator_name_as_printed")
+        or catalogue.get("indicator_name_zh")
+        or catalogue["indicator_code"]
+    )
 
 
 def is_period_mean(p: dict) -> bool:
@@ -140,9 +149,7 @@ def shape(progress: list[dict], report: Report, gdp: dict[int, str]) -> list[dic
             {
                 "seq": p["seq"],
                 "indicator_code": p["indicator_code"],
-                "name": p.get("indicator_name_as_printed")
-                or p.get("indicator_name_zh")
-                or p["indicator_code"],
+                "name": target_name(p, p),
                 "unit": unit,
                 "target": target_text(p, report),
                 "threshold": (
@@ -166,13 +173,7 @@ def shape(progress: list[dict], report: Report, gdp: dict[int, str]) -> list[dic
                 else _numerator(p.get("evaluated_numerator"), p),
                 "change_pct": p.get("change_pct"),
                 "change_pp": p.get("change_pp"),
-                "change": fmt_change(
-                    change_pct=p.get("change_pct"),
-                    change_pp=p.get("change_pp"),
-                    before=base_value,
-                    after=evaluated,
-                    unit=unit,
-                ),
+                "change": change_of(p, base_value, evaluated, unit),
                 "status": status(p.get("status"), p.get("status_zh")),
                 "is_small_count": is_small_count(p),
                 "notes": _notes(p, report, gdp),
