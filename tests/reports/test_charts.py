@@ -1,6 +1,7 @@
 """The report charts are plain dicts: plotly's own validator must accept every one of them; and they
 draw targets as the plan judges them."""
 
+import dataclasses
 import json
 from decimal import Decimal
 
@@ -126,3 +127,25 @@ def test_a_nan_never_reaches_a_chart_silently():
 
 def test_nothing_worth_drawing():
     assert not charts.has_data([None, 0, 0.0]) and not charts.has_data([]) and charts.has_data([0, 1])
+
+
+def _star(fig):
+    return next(t for t in json.loads(charts.to_json(fig))["data"] if t["name"].startswith("2025年目标"))
+
+
+def test_the_target_label_sits_on_the_side_of_the_threshold_the_line_is_not_on():
+    # the line left of 2025 runs 0.05 (2024) -> 0.06 (2025): above a threshold of 0.03 ...
+    below = _star(FIGURES["decline"])
+    assert below["textposition"] == "bottom left" and below["text"] == ["≤X"]
+    # ... and below a threshold of 0.1
+    above = _star(FIGURES["upper"])
+    assert above["textposition"] == "top left" and not above["showlegend"]
+
+
+def test_a_target_label_the_line_would_cross_is_named_in_the_legend_instead():
+    # a label this long covers ~2 years left of 2025, where the line rises from 0.02 (2023)
+    # through 0.058 to 0.06 (2025): on either side it would touch the line
+    target = dataclasses.replace(_target("upper_bound", 0.058), text="≤0.058人/10万人")
+    star = _star(_indicator(target)[0])
+    assert star["name"] == "2025年目标 ≤0.058人/10万人" and star["showlegend"] is True
+    assert "text" not in star and star["mode"] == "markers"

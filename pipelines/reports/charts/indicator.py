@@ -105,7 +105,8 @@ def indicator_figure(
     if gaps:
         fig["data"].append(gap_markers(gaps, hoverinfo="x+name"))
     if target:
-        extra += _draw_target(fig, target, years, drawn, plan_years, unit, notes)
+        under_label = _line_under_label(years, ys, plan_years[2], target.text)
+        extra += _draw_target(fig, target, years, drawn, plan_years, unit, notes, under_label)
     if projection:
         value, low, high = projection
         fig["data"].append(
@@ -174,6 +175,27 @@ def _runs(years: list[int]) -> list[list[int]]:
     return runs
 
 
+# Width of the target's label in years of the x-axis, per character (a CJK character counts 1, any
+# other 0.55): ~0.18 year at desktop width, ~0.34 on a phone; between the two.
+LABEL_YEARS_PER_CHAR = 0.25
+
+
+def _line_under_label(years: list[int], ys: list[float | None], end_year: int, text: str) -> list[float]:
+    """The line's values, every quarter year, over the stretch left of end_year its label covers."""
+    chars = sum(1 if ord(c) > 0x2FFF else 0.55 for c in text)
+    span = min(max(chars * LABEL_YEARS_PER_CHAR, 0.5), 2.5)
+    points = {y: v for y, v in zip(years, ys, strict=True) if v is not None}
+    out = []
+    for k in range(int(span * 4) + 1):
+        x = end_year - k / 4
+        lo, hi = int(x // 1), int(x // 1) + 1
+        if x == lo and lo in points:
+            out.append(points[lo])
+        elif lo in points and hi in points:
+            out.append(points[lo] + (points[hi] - points[lo]) * (x - lo))
+    return out
+
+
 def _draw_target(
     fig: Figure,
     t: TargetMarks,
@@ -182,8 +204,14 @@ def _draw_target(
     plan_years: tuple[int, int, int],
     unit: str,
     notes: list[str],
+    under_label: list[float] | None = None,
 ) -> list[float]:
-    """Baseline, means, threshold and path; returns the values the axis must show."""
+    """Baseline, means, threshold and path; returns the values the axis must show.
+
+    under_label: the line's values under the target's label (left of the end year's star; see
+    _line_under_label). The label goes on the side of the
+    threshold the line is not on; where the line crosses the threshold there, the label would
+    touch it at either side, so the target is named in the legend instead."""
     base_year, first_year, end_year = plan_years
     shown: list[float] = []
     data_and_means = drawn + [v for v in (t.previous_mean, t.plan_mean, t.base_value) if v is not None]
@@ -260,20 +288,27 @@ def _draw_target(
         fig["data"].append(
             _line([x0, end_year + 0.4], [threshold] * 2, name, C_TARGET, dash="dash", width=1.5)
         )
-    fig["data"].append(
-        dict(
-            type="scatter",
-            x=[end_year],
-            y=[threshold],
+    above = [v > threshold for v in under_label or []]
+    label_side = "bottom left" if above and all(above) else "top left" if not any(above) else None
+    star = dict(
+        type="scatter",
+        x=[end_year],
+        y=[threshold],
+        mode="markers",
+        name=f"{end_year}年目标 {t.text}",
+        marker=dict(symbol="star", size=12, color=C_TARGET),
+        showlegend=True,
+        cliponaxis=False,
+    )
+    if label_side:
+        star.update(
             mode="markers+text",
             name=f"{end_year}年目标",
             text=[t.text],
-            textposition="top left",
+            textposition=label_side,
             textfont=dict(size=11, color=C_TARGET),
-            marker=dict(symbol="star", size=12, color=C_TARGET),
             showlegend=False,
-            cliponaxis=False,
         )
-    )
+    fig["data"].append(star)
     shown.append(threshold)
     return shown
