@@ -28,6 +28,7 @@ def month_bars(
         fixedrange=True,
         categoryorder="array",
         categoryarray=months,
+        automargin=True,
     )
     fig["data"].append(
         dict(
