@@ -20,9 +20,9 @@ severities as (
 
 ),
 
+-- the months each region-year counts: 12, or the current year's year-to-date month
 counted as (
 
-    -- the months each region-year counts: 12, or the current year's year-to-date month
     {{ events_in_year_windows(
         'accidents', 'accidents',
         ['occurred_month', 'sector', 'is_industrial', 'severity_class', 'deaths_incl_missing']

@@ -90,16 +90,20 @@ series_years as (
 
 ),
 
+due_months as (
+
+    {{ due_months('years') }}
+
+),
+
 spine as (
 
     select
         s.*,
-        cast(t.m as integer) as month_number
+        m.month_number
     from series_years as s
-    inner join years as y
-        on s.year = y.year
-    cross join range(1, 13) as t (m)
-    where t.m <= y.months_due
+    inner join due_months as m
+        on s.year = m.year
 
 ),
 

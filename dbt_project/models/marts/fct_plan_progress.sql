@@ -67,8 +67,7 @@ targets as (
         case i.unit_en when '%' then 1.0 when 'per mille' then 0.1 end as points_per_unit
     from targets_in_force as t
     inner join plans as p
-        on t.plan_id = p.plan_id
-        and t.region_code = p.region_code
+        on {{ keys_match('t', 'p', ['plan_id', 'region_code']) }}
     left join indicators as i
         on t.indicator_code = i.indicator_code
 
@@ -89,8 +88,7 @@ complete_values as (
         v.value_ci_high
     from targets as t
     inner join indicator_values as v
-        on t.region_code = v.region_code
-        and t.indicator_code = v.indicator_code
+        on {{ keys_match('t', 'v', ['region_code', 'indicator_code']) }}
     where not coalesce(v.is_current_year, false) or t.kind = 'capability'
 
 ),

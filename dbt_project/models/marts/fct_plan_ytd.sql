@@ -58,8 +58,7 @@ monitored as (
         p.monitoring_month as through_month
     from targets as t
     inner join plans as p
-        on t.plan_id = p.plan_id
-        and t.region_code = p.region_code
+        on {{ keys_match('t', 'p', ['plan_id', 'region_code']) }}
     inner join indicators as i
         on t.indicator_code = i.indicator_code
     where t.target_kind in ('decline_pct', 'upper_bound', 'curb')

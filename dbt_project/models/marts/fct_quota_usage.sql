@@ -75,6 +75,12 @@ issues as (
 
 ),
 
+due_months as (
+
+    {{ due_months('years') }}
+
+),
+
 key_months as (
 
     select distinct
@@ -82,13 +88,11 @@ key_months as (
         i.region_code,
         i.indicator_code,
         i.first_issued_on,
-        cast(t.m as integer) as month_number,
-        last_day(make_date(i.year, cast(t.m as integer), 1)) as month_end
+        m.month_number,
+        last_day(m.month) as month_end
     from issues as i
-    inner join years as y
-        on i.year = y.year
-    cross join range(1, 13) as t (m)
-    where t.m <= y.months_due
+    inner join due_months as m
+        on i.year = m.year
 
 ),
 
@@ -133,8 +137,7 @@ counted as (
     inner join indicators as i
         on f.indicator_code = i.indicator_code
     left join monthly_counts as c
-        on f.region_code = c.region_code
-        and f.year = c.year
+        on {{ keys_match('f', 'c', ['region_code', 'year']) }}
         and f.month_number >= c.month_number
         and c.measure in (i.numerator_measure, 'larger_and_above_accidents')
     where f.quota is not null

@@ -59,8 +59,7 @@ windows as (
         coalesce(pri.complete_through_month >= w.due_through_month, false) as is_prior_complete
     from ytd_months as w
     inner join coverage as cur
-        on w.region_code = cur.region_code
-        and w.year = cur.year
+        on {{ keys_match('w', 'cur', ['region_code', 'year']) }}
     left join coverage as pri
         on w.region_code = pri.region_code
         and cur.source = pri.source

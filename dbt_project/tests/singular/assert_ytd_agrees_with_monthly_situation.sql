@@ -48,9 +48,7 @@ indicator_rows as (
         ('major_and_above_accidents', 'accidents', 'class', 'major'),
         ('major_and_above_accidents', 'accidents', 'class', 'extraordinary')
     ) as i (indicator_code, measure, breakdown_kind, breakdown_value)
-        on s.measure = i.measure
-        and s.breakdown_kind = i.breakdown_kind
-        and s.breakdown_value = i.breakdown_value
+        on {{ keys_match('s', 'i', ['measure', 'breakdown_kind', 'breakdown_value']) }}
     group by s.region_code, s.year, s.month, i.indicator_code
 
 ),
@@ -72,12 +70,10 @@ compared as (
         h.region_code is not null as is_held
     from plan_rows as p
     left join months_held as h
-        on p.region_code = h.region_code
-        and p.year = h.year
+        on {{ keys_match('p', 'h', ['region_code', 'year']) }}
         and p.through_month = h.month
     left join indicator_rows as r
-        on p.region_code = r.region_code
-        and p.year = r.year
+        on {{ keys_match('p', 'r', ['region_code', 'year']) }}
         and p.through_month = r.month
         and p.indicator_code = r.indicator_code
     where p.through_month is not null
