@@ -27,3 +27,15 @@
 {% macro as_of_year() -%}
     cast(extract(year from {{ as_of_date() }}) as integer)
 {%- endmacro %}
+
+{#- The months due of the statistical years, one row each: `years` is int_calendar_years (or a
+    relation of its shape); year, month_number 1..months_due and month (its first day). -#}
+{% macro due_months(years) -%}
+    select
+        y.year,
+        cast(t.m as integer) as month_number,
+        make_date(y.year, cast(t.m as integer), 1) as month
+    from {{ years }} as y
+    cross join range(1, 13) as t (m)
+    where t.m <= y.months_due
+{%- endmacro %}

@@ -9,3 +9,11 @@
     load_seq,
     loaded_at
 {%- endmacro %}
+
+{#- The region of a raw row as the loader resolved it (pipelines/ingest/raw_tables.py): the code
+    (trimmed), the name as written in the file, and whether the code came from the name. -#}
+{% macro region_columns() -%}
+    trim(region_code) as region_code,
+    region_name,
+    is_region_from_name
+{%- endmacro %}

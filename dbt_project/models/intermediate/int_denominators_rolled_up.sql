@@ -104,9 +104,7 @@ chosen as (
     union all
     select s.* from sums as s
     anti join filed_by_prefecture as f
-        on s.region_code = f.region_code
-        and s.year = f.year
-        and s.measure = f.measure
+        on {{ keys_match('s', 'f', ['region_code', 'year', 'measure']) }}
 
 ),
 

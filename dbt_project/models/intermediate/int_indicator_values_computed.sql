@@ -50,15 +50,7 @@ complete_region_years as (
 
 numerators as (
 
-    select
-        b.rollup_region_code as region_code,
-        m.year,
-        m.measure,
-        sum(m.value) as value
-    from measures as m
-    inner join bridge as b
-        on m.region_code = b.county_region_code
-    group by b.rollup_region_code, m.year, m.measure
+    {{ summed_to_rollup_regions('measures', 'bridge', ['year', 'measure']) }}
 
 ),
 
@@ -82,16 +74,13 @@ event_inputs as (
         on r.source = i.source
         and i.kind in ('count', 'rate')
     left join numerators as n
-        on r.region_code = n.region_code
-        and r.year = n.year
+        on {{ keys_match('r', 'n', ['region_code', 'year']) }}
         and i.numerator_measure = n.measure
     left join denominators as d
-        on r.region_code = d.region_code
-        and r.year = d.year
+        on {{ keys_match('r', 'd', ['region_code', 'year']) }}
         and i.denominator_measure = d.measure
     left join numerators as bl
-        on r.region_code = bl.region_code
-        and r.year = bl.year
+        on {{ keys_match('r', 'bl', ['region_code', 'year']) }}
         and i.blocking_measure = bl.measure
 
 ),

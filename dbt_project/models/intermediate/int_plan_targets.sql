@@ -39,16 +39,14 @@ final as (
         v.start_year,
         v.end_year,
         v.baseline_year,
-        v.baseline_year - 4 as previous_first_year,
-        v.baseline_year as previous_last_year,
+        v.previous_first_year,
+        v.previous_last_year,
         v.version_date,
         v.source_file,
         t.source_row_number
     from targets as t
     inner join versions as v
-        on t.plan_id = v.plan_id
-        and t.region_code = v.region_code
-        and t.source_file = v.source_file
+        on {{ keys_match('t', 'v', ['plan_id', 'region_code', 'source_file']) }}
 
 )
 

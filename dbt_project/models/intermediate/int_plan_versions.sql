@@ -48,8 +48,7 @@ compared as (
         ) as conflicting_files
     from versions as v
     left join versions as o
-        on v.plan_id = o.plan_id
-        and v.region_code = o.region_code
+        on {{ keys_match('v', 'o', ['plan_id', 'region_code']) }}
         and v.source_file <> o.source_file
     group by v.plan_id, v.region_code, v.source_file
 
@@ -65,6 +64,9 @@ final as (
         v.start_year,
         v.end_year,
         v.baseline_year,
+        -- the previous period: the five years that end at the base year
+        v.baseline_year - 4 as previous_first_year,
+        v.baseline_year as previous_last_year,
         v.version_date,
         v.target_count,
         v.load_seq,
@@ -100,9 +102,7 @@ final as (
         end as status_reason_en
     from versions as v
     inner join compared as c
-        on v.plan_id = c.plan_id
-        and v.region_code = c.region_code
-        and v.source_file = c.source_file
+        on {{ keys_match('v', 'c', ['plan_id', 'region_code', 'source_file']) }}
 
 )
 

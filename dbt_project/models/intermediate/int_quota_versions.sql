@@ -87,10 +87,7 @@ final as (
         q.load_seq
     from quotas as q
     inner join dated as d
-        on q.year = d.year
-        and q.region_code = d.region_code
-        and q.indicator_code = d.indicator_code
-        and q.issued_on = d.issued_on
+        on {{ keys_match('q', 'd', ['year', 'region_code', 'indicator_code', 'issued_on']) }}
 
 )
 

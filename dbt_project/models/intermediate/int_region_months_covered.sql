@@ -42,13 +42,7 @@ kept as (
 
 due_months as (
 
-    select
-        y.year,
-        cast(t.m as integer) as month_number,
-        make_date(y.year, cast(t.m as integer), 1) as month
-    from years as y
-    cross join range(1, 13) as t (m)
-    where t.m <= y.months_due
+    {{ due_months('years') }}
 
 ),
 

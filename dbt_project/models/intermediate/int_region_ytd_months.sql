@@ -35,8 +35,7 @@ windows as (
     inner join years as y
         on c.year = y.year
     left join covered as p
-        on c.region_code = p.region_code
-        and c.source = p.source
+        on {{ keys_match('c', 'p', ['region_code', 'source']) }}
         and c.year - 1 = p.year
     group by c.region_code, c.year, y.months_due
 

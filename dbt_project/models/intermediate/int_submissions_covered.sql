@@ -66,9 +66,7 @@ final as (
         coalesce(z.zero_reports, 0) as zero_reports
     from record_months as r
     full outer join zero_months as z
-        on r.source = z.source
-        and r.region_code = z.region_code
-        and r.month = z.month
+        on {{ keys_match('r', 'z', ['source', 'region_code', 'month']) }}
     where coalesce(r.month, z.month) <= {{ through_month() }}
 
 )

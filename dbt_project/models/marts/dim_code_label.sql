@@ -2,6 +2,29 @@
 -- One home per label: an enumerated code's labels live in its enumeration seed (sources.csv,
 -- sectors.csv, …); code_labels.csv holds only the code lists that have no seed of their own
 -- (region levels, indicator kinds, plan statuses, plan version statuses, check severities, verdicts).
+{#- Each enumeration seed: its code kind, the seed, its code column, its sort column, and its Chinese
+    and English label (SQL expressions; a measure's label is its name with its unit). -#}
+{%- set measure_zh = "measure_zh || '（' || unit_zh || '）'" %}
+{%- set measure_en = "measure_en || ' (' || unit_en || ')'" %}
+{%- set enumerations = [
+    ('source', 'sources', 'source', 'sort_order', 'source_zh', 'source_en'),
+    ('sector', 'sectors', 'sector', 'sort_order', 'sector', 'sector_en'),
+    ('accident_type', 'accident_types', 'accident_type', 'sort_order', 'accident_type',
+        'accident_type_en'),
+    ('hazard', 'hazards', 'hazard', 'sort_order', 'hazard', 'hazard_en'),
+    ('severity_class', 'severities', 'severity_class', 'severity_rank', 'severity_class_zh',
+        'severity_class_en'),
+    ('report_stage', 'report_stages', 'report_stage', 'stage_rank', 'report_stage', 'report_stage_en'),
+    ('record_status', 'record_statuses', 'record_status', 'sort_order', 'record_status', 'record_status_en'),
+    ('data_status', 'data_statuses', 'data_status', 'vintage_rank', 'data_status', 'data_status_en'),
+    ('measure', 'measures', 'measure', 'sort_order', measure_zh, measure_en),
+    ('situation_measure', 'situation_measures', 'measure', 'sort_order', measure_zh, measure_en),
+    ('file_status', 'file_statuses', 'file_status', 'sort_order', 'file_status_zh', 'file_status_en'),
+    ('target_kind', 'target_kinds', 'target_kind', 'sort_order', 'target_kind_zh', 'target_kind_en'),
+    ('comparator', 'comparators', 'comparator', 'sort_order', 'comparator_zh', 'comparator_en'),
+    ('target_attribute', 'plan_attributes', 'attribute', 'sort_order', 'attribute_zh', 'attribute_en'),
+    ('evaluation', 'evaluation_methods', 'evaluation', 'sort_order', 'evaluation_zh', 'evaluation_en'),
+] %}
 with
 
 sources as (
@@ -102,137 +125,13 @@ other_codes as (
 
 enumerated as (
 
-    select
-        'source' as code_kind,
-        source as code,
-        sort_order,
-        source_zh as label_zh,
-        source_en as label_en
-    from sources
-    union all
-    select
-        'sector' as code_kind,
-        sector as code,
-        sort_order,
-        sector as label_zh,
-        sector_en as label_en
-    from sectors
-    union all
-    select
-        'accident_type' as code_kind,
-        accident_type as code,
-        sort_order,
-        accident_type as label_zh,
-        accident_type_en as label_en
-    from accident_types
-    union all
-    select
-        'hazard' as code_kind,
-        hazard as code,
-        sort_order,
-        hazard as label_zh,
-        hazard_en as label_en
-    from hazards
-    union all
-    select
-        'severity_class' as code_kind,
-        severity_class as code,
-        severity_rank as sort_order,
-        severity_class_zh as label_zh,
-        severity_class_en as label_en
-    from severities
-    union all
-    select
-        'report_stage' as code_kind,
-        report_stage as code,
-        stage_rank as sort_order,
-        report_stage as label_zh,
-        report_stage_en as label_en
-    from report_stages
-    union all
-    select
-        'record_status' as code_kind,
-        record_status as code,
-        sort_order,
-        record_status as label_zh,
-        record_status_en as label_en
-    from record_statuses
-    union all
-    select
-        'data_status' as code_kind,
-        data_status as code,
-        vintage_rank as sort_order,
-        data_status as label_zh,
-        data_status_en as label_en
-    from data_statuses
-    union all
-    select
-        'measure' as code_kind,
-        measure as code,
-        sort_order,
-        measure_zh || '（' || unit_zh || '）' as label_zh,
-        measure_en || ' (' || unit_en || ')' as label_en
-    from measures
-    union all
-    select
-        'situation_measure' as code_kind,
-        measure as code,
-        sort_order,
-        measure_zh || '（' || unit_zh || '）' as label_zh,
-        measure_en || ' (' || unit_en || ')' as label_en
-    from situation_measures
-    union all
-    select
-        'file_status' as code_kind,
-        file_status as code,
-        sort_order,
-        file_status_zh as label_zh,
-        file_status_en as label_en
-    from file_statuses
-    union all
-    select
-        'target_kind' as code_kind,
-        target_kind as code,
-        sort_order,
-        target_kind_zh as label_zh,
-        target_kind_en as label_en
-    from target_kinds
-    union all
-    select
-        'comparator' as code_kind,
-        comparator as code,
-        sort_order,
-        comparator_zh as label_zh,
-        comparator_en as label_en
-    from comparators
-    union all
-    select
-        'target_attribute' as code_kind,
-        attribute as code,
-        sort_order,
-        attribute_zh as label_zh,
-        attribute_en as label_en
-    from plan_attributes
-    union all
-    select
-        'evaluation' as code_kind,
-        evaluation as code,
-        sort_order,
-        evaluation_zh as label_zh,
-        evaluation_en as label_en
-    from evaluation_methods
+    {{ enumeration_label_rows(enumerations) }}
 
 ),
 
 final as (
 
-    select
-        code_kind,
-        code,
-        sort_order,
-        label_zh,
-        label_en
-    from enumerated
+    select * from enumerated
     union all
     select
         code_kind,

@@ -42,8 +42,8 @@ final as (
         d.start_year,
         d.end_year,
         d.baseline_year,
-        d.baseline_year - 4 as previous_first_year,
-        d.baseline_year as previous_last_year,
+        d.previous_first_year,
+        d.previous_last_year,
         d.is_over,
         case
             when d.is_over then 'final_evaluation'

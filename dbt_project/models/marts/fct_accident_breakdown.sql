@@ -14,50 +14,19 @@ accidents as (
 
 ),
 
-bridge as (
-
-    select * from {{ ref('int_region_rollup_bridged') }}
-
-),
-
 severities as (
 
     select * from {{ ref('severities') }}
 
 ),
 
-completeness as (
-
-    select * from {{ ref('int_sources_completeness_by_region_year') }}
-    where source = 'accidents'
-
-),
-
-ytd_months as (
-
-    select * from {{ ref('int_region_ytd_months') }}
-    where year = {{ as_of_year() }}
-
-),
-
+-- the months each region-year counts: 12, or the current year's year-to-date month
 counted as (
 
-    -- the months each region-year counts: 12, or the current year's year-to-date month
-    select
-        b.rollup_region_code as region_code,
-        a.year,
-        a.occurred_month,
-        a.sector,
-        a.is_industrial,
-        a.severity_class,
-        a.deaths_incl_missing,
-        case when a.year = {{ as_of_year() }} then w.through_month else 12 end as through_month
-    from accidents as a
-    inner join bridge as b
-        on a.region_code = b.county_region_code
-    left join ytd_months as w
-        on b.rollup_region_code = w.region_code
-        and a.year = w.year
+    {{ events_in_year_windows(
+        'accidents', 'accidents',
+        ['occurred_month', 'sector', 'is_industrial', 'severity_class', 'deaths_incl_missing']
+    ) }}
 
 ),
 
@@ -70,11 +39,12 @@ aggregated as (
         is_industrial,
         severity_class,
         through_month,
+        is_year_complete,
         count(*) as accidents,
         cast(sum(deaths_incl_missing) as bigint) as deaths
     from counted
     where extract(month from occurred_month) <= through_month
-    group by region_code, year, sector, is_industrial, severity_class, through_month
+    group by region_code, year, sector, is_industrial, severity_class, through_month, is_year_complete
 
 ),
 
@@ -89,14 +59,11 @@ final as (
         s.severity_class_zh,
         g.accidents,
         g.deaths,
-        coalesce(c.is_complete, false) as is_year_complete,
+        g.is_year_complete,
         g.through_month
     from aggregated as g
     left join severities as s
         on g.severity_class = s.severity_class
-    left join completeness as c
-        on g.region_code = c.region_code
-        and g.year = c.year
 
 )
 

@@ -12,6 +12,8 @@
 -- both sides of its 同比 exist (a zero within them is a real zero when is_complete).
 -- is_yoy_change_significant: the exact test of macros/exact_test.sql on event counts (the note on
 -- small counts: a change that may be chance).
+{#- a series: one region's register measure under one breakdown value, month by month -#}
+{%- set series_keys = ['region_code', 'source', 'measure', 'breakdown_kind', 'breakdown_value'] %}
 with
 
 measures as (
@@ -47,20 +49,10 @@ situation_measures as (
 
 rolled as (
 
-    select
-        b.rollup_region_code as region_code,
-        m.source,
-        m.measure,
-        m.breakdown_kind,
-        m.breakdown_value,
-        m.year,
-        m.month_number,
-        sum(m.value) as value
-    from measures as m
-    inner join bridge as b
-        on m.region_code = b.county_region_code
-    group by
-        b.rollup_region_code, m.source, m.measure, m.breakdown_kind, m.breakdown_value, m.year, m.month_number
+    {{ summed_to_rollup_regions(
+        'measures', 'bridge',
+        ['source', 'measure', 'breakdown_kind', 'breakdown_value', 'year', 'month_number']
+    ) }}
 
 ),
 
@@ -98,16 +90,20 @@ series_years as (
 
 ),
 
+due_months as (
+
+    {{ due_months('years') }}
+
+),
+
 spine as (
 
     select
         s.*,
-        cast(t.m as integer) as month_number
+        m.month_number
     from series_years as s
-    inner join years as y
-        on s.year = y.year
-    cross join range(1, 13) as t (m)
-    where t.m <= y.months_due
+    inner join due_months as m
+        on s.year = m.year
 
 ),
 
@@ -122,27 +118,12 @@ valued as (
         sp.year - 1 >= {{ var('first_year') }} as has_prior_year
     from spine as sp
     left join rolled as cur
-        on sp.region_code = cur.region_code
-        and sp.source = cur.source
-        and sp.measure = cur.measure
-        and sp.breakdown_kind = cur.breakdown_kind
-        and sp.breakdown_value = cur.breakdown_value
-        and sp.year = cur.year
-        and sp.month_number = cur.month_number
+        on {{ keys_match('sp', 'cur', series_keys + ['year', 'month_number']) }}
     left join rolled as py
-        on sp.region_code = py.region_code
-        and sp.source = py.source
-        and sp.measure = py.measure
-        and sp.breakdown_kind = py.breakdown_kind
-        and sp.breakdown_value = py.breakdown_value
+        on {{ keys_match('sp', 'py', series_keys + ['month_number']) }}
         and sp.year - 1 = py.year
-        and sp.month_number = py.month_number
     left join rolled as pd
-        on sp.region_code = pd.region_code
-        and sp.source = pd.source
-        and sp.measure = pd.measure
-        and sp.breakdown_kind = pd.breakdown_kind
-        and sp.breakdown_value = pd.breakdown_value
+        on {{ keys_match('sp', 'pd', series_keys) }}
         and sp.year - 1 = pd.year
         and sp.month_number = 1
         and pd.month_number = 12
@@ -156,12 +137,12 @@ windowed as (
         sum(v.month_value) over ytd as ytd_value,
         sum(v.prior_year_month_value) over ytd as prior_year_ytd_value,
         lag(v.month_value) over (
-            partition by v.region_code, v.source, v.measure, v.breakdown_kind, v.breakdown_value, v.year
+            partition by v.{{ series_keys | join(', v.') }}, v.year
             order by v.month_number
         ) as previous_month_in_year
     from valued as v
     window ytd as (
-        partition by v.region_code, v.source, v.measure, v.breakdown_kind, v.breakdown_value, v.year
+        partition by v.{{ series_keys | join(', v.') }}, v.year
         order by v.month_number
         rows between unbounded preceding and current row
     )
@@ -184,23 +165,15 @@ completed as (
         case when w.has_prior_year then w.prior_year_ytd_value end as prior_ytd_value
     from windowed as w
     left join coverage as cur
-        on w.region_code = cur.region_code
-        and w.source = cur.source
-        and w.year = cur.year
-        and w.month_number = cur.month_number
+        on {{ keys_match('w', 'cur', ['region_code', 'source', 'year', 'month_number']) }}
     left join coverage as pri
-        on w.region_code = pri.region_code
-        and w.source = pri.source
+        on {{ keys_match('w', 'pri', ['region_code', 'source', 'month_number']) }}
         and w.year - 1 = pri.year
-        and w.month_number = pri.month_number
     left join coverage as prv
-        on w.region_code = prv.region_code
-        and w.source = prv.source
-        and w.year = prv.year
+        on {{ keys_match('w', 'prv', ['region_code', 'source', 'year']) }}
         and w.month_number - 1 = prv.month_number
     left join coverage as pdc
-        on w.region_code = pdc.region_code
-        and w.source = pdc.source
+        on {{ keys_match('w', 'pdc', ['region_code', 'source']) }}
         and w.year - 1 = pdc.year
         and pdc.month_number = 12
 
@@ -212,11 +185,11 @@ changes as (
         c.*,
         case
             when c.is_month_covered and c.is_previous_month_covered and c.prior_month_value > 0
-                then (c.month_value - c.prior_month_value) * 100.0 / c.prior_month_value
+                then {{ change_pct('c.month_value', 'c.prior_month_value') }}
         end as mom_change_pct,
         case
             when c.is_complete and c.is_prior_complete and c.prior_ytd_value > 0
-                then (c.ytd_value - c.prior_ytd_value) * 100.0 / c.prior_ytd_value
+                then {{ change_pct('c.ytd_value', 'c.prior_ytd_value') }}
         end as yoy_change_pct
     from completed as c
 
@@ -225,13 +198,7 @@ changes as (
 sig_inputs as (
 
     select
-        c.region_code,
-        c.source,
-        c.measure,
-        c.breakdown_kind,
-        c.breakdown_value,
-        c.year,
-        c.month_number,
+        c.{{ (series_keys + ['year', 'month_number']) | join(', c.') }},
         cast(round(c.prior_ytd_value) as bigint) as x1,
         cast(round(c.ytd_value) as bigint) as x2,
         1.0 as e1,
@@ -245,10 +212,7 @@ sig_inputs as (
 
 ),
 
-{{ exact_test_ctes(
-    'sig_inputs',
-    ['region_code', 'source', 'measure', 'breakdown_kind', 'breakdown_value', 'year', 'month_number']
-) }},
+{{ exact_test_ctes('sig_inputs', series_keys + ['year', 'month_number']) }},
 
 final as (
 
@@ -270,13 +234,7 @@ final as (
         sig.is_significant as is_yoy_change_significant
     from changes as c
     left join sig_inputs_p_values as sig
-        on c.region_code = sig.region_code
-        and c.source = sig.source
-        and c.measure = sig.measure
-        and c.breakdown_kind = sig.breakdown_kind
-        and c.breakdown_value = sig.breakdown_value
-        and c.year = sig.year
-        and c.month_number = sig.month_number
+        on {{ keys_match('c', 'sig', series_keys + ['year', 'month_number']) }}
 
 )
 

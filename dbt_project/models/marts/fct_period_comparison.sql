@@ -184,10 +184,7 @@ final as (
         sig.p_value as change_p_value
     from judged as j
     left join sig_inputs_p_values as sig
-        on j.region_code = sig.region_code
-        and j.indicator_code = sig.indicator_code
-        and j.first_year = sig.first_year
-        and j.last_year = sig.last_year
+        on {{ keys_match('j', 'sig', ['region_code', 'indicator_code', 'first_year', 'last_year']) }}
 
 )
 

@@ -20,6 +20,7 @@
 -- is_change_significant: the exact test of macros/exact_test.sql on the base-year count against
 --   the evaluated-year count (exposures: denominators for rates, 1 for counts). Null for
 --   indicators that are not count-based, and for period-mean and latest evaluations.
+{%- set target_keys = ['plan_id', 'region_code', 'seq'] %}
 with
 
 targets_in_force as (
@@ -66,8 +67,7 @@ targets as (
         case i.unit_en when '%' then 1.0 when 'per mille' then 0.1 end as points_per_unit
     from targets_in_force as t
     inner join plans as p
-        on t.plan_id = p.plan_id
-        and t.region_code = p.region_code
+        on {{ keys_match('t', 'p', ['plan_id', 'region_code']) }}
     left join indicators as i
         on t.indicator_code = i.indicator_code
 
@@ -88,8 +88,7 @@ complete_values as (
         v.value_ci_high
     from targets as t
     inner join indicator_values as v
-        on t.region_code = v.region_code
-        and t.indicator_code = v.indicator_code
+        on {{ keys_match('t', 'v', ['region_code', 'indicator_code']) }}
     where not coalesce(v.is_current_year, false) or t.kind = 'capability'
 
 ),
@@ -108,9 +107,7 @@ baseline as (
         d.data_status as baseline_denominator_status
     from targets as t
     inner join complete_values as v
-        on t.plan_id = v.plan_id
-        and t.region_code = v.region_code
-        and t.seq = v.seq
+        on {{ keys_match('t', 'v', target_keys) }}
         and t.baseline_year = v.year
     left join denominators as d
         on t.region_code = d.region_code
@@ -140,9 +137,7 @@ period_stats as (
             as previous_mean_value
     from targets as t
     inner join complete_values as v
-        on t.plan_id = v.plan_id
-        and t.region_code = v.region_code
-        and t.seq = v.seq
+        on {{ keys_match('t', 'v', target_keys) }}
     group by t.plan_id, t.region_code, t.seq
 
 ),
@@ -157,9 +152,7 @@ after_base as (
         max(v.year) as latest_year
     from targets as t
     inner join complete_values as v
-        on t.plan_id = v.plan_id
-        and t.region_code = v.region_code
-        and t.seq = v.seq
+        on {{ keys_match('t', 'v', target_keys) }}
         and t.baseline_year < v.year
         and t.end_year >= v.year
     group by t.plan_id, t.region_code, t.seq
@@ -208,11 +201,11 @@ evaluated as (
         end as evaluated_value_ratio_of_sums
     from targets as t
     left join baseline as b
-        on t.plan_id = b.plan_id and t.region_code = b.region_code and t.seq = b.seq
+        on {{ keys_match('t', 'b', target_keys) }}
     left join period_stats as s
-        on t.plan_id = s.plan_id and t.region_code = s.region_code and t.seq = s.seq
+        on {{ keys_match('t', 's', target_keys) }}
     left join after_base as a
-        on t.plan_id = a.plan_id and t.region_code = a.region_code and t.seq = a.seq
+        on {{ keys_match('t', 'a', target_keys) }}
 
 ),
 
@@ -230,9 +223,7 @@ with_values as (
         end as target_threshold
     from evaluated as e
     left join complete_values as v
-        on e.plan_id = v.plan_id
-        and e.region_code = v.region_code
-        and e.seq = v.seq
+        on {{ keys_match('e', 'v', target_keys) }}
         and e.evaluated_year = v.year
 
 ),
@@ -243,7 +234,7 @@ paced as (
         w.*,
         case
             when w.target_kind = 'decline_pct' and w.target_value < 100
-                then power(1 - w.target_value / 100.0, 1.0 / (w.end_year - w.baseline_year)) - 1
+                then {{ required_yearly_change('w.target_value', 'w.end_year - w.baseline_year') }}
         end as required_yearly_change,
         case
             when w.target_kind = 'decline_pct' and w.baseline_value > 0 and w.evaluated_value > 0
@@ -284,12 +275,7 @@ statused as (
                             then 'achieved'
                         when p.is_over then 'not_achieved'
                         when p.achieved_yearly_change is null then 'insufficient_data'
-                        when p.achieved_yearly_change / p.required_yearly_change >= 0.95 then 'on_track'
-                        when
-                            p.achieved_yearly_change / p.required_yearly_change >= 0.60
-                            then 'needs_acceleration'
-                        when p.achieved_yearly_change / p.required_yearly_change >= 0 then 'limited'
-                        else 'worsening'
+                        else {{ pace_status('p.achieved_yearly_change', 'p.required_yearly_change') }}
                     end
             when p.target_kind in ('upper_bound', 'lower_bound')
                 then
@@ -345,7 +331,7 @@ sig_inputs as (
 
 ),
 
-{{ exact_test_ctes('sig_inputs', ['plan_id', 'region_code', 'seq']) }},
+{{ exact_test_ctes('sig_inputs', target_keys) }},
 
 final as (
 
@@ -372,7 +358,7 @@ final as (
         c.evaluated_value,
         case
             when c.points_per_unit is null and c.change_from <> 0 and c.change_to is not null
-                then (c.change_to - c.change_from) * 100.0 / c.change_from
+                then {{ change_pct('c.change_to', 'c.change_from') }}
         end as change_pct,
         c.status,
         {{ status_zh('c.status') }} as status_zh,
@@ -448,7 +434,7 @@ final as (
         sig.p_value as change_p_value
     from changed as c
     left join sig_inputs_p_values as sig
-        on c.plan_id = sig.plan_id and c.region_code = sig.region_code and c.seq = sig.seq
+        on {{ keys_match('c', 'sig', target_keys) }}
 
 )
 

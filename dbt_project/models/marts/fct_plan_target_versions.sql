@@ -36,9 +36,7 @@ final as (
         t.source_row_number
     from targets as t
     inner join versions as v
-        on t.plan_id = v.plan_id
-        and t.region_code = v.region_code
-        and t.source_file = v.source_file
+        on {{ keys_match('t', 'v', ['plan_id', 'region_code', 'source_file']) }}
 
 )
 

@@ -6,6 +6,7 @@
 -- pace statuses (符合进度 ≥ 95%, 需加快 60–95%, 进展缓慢 0–60%, 逆向变化 < 0); a previous-year
 -- 0 gives 符合进度 when this year is 0 too and 逆向变化 otherwise. Always provisional, never a
 -- verdict. is_change_significant: the exact test of macros/exact_test.sql (exposures 1).
+{%- set target_keys = ['plan_id', 'region_code', 'seq'] %}
 with
 
 targets as (
@@ -57,8 +58,7 @@ monitored as (
         p.monitoring_month as through_month
     from targets as t
     inner join plans as p
-        on t.plan_id = p.plan_id
-        and t.region_code = p.region_code
+        on {{ keys_match('t', 'p', ['plan_id', 'region_code']) }}
     inner join indicators as i
         on t.indicator_code = i.indicator_code
     where t.target_kind in ('decline_pct', 'upper_bound', 'curb')
@@ -96,11 +96,11 @@ valued as (
         case when m.through_month is not null then coalesce(s.prior_ytd_value, 0) end as prior_ytd_value,
         case
             when m.target_kind = 'decline_pct'
-                then power(1 - m.target_value / 100.0, 1.0 / (m.end_year - m.baseline_year)) - 1
+                then {{ required_yearly_change('m.target_value', 'm.end_year - m.baseline_year') }}
         end as required_yearly_change
     from monitored as m
     left join sums as s
-        on m.plan_id = s.plan_id and m.region_code = s.region_code and m.seq = s.seq
+        on {{ keys_match('m', 's', target_keys) }}
 
 ),
 
@@ -131,10 +131,7 @@ judged as (
                 then
                     case when s.is_above_bound then 'bound_exceeded' else 'within_bound' end
             when s.prior_ytd_value = 0 then case when s.ytd_value = 0 then 'on_track' else 'worsening' end
-            when s.ytd_change / s.required_yearly_change >= 0.95 then 'on_track'
-            when s.ytd_change / s.required_yearly_change >= 0.60 then 'needs_acceleration'
-            when s.ytd_change / s.required_yearly_change >= 0 then 'limited'
-            else 'worsening'
+            else {{ pace_status('s.ytd_change', 's.required_yearly_change') }}
         end as status
     from statused as s
 
@@ -155,7 +152,7 @@ sig_inputs as (
 
 ),
 
-{{ exact_test_ctes('sig_inputs', ['plan_id', 'region_code', 'seq']) }},
+{{ exact_test_ctes('sig_inputs', target_keys) }},
 
 final as (
 
@@ -181,7 +178,7 @@ final as (
         j.target_value
     from judged as j
     left join sig_inputs_p_values as sig
-        on j.plan_id = sig.plan_id and j.region_code = sig.region_code and j.seq = sig.seq
+        on {{ keys_match('j', 'sig', target_keys) }}
 
 )
 

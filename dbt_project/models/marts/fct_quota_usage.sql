@@ -75,6 +75,12 @@ issues as (
 
 ),
 
+due_months as (
+
+    {{ due_months('years') }}
+
+),
+
 key_months as (
 
     select distinct
@@ -82,13 +88,11 @@ key_months as (
         i.region_code,
         i.indicator_code,
         i.first_issued_on,
-        cast(t.m as integer) as month_number,
-        last_day(make_date(i.year, cast(t.m as integer), 1)) as month_end
+        m.month_number,
+        last_day(m.month) as month_end
     from issues as i
-    inner join years as y
-        on i.year = y.year
-    cross join range(1, 13) as t (m)
-    where t.m <= y.months_due
+    inner join due_months as m
+        on i.year = m.year
 
 ),
 
@@ -103,9 +107,7 @@ in_force as (
         max(i.issued_on) as quota_issued_on
     from key_months as k
     inner join issues as i
-        on k.year = i.year
-        and k.region_code = i.region_code
-        and k.indicator_code = i.indicator_code
+        on {{ keys_match('k', 'i', ['year', 'region_code', 'indicator_code']) }}
         and i.issued_on <= greatest(k.month_end, k.first_issued_on)
     group by k.year, k.region_code, k.indicator_code, k.month_number
 
@@ -114,16 +116,7 @@ in_force as (
 monthly_counts as (
 
     -- the unit's count per month: its own filings, or a prefecture's roll-up
-    select
-        b.rollup_region_code as region_code,
-        m.measure,
-        m.year,
-        m.month_number,
-        sum(m.value) as value
-    from measures as m
-    inner join bridge as b
-        on m.region_code = b.county_region_code
-    group by b.rollup_region_code, m.measure, m.year, m.month_number
+    {{ summed_to_rollup_regions('measures', 'bridge', ['measure', 'year', 'month_number']) }}
 
 ),
 
@@ -144,8 +137,7 @@ counted as (
     inner join indicators as i
         on f.indicator_code = i.indicator_code
     left join monthly_counts as c
-        on f.region_code = c.region_code
-        and f.year = c.year
+        on {{ keys_match('f', 'c', ['region_code', 'year']) }}
         and f.month_number >= c.month_number
         and c.measure in (i.numerator_measure, 'larger_and_above_accidents')
     where f.quota is not null
@@ -163,10 +155,7 @@ judged as (
         c.month_number * 100.0 / 12 as time_progress_pct
     from counted as c
     left join coverage as cov
-        on c.region_code = cov.region_code
-        and c.source = cov.source
-        and c.year = cov.year
-        and c.month_number = cov.month_number
+        on {{ keys_match('c', 'cov', ['region_code', 'source', 'year', 'month_number']) }}
 
 ),
 
@@ -229,9 +218,7 @@ final as (
         d.rank_in_parent
     from statused as s
     left join death_ranks as d
-        on s.region_code = d.region_code
-        and s.year = d.year
-        and s.month_number = d.month_number
+        on {{ keys_match('s', 'd', ['region_code', 'year', 'month_number']) }}
 
 )
 

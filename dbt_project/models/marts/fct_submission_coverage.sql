@@ -91,8 +91,7 @@ final as (
     inner join months as m
         on st.first_month <= m.month
     left join covered as c
-        on s.source = c.source
-        and s.region_code = c.region_code
+        on {{ keys_match('s', 'c', ['source', 'region_code']) }}
         and m.month = c.month
 
 )

@@ -59,8 +59,7 @@ windows as (
         coalesce(pri.complete_through_month >= w.due_through_month, false) as is_prior_complete
     from ytd_months as w
     inner join coverage as cur
-        on w.region_code = cur.region_code
-        and w.year = cur.year
+        on {{ keys_match('w', 'cur', ['region_code', 'year']) }}
     left join coverage as pri
         on w.region_code = pri.region_code
         and cur.source = pri.source
@@ -104,8 +103,7 @@ combined as (
     inner join indicators as i
         on win.source = i.source
     left join sums as sc
-        on win.region_code = sc.region_code
-        and win.year = sc.year
+        on {{ keys_match('win', 'sc', ['region_code', 'year']) }}
         and i.numerator_measure = sc.measure
     left join sums as sp
         on win.region_code = sp.region_code
@@ -125,7 +123,7 @@ final as (
         prior_year_value_same_months,
         case
             when value_ytd is not null and prior_year_value_same_months > 0
-                then (value_ytd - prior_year_value_same_months) * 100.0 / prior_year_value_same_months
+                then {{ change_pct('value_ytd', 'prior_year_value_same_months') }}
         end as change_pct,
         is_full_window as is_complete,
         is_current_complete,

@@ -104,11 +104,9 @@ final as (
     inner join regions as r
         on y.region_code = r.region_code
     left join denominators as d
-        on y.region_code = d.region_code
-        and y.year = d.year
+        on {{ keys_match('y', 'd', ['region_code', 'year']) }}
     left join pivoted as v
-        on y.region_code = v.region_code
-        and y.year = v.year
+        on {{ keys_match('y', 'v', ['region_code', 'year']) }}
 
 )
 

@@ -67,8 +67,7 @@ counts as (
         count(g.accident_id) as accidents
     from calendar as c
     left join grouped as g
-        on c.group_code = g.group_code
-        and c.month = g.month
+        on {{ keys_match('c', 'g', ['group_code', 'month']) }}
     group by c.group_code, c.month
 
 ),

@@ -29,9 +29,7 @@ final as (
         coalesce(p.evaluated_year, 0) - {{ as_of_year() }} as years_after_as_of
     from progress as p
     full outer join plan_targets as t
-        on p.plan_id = t.plan_id
-        and p.region_code = t.region_code
-        and p.seq = t.seq
+        on {{ keys_match('p', 't', ['plan_id', 'region_code', 'seq']) }}
 
 )
 

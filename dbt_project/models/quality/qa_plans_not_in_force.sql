@@ -35,8 +35,7 @@ rejected_versions as (
         arg_min(v.status_reason_en, v.source_file) as reason_en
     from versions as v
     anti join plans as p
-        on v.plan_id = p.plan_id
-        and v.region_code = p.region_code
+        on {{ keys_match('v', 'p', ['plan_id', 'region_code']) }}
     where v.version_status = 'rejected'
     group by v.plan_id, v.region_code
 
@@ -75,11 +74,9 @@ quarantined_plans as (
         arg_min(c.reason_en, (c.file_name, c.source_row_number)) as reason_en
     from quarantined_cells as c
     anti join plans as p
-        on c.plan_id = p.plan_id
-        and c.region_code = p.region_code
+        on {{ keys_match('c', 'p', ['plan_id', 'region_code']) }}
     anti join rejected_versions as r
-        on c.plan_id = r.plan_id
-        and c.region_code = r.region_code
+        on {{ keys_match('c', 'r', ['plan_id', 'region_code']) }}
     where c.plan_id is not null
         and c.region_code is not null
     group by c.plan_id, c.region_code

@@ -14,17 +14,18 @@ situation as (
 
 ),
 
-ytd as (
+-- the year to date of both plan models, at the region's year-to-date month
+plan_rows as (
 
-    select * from {{ ref('fct_ytd_comparison') }}
-    where through_month is not null
-
-),
-
-plan_ytd as (
-
-    select * from {{ ref('fct_plan_ytd') }}
-    where through_month is not null
+    select
+        'fct_ytd_comparison' as plan_model, region_code, indicator_code, year, through_month,
+        value_ytd as plan_value, prior_year_value_same_months as plan_prior
+    from {{ ref('fct_ytd_comparison') }}
+    union all
+    select
+        'fct_plan_ytd' as plan_model, region_code, indicator_code, year, through_month,
+        ytd_value as plan_value, prior_ytd_value as plan_prior
+    from {{ ref('fct_plan_ytd') }}
 
 ),
 
@@ -47,9 +48,7 @@ indicator_rows as (
         ('major_and_above_accidents', 'accidents', 'class', 'major'),
         ('major_and_above_accidents', 'accidents', 'class', 'extraordinary')
     ) as i (indicator_code, measure, breakdown_kind, breakdown_value)
-        on s.measure = i.measure
-        and s.breakdown_kind = i.breakdown_kind
-        and s.breakdown_value = i.breakdown_value
+        on {{ keys_match('s', 'i', ['measure', 'breakdown_kind', 'breakdown_value']) }}
     group by s.region_code, s.year, s.month, i.indicator_code
 
 ),
@@ -65,54 +64,20 @@ months_held as (
 compared as (
 
     select
-        'fct_ytd_comparison' as plan_model,
-        y.region_code,
-        y.indicator_code,
-        y.year,
-        y.through_month,
-        y.value_ytd as plan_value,
-        y.prior_year_value_same_months as plan_prior,
+        p.*,
         coalesce(r.ytd_value, 0) as situation_value,
         coalesce(r.prior_ytd_value, 0) as situation_prior,
         h.region_code is not null as is_held
-    from ytd as y
+    from plan_rows as p
     left join months_held as h
-        on y.region_code = h.region_code
-        and y.year = h.year
-        and y.through_month = h.month
-    left join indicator_rows as r
-        on y.region_code = r.region_code
-        and y.year = r.year
-        and y.through_month = r.month
-        and y.indicator_code = r.indicator_code
-    where y.indicator_code in (
-            'safety_deaths', 'safety_accidents', 'larger_accidents', 'major_and_above_accidents'
-        )
-
-    union all
-
-    select
-        'fct_plan_ytd' as plan_model,
-        p.region_code,
-        p.indicator_code,
-        p.year,
-        p.through_month,
-        p.ytd_value as plan_value,
-        p.prior_ytd_value as plan_prior,
-        coalesce(r.ytd_value, 0) as situation_value,
-        coalesce(r.prior_ytd_value, 0) as situation_prior,
-        h.region_code is not null as is_held
-    from plan_ytd as p
-    left join months_held as h
-        on p.region_code = h.region_code
-        and p.year = h.year
+        on {{ keys_match('p', 'h', ['region_code', 'year']) }}
         and p.through_month = h.month
     left join indicator_rows as r
-        on p.region_code = r.region_code
-        and p.year = r.year
+        on {{ keys_match('p', 'r', ['region_code', 'year']) }}
         and p.through_month = r.month
         and p.indicator_code = r.indicator_code
-    where p.indicator_code in (
+    where p.through_month is not null
+        and p.indicator_code in (
             'safety_deaths', 'safety_accidents', 'larger_accidents', 'major_and_above_accidents'
         )
 

@@ -9,9 +9,7 @@ source as (
 renamed as (
 
     select
-        trim(region_code) as region_code,
-        region_name,
-        is_region_from_name,
+        {{ region_columns() }},
         year,
         trim(indicator_code) as indicator_code,
         value,
