@@ -83,6 +83,8 @@ def _model(name: str) -> Callable[[Any, date], pd.DataFrame]:
 
 
 RAW_KEY = ("source_file", "sheet_name", "row_number")  # a raw row: its file, sheet and row
+# ... and, where one row of a file gives several (long form), what it gives
+RAW_KEY_MORE = {"statistics": ("measure",), "capabilities": ("indicator_code",)}
 
 
 def _model_rows(name: str, key: tuple[str, ...]) -> RowFrame:
@@ -93,9 +95,10 @@ def _model_rows(name: str, key: tuple[str, ...]) -> RowFrame:
 def _raw_rows(source: str) -> RowFrame:
     # Sources whose values_valid frame is their own (their years may lie ahead: a plan's, a quota's).
     own = {"plans": frames.plan_rows_sql, "quotas": frames.quota_rows_sql}.get(source)
+    key = RAW_KEY + RAW_KEY_MORE.get(source, ())
     if own:
-        return RowFrame(own, RAW_KEY)
-    return RowFrame(lambda catalog, as_of: frames.raw_rows_sql(source, catalog, as_of), RAW_KEY)
+        return RowFrame(own, key)
+    return RowFrame(lambda catalog, as_of: frames.raw_rows_sql(source, catalog, as_of), key)
 
 
 def check_defs() -> list[CheckDef]:

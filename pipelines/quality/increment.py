@@ -21,9 +21,11 @@ and guarantees that the verdict — and the offending rows — are those of a ch
   the baseline as it was). Otherwise, and on a fresh warehouse or ``--rebuild`` (the build file
   starts empty: no baseline), every row is validated.
 - **The rows validated** are those of every key (the suite's index columns) that has a build
-  row with no identical published row — compared column by column, ``is not distinct from`` —
-  or that occurs more than once in the build frame. A key with an unchanged row and a new
-  duplicate is thus validated whole, so uniqueness expectations see every duplicate.
+  row which a published row with the same key differs from (column by column, ``is not distinct
+  from``; keys too, so a null sheet name matches a null), or which no published row has; and,
+  when the suite expects unique keys, of every key the build frame holds more than once. A key
+  with an unchanged row and a new duplicate is thus validated whole, so uniqueness expectations
+  see every duplicate.
 - **The as-of date.** The columns named ``*_after_as_of`` are left out of the comparison: each is
   a date or year of the same row minus the as-of date, so it is the published row's value
   minus the days (years) the as-of date moved on, and the suites bound those columns from above
@@ -111,27 +113,29 @@ def rules_fingerprint(check_name: str) -> str:
     return digest.hexdigest()
 
 
-def suite_refusal(check_name: str, key: tuple[str, ...]) -> str | None:
-    """Why the suite cannot be validated on an increment (None: it can)."""
+def suite_shape(check_name: str, key: tuple[str, ...]) -> tuple[str | None, bool]:
+    """(why the suite cannot be validated on an increment or None, whether it expects unique keys)."""
     path = _gx_files(check_name)[0]
     try:
         expectations = json.loads(path.read_text(encoding="utf-8"))["expectations"]
     except (OSError, ValueError, KeyError) as exc:
-        return f"suite file unreadable ({exc})"
+        return f"suite file unreadable ({exc})", False
+    unique = False
     for e in expectations:
         kind, kwargs = e.get("type", ""), e.get("kwargs", {})
         if kind == UNIQUE_KEYS:
+            unique = True
             if not set(kwargs.get("column_list") or []) <= set(key):
-                return f"{kind} on columns outside the index columns {list(key)}"
+                return f"{kind} on columns outside the index columns {list(key)}", unique
         elif not kind.startswith(ROW_WISE):
-            return f"{kind} is not about single rows"
+            return f"{kind} is not about single rows", unique
         columns = [kwargs.get(k) for k in ("column", "column_A", "column_B")] + list(
             kwargs.get("column_list") or [])
         if any(str(c).endswith(AS_OF_SUFFIX) for c in columns if c) and (
             kind != "expect_column_values_to_be_between" or kwargs.get("min_value") is not None
         ):
-            return f"{kind} bounds an as-of column from below"
-    return None
+            return f"{kind} bounds an as-of column from below", unique
+    return None, unique
 
 
 # --- the frames ---------------------------------------------------------------------------
@@ -166,21 +170,28 @@ def _not_distinct(columns: list[str], left: str, right: str) -> str:
                         for c in columns) or "true"
 
 
-def _increment_keys(con, key: tuple[str, ...], compared: list[str]) -> None:
+def _struct(alias: str, columns: list[str]) -> str:
+    return "struct_pack(" + ", ".join(f"{sql_identifier(c)} := {alias}.{sql_identifier(c)}"
+                                      for c in columns) + ")"
+
+
+def _increment_keys(con, key: tuple[str, ...], compared: list[str], unique: bool) -> None:
+    """The keys to validate: of every build row that some published row with its key differs
+    from, or that no published row has; and, when the
+    suite expects unique keys, of every key the build frame holds more than once."""
     keys = ", ".join(sql_identifier(k) for k in key)
     b_keys = ", ".join(f"b.{sql_identifier(k)}" for k in key)
+    on = _not_distinct(list(key), "b", "p")
+    duplicates = (f"union all select {keys} from {BUILD_FRAME} group by all having count(*) > 1"
+                  if unique else "")
     con.execute(
         f"""
         create or replace temp table {INCREMENT_KEYS} as
         select distinct * from (
-            select {b_keys} from {BUILD_FRAME} b
-            where not exists (
-                select 1 from {PUBLISHED_FRAME} p
-                where {_not_distinct(list(key), 'p', 'b')}
-                  and {_not_distinct(compared, 'p', 'b')}
-            )
-            union all
-            select {keys} from {BUILD_FRAME} group by all having count(*) > 1
+            select {b_keys} from {BUILD_FRAME} b left join {PUBLISHED_FRAME} p on {on}
+            where p.{sql_identifier(key[0])} is null
+               or {_struct('b', compared)} is distinct from {_struct('p', compared)}
+            {duplicates}
         )
         """
     )
@@ -201,7 +212,7 @@ def _why_not_increment(con, check_name: str, frame: RowFrame, as_of: date, publi
         return "the rules changed since the last validation (GX suite, frame code, dbt project or versions)"
     if as_of < base_as_of:
         return f"the as-of date {as_of} is earlier than the last validation's {base_as_of}"
-    refusal = suite_refusal(check_name, frame.key)
+    refusal, unique = suite_shape(check_name, frame.key)
     if refusal:
         return f"the suite is not row-wise: {refusal}"
     if not published.exists():
@@ -221,7 +232,7 @@ def _why_not_increment(con, check_name: str, frame: RowFrame, as_of: date, publi
     if _columns(con, PUBLISHED_FRAME) != columns:
         return "the published frame has other columns"
     try:
-        _increment_keys(con, frame.key, [c for c in columns if not c.endswith(AS_OF_SUFFIX)])
+        _increment_keys(con, frame.key, [c for c in columns if not c.endswith(AS_OF_SUFFIX)], unique)
     except duckdb.Error as exc:
         return f"the frames cannot be compared ({str(exc).splitlines()[0]})"
     return None
