@@ -32,8 +32,9 @@ and guarantees that the verdict — and the offending rows — are those of a ch
   only (checked here: a suite with a lower bound on one is always validated whole). An
   unchanged row therefore passes at the new date as it passed at the old one.
 - **Row-wise suites only.** Every expectation of the suite must be about single rows (column
-  values, column pairs, multicolumn values) or about uniqueness of a key column set within the
-  index columns; a suite with any other expectation (row counts, means, ...) is validated whole.
+  values, column pairs, multicolumn values; no ``mostly`` below 1, which is about a share of all
+  rows) or about uniqueness of columns within the index columns; a suite with any other
+  expectation (row counts, means, order of rows ...) is validated whole.
 
 A row of the build frame that is not validated is therefore identical, outside its
 ``*_after_as_of`` columns, to a row the gate passed, and passes the same expectations; every row
@@ -67,7 +68,11 @@ AS_OF_SUFFIX = "_after_as_of"
 # expectations about single rows (or, compound uniqueness, about duplicates of a key)
 ROW_WISE = ("expect_column_values_", "expect_column_pair_values_", "expect_multicolumn_values_",
             "expect_select_column_values_to_be_unique_within_record")
-UNIQUE_KEYS = "expect_compound_columns_to_be_unique"
+# about duplicates across rows: allowed when their columns are among the index columns
+UNIQUE_KEYS = ("expect_compound_columns_to_be_unique", "expect_column_values_to_be_unique",
+               "expect_multicolumn_values_to_be_unique")
+# named like single-row expectations but about the order of rows
+ACROSS_ROWS = ("expect_column_values_to_be_increasing", "expect_column_values_to_be_decreasing")
 
 
 @dataclass(frozen=True)
@@ -123,15 +128,20 @@ def suite_shape(check_name: str, key: tuple[str, ...]) -> tuple[str | None, bool
     unique = False
     for e in expectations:
         kind, kwargs = e.get("type", ""), e.get("kwargs", {})
-        if kind == UNIQUE_KEYS:
-            unique = True
-            if not set(kwargs.get("column_list") or []) <= set(key):
-                return f"{kind} on columns outside the index columns {list(key)}", unique
-        elif not kind.startswith(ROW_WISE):
-            return f"{kind} is not about single rows", unique
         columns = [kwargs.get(k) for k in ("column", "column_A", "column_B")] + list(
             kwargs.get("column_list") or [])
-        if any(str(c).endswith(AS_OF_SUFFIX) for c in columns if c) and (
+        columns = [str(c) for c in columns if c]
+        if kind in UNIQUE_KEYS:
+            unique = True
+            if not set(columns) <= set(key):
+                return f"{kind} on columns outside the index columns {list(key)}", unique
+        elif kind in ACROSS_ROWS or not kind.startswith(ROW_WISE):
+            return f"{kind} is not about single rows", unique
+        if kwargs.get("mostly") not in (None, 1, 1.0):
+            return f"{kind} with mostly={kwargs['mostly']} is about a share of all rows", unique
+        if AS_OF_SUFFIX in str(kwargs.get("row_condition") or ""):
+            return f"{kind} has a row condition on an as-of column", unique
+        if any(c.endswith(AS_OF_SUFFIX) for c in columns) and (
             kind != "expect_column_values_to_be_between" or kwargs.get("min_value") is not None
         ):
             return f"{kind} bounds an as-of column from below", unique

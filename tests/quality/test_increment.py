@@ -242,7 +242,7 @@ def test_every_row_level_suite_can_be_validated_on_an_increment():
         assert refusal is None, (d.name, refusal)
 
 
-def test_the_shape_test_refuses_a_lower_bound_on_an_as_of_column_and_a_table_expectation(gx_root):
+def test_the_shape_test_refuses_what_is_not_about_single_rows(gx_root):
     suite = gx_root / "expectations" / f"{VALUES}.json"
     original = suite.read_text(encoding="utf-8")
     try:
@@ -251,6 +251,12 @@ def test_the_shape_test_refuses_a_lower_bound_on_an_as_of_column_and_a_table_exp
               "kwargs": {"column": "days_after_as_of", "min_value": -3650}}, "from below"),
             ({"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 1}},
              "not about single rows"),
+            ({"type": "expect_column_values_to_be_increasing", "kwargs": {"column": "row_number"}},
+             "not about single rows"),
+            ({"type": "expect_column_values_to_be_unique", "kwargs": {"column": "accident_id"}},
+             "outside the index columns"),
+            ({"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "deaths", "mostly": 0.9}},
+             "share of all rows"),
         ]:
             doc = json.loads(original)
             doc["expectations"].append(extra)
