@@ -51,7 +51,23 @@ RUNS = Table(
         Column("is_sample_data", "boolean", "The folder is the synthetic sample (SAMPLE_DATA.txt). / 是否示例数据。", nullable=True),
     ),
 )
-QUALITY_TABLES = (CHECK_RESULTS, RUNS)
+GATE_BASELINE = Table(
+    "quality",
+    "gate_baseline",
+    "One row per row-level check: the rows it last found valid in full, so that a later run validates only the rows that differ (pipelines/quality/increment.py). / 每项逐行检查一行：上次全部通过的行的指纹，之后的运行只检查与之不同的行。",
+    (
+        Column("check_name", "varchar", "Name of the check (its GX checkpoint). / 检查名称。"),
+        Column("rules_fingerprint", "varchar", "SHA-256 of what a verdict depends on besides the rows: the check's GX files, the frame code, the dbt project, the GX and DuckDB versions (hex). / 规则指纹（SHA-256）。"),
+        Column("as_of", "date", "The as-of date the rows were validated against (DATE). / 检查所依据的截至日期。"),
+        Column("frame_rows", "bigint", "Rows of the check's frame, all valid (rows). / 检查框架的行数（均通过，行）。"),
+        Column("frame_digest", "varchar", "Sum of DuckDB's hashes of those rows: the published frame must still give it (decimal text). / 这些行的哈希之和。"),
+        Column("rows_validated", "bigint", "Rows the last run validated itself (rows; the others were unchanged since an earlier validation). / 上次运行实际检查的行数（行）。"),
+        Column("scope", "varchar", "increment (only rows that differ from the published warehouse) / full (every row). / 检查范围：increment 仅变更行，full 全部行。"),
+        Column("run_id", "varchar", "Dagster run id of the run that validated. / 执行检查的运行编号。"),
+        Column("validated_at", "timestamp", "When (Asia/Shanghai wall-clock time). / 检查时间（北京时间）。"),
+    ),
+)
+QUALITY_TABLES = (CHECK_RESULTS, RUNS, GATE_BASELINE)
 
 
 def ensure_quality_tables(con) -> None:

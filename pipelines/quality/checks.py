@@ -2,11 +2,13 @@
 
 Every check: read a frame from the build DuckDB (``frames.py``), validate it with its saved GX
 checkpoint (``gx_project.py``), write one row to ``quality.check_results`` and return an
-``AssetCheckResult`` whose metadata carries the offending rows. Critical checks are
-``blocking=True`` with severity ERROR (downstream assets do not run); warnings have severity WARN
-and never block. The quarantine checks are not blocking: they return WARN, or ERROR when
-``settings.is_strict``, and publication refuses a run with any ERROR failure. A failed check tags
-the run (``run_outcome.py``), so a run with warnings is visible as one.
+``AssetCheckResult`` whose metadata carries the offending rows. A row-level suite validates only
+the rows that differ from the published warehouse's when that gives the same verdict
+(``increment.py``); a cross-table rule's frame is the offending rows only, from a dbt view.
+Critical checks are ``blocking=True`` with severity ERROR (downstream assets do not run);
+warnings have severity WARN and never block. The quarantine checks are not blocking: they return
+WARN, or ERROR when ``settings.is_strict``, and publication refuses a run with any ERROR failure.
+A failed check tags the run (``run_outcome.py``), so a run with warnings is visible as one.
 """
 
 # No ``from __future__ import annotations``: Dagster reads the resource annotation at runtime.
@@ -23,6 +25,14 @@ from pipelines.enumerations import SOURCE_ZH, SOURCES
 from pipelines.gate_records import CheckOutcome, write_check_result
 from pipelines.quality import config, frames
 from pipelines.quality.gx_project import run_checkpoint
+from pipelines.quality.increment import (
+    Coverage,
+    RowFrame,
+    forget_baseline,
+    record_baseline,
+    rows_to_validate,
+)
+from pipelines.quality.offenders import _gx_offenders, _records, _row_label
 from pipelines.run_outcome import tag_run
 from pipelines.settings import PipelineSettings
 from pipelines.whole_run import refuse_partial_run
@@ -39,8 +49,12 @@ class CheckDef:
     severity: str  # ERROR, WARN or STRICT
     title_zh: str
     title_en: str
-    frame: Callable[[Any, date], pd.DataFrame]
-    is_offender_frame: bool  # the frame lists offending rows (cross-table rule) vs rows to validate
+    # offending rows of a cross-table rule (a dbt view), or the rows a row-level suite validates
+    frame: Callable[[Any, date], pd.DataFrame] | RowFrame
+
+    @property
+    def is_offender_frame(self) -> bool:
+        return not isinstance(self.frame, RowFrame)
 
     @property
     def blocking(self) -> bool:
@@ -64,12 +78,27 @@ class CheckDef:
 
 
 def _model(name: str) -> Callable[[Any, date], pd.DataFrame]:
-    """The frame of a check on the marts: the dbt view ``quality.<name>`` (models/quality/)."""
+    """The offending rows of a rule on the marts: the dbt view ``quality.<name>`` (models/quality/)."""
     return lambda con, as_of: frames.model_rows(con, name)
 
 
-# Sources whose values_valid frame is their own (their years may lie ahead: a plan's, a quota's).
-OWN_FRAMES = {"plans": frames.plan_rows, "quotas": frames.quota_rows}
+RAW_KEY = ("source_file", "sheet_name", "row_number")  # a raw row: its file, sheet and row
+# ... and, where one row of a file gives several (long form), what it gives
+RAW_KEY_MORE = {"statistics": ("measure",), "capabilities": ("indicator_code",)}
+
+
+def _model_rows(name: str, key: tuple[str, ...]) -> RowFrame:
+    """The rows a suite on the marts validates: the dbt view ``quality.<name>``, one row per key."""
+    return RowFrame(lambda catalog, as_of: frames.model_rows_sql(name, catalog, as_of), key)
+
+
+def _raw_rows(source: str) -> RowFrame:
+    # Sources whose values_valid frame is their own (their years may lie ahead: a plan's, a quota's).
+    own = {"plans": frames.plan_rows_sql, "quotas": frames.quota_rows_sql}.get(source)
+    key = RAW_KEY + RAW_KEY_MORE.get(source, ())
+    if own:
+        return RowFrame(own, key)
+    return RowFrame(lambda catalog, as_of: frames.raw_rows_sql(source, catalog, as_of), key)
 
 
 def check_defs() -> list[CheckDef]:
@@ -81,30 +110,29 @@ def check_defs() -> list[CheckDef]:
             CheckDef(
                 f"raw_{s}_files_readable", key, ERROR,
                 f"{zh}文件均可读取（无整体拒收文件）", f"every {s} file readable (no file rejected whole)",
-                lambda con, as_of, s=s: frames.rejected_files(con, s), True,
+                lambda con, as_of, s=s: frames.rejected_files(con, s),
             ),
             CheckDef(
                 f"raw_{s}_quarantine", key, STRICT,
                 f"{zh}无隔离行", f"no {s} rows in quarantine",
-                lambda con, as_of, s=s: frames.quarantined_rows(con, s), True,
+                lambda con, as_of, s=s: frames.quarantined_rows(con, s),
             ),
             CheckDef(
                 f"raw_{s}_values_valid", key, ERROR,
                 f"{zh}字段类型与取值范围", f"{s} types and ranges",
-                OWN_FRAMES.get(s) or (lambda con, as_of, s=s: frames.raw_rows(con, s, as_of)),
-                False,
+                _raw_rows(s),
             ),
         ]
     defs += [
         CheckDef(
             "raw_disasters_crop_failed_within_affected", ("raw", "disasters"), ERROR,
             "农作物绝收面积不大于受灾面积", "crop_failed_ha <= crop_affected_ha",
-            lambda con, as_of: frames.raw_rows(con, "disasters", as_of), False,
+            _raw_rows("disasters"),
         ),
         CheckDef(
             "raw_forest_fires_damaged_within_burned", ("raw", "forest_fires"), ERROR,
             "受害森林面积不大于过火面积", "damaged_forest_ha <= burned_area_ha",
-            lambda con, as_of: frames.raw_rows(con, "forest_fires", as_of), False,
+            _raw_rows("forest_fires"),
         ),
         # The checks below read the dbt views of models/quality/, built with the marts. Two keep
         # the name they had when they read the raw tables: their history stays one series.
@@ -112,7 +140,7 @@ def check_defs() -> list[CheckDef]:
             "raw_statistics_gdp_revision", ("marts", "fct_denominator_vintages"), WARN,
             f"地区生产总值修订幅度不超过{config.GDP_REVISION_WARN_SHARE:.0%}",
             f"no GDP revision above {config.GDP_REVISION_WARN_SHARE:.0%}",
-            _model("qa_gdp_revisions"), True,
+            _model("qa_gdp_revisions"),
         ),
         CheckDef(
             "raw_accidents_monthly_volume", ("marts", "fct_accidents"), WARN,
@@ -120,150 +148,47 @@ def check_defs() -> list[CheckDef]:
             f"{config.VOLUME_JUMP_FACTOR:g}倍",
             f"monthly accident count not zero nor above {config.VOLUME_JUMP_FACTOR:g}x the trailing "
             f"{config.VOLUME_TRAILING_MONTHS}-month average",
-            _model("qa_accident_volume_anomalies"), True,
+            _model("qa_accident_volume_anomalies"),
         ),
         CheckDef(
             "marts_fct_indicator_values_values_valid", ("marts", "fct_indicator_values"), ERROR,
             "指标值类型与合理范围", "indicator values: types and plausible ranges",
-            _model("qa_indicator_values"), False,
+            _model_rows("qa_indicator_values", ("region_code", "year", "indicator_code")),
         ),
         CheckDef(
             "marts_fct_denominators_values_valid", ("marts", "fct_denominators"), ERROR,
             "分母类型与合理范围", "denominators: types and plausible ranges",
-            _model("qa_denominators"), False,
+            _model_rows("qa_denominators", ("region_code", "year")),
         ),
         CheckDef(
             "marts_fct_denominators_event_years_complete", ("marts", "fct_denominators"), ERROR,
             "有事件的地区年度均有所需分母", "every region-year with events has its denominators",
-            _model("qa_missing_event_denominators"), True,
+            _model("qa_missing_event_denominators"),
         ),
         CheckDef(
             "marts_fct_denominators_plan_years_complete", ("marts", "fct_denominators"), ERROR,
             "规划辖区在规划各年度均有目标所需分母",
             "every plan jurisdiction has its targets' denominators for every plan year",
-            _model("qa_missing_plan_denominators"), True,
+            _model("qa_missing_plan_denominators"),
         ),
         CheckDef(
             "marts_fct_plan_progress_values_valid", ("marts", "fct_plan_progress"), ERROR,
             "规划进度表与规划目标一一对应", "plan progress: one row per plan target",
-            _model("qa_plan_progress"), False,
+            _model_rows("qa_plan_progress", ("plan_id", "region_code", "seq")),
         ),
         CheckDef(
             "marts_dim_plan_every_plan_in_force", ("marts", "dim_plan"), STRICT,
             "规划文件中的规划均有效（无整份被拒收或版本冲突的规划）",
             "every plan the plan files name is in force (none rejected whole or in a version conflict)",
-            _model("qa_plans_not_in_force"), True,
+            _model("qa_plans_not_in_force"),
         ),
         CheckDef(
             "marts_fct_missing_submissions_monthly_filed", ("marts", "fct_missing_submissions"), WARN,
             "各县级单位按月报送（含零报告）", "every county-level unit filed every month (records or 零报告)",
-            _model("qa_missing_submissions"), True,
+            _model("qa_missing_submissions"),
         ),
     ]
     return defs
-
-
-# --- describing offending rows -------------------------------------------------------------
-
-
-def _clean(value):
-    if value is None:
-        return None
-    if isinstance(value, float) and pd.isna(value):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    return value
-
-
-def _records(df: pd.DataFrame, limit: int) -> list[dict[str, Any]]:
-    head = df.head(limit)
-    return [{k: _clean(v) for k, v in row.items()} for row in head.to_dict(orient="records")]
-
-
-def _row_label(row: dict[str, Any]) -> tuple[str, str]:
-    """How a person finds the row: file and row number, or region and year/month."""
-    file = row.get("source_file") or row.get("file_name")
-    rown = row.get("row_number")
-    if file:
-        if rown not in (None, ""):
-            return f"{file} 第{rown}行", f"{file} row {rown}"
-        return f"{file}", f"{file}"
-    zh: list[str] = []
-    en: list[str] = []
-    if row.get("plan_id"):
-        zh.append(str(row["plan_id"]))
-        en.append(str(row["plan_id"]))
-    if row.get("region_code"):
-        code = str(row["region_code"])
-        # a statistician finds a unit by its name: 饶河县（230524）; the English keeps the code
-        zh.append(f"{row['region_name']}（{code}）" if row.get("region_name") else code)
-        en.append(code)
-    for key in ("year", "month"):
-        if row.get(key) not in (None, ""):
-            zh.append(str(row[key]))
-            en.append(str(row[key]))
-    if row.get("seq") not in (None, ""):
-        zh.append(f"#{row['seq']}")
-        en.append(f"#{row['seq']}")
-    if row.get("source"):
-        zh.append(SOURCE_ZH.get(str(row["source"]), str(row["source"])))
-        en.append(str(row["source"]))
-    if row.get("measure"):
-        zh.append(str(row["measure"]))
-        en.append(str(row["measure"]))
-    return " ".join(zh) or "?", " ".join(en) or "?"
-
-
-def _exception_message(info) -> str | None:
-    """GX keeps an expectation's exception either flat or keyed by metric: find it in both."""
-    if not isinstance(info, dict):
-        return None
-    if info.get("raised_exception"):
-        return str(info.get("exception_message") or "exception")
-    for value in info.values():
-        if isinstance(value, dict) and value.get("raised_exception"):
-            return str(value.get("exception_message") or "exception")
-    return None
-
-
-def _gx_offenders(validation_result) -> tuple[list[dict[str, Any]], int, list[str]]:
-    """Offending rows of a row-level suite: (sample, violations, failed rules).
-
-    Violations are counted per failed expectation: a row breaking two rules counts twice.
-    """
-    sample: list[dict[str, Any]] = []
-    violations = 0
-    rules: list[str] = []
-    for r in validation_result.results:
-        if r.success:
-            continue
-        cfg = r.expectation_config
-        shown = ("column", "column_A", "column_B", "row_condition")
-        kwargs = {k: v for k, v in cfg.kwargs.items() if k in shown}
-        rule = cfg.type + "(" + ", ".join(f"{k}={v}" for k, v in kwargs.items()) + ")"
-        rules.append(rule)
-        res = r.result or {}
-        index_list = res.get("partial_unexpected_index_list") or res.get("unexpected_index_list") or []
-        error = _exception_message(r.exception_info)
-        if error:
-            sample.append({"rule": rule, "error": error})
-            violations += 1
-            continue
-        if not index_list:
-            # Table-level expectation (row count, ...): report what was observed.
-            sample.append({"rule": rule, "observed_value": _clean(res.get("observed_value"))})
-            violations += int(res.get("unexpected_count") or 1)
-            continue
-        violations += int(res.get("unexpected_count") or len(index_list))
-        for item in index_list:
-            if not isinstance(item, dict):
-                item = {"index": item}
-            if len(sample) < config.SAMPLE_ROWS:
-                sample.append({"rule": rule, **{k: _clean(v) for k, v in item.items()}})
-    return sample, violations, rules
 
 
 def _messages(d: CheckDef, passed: bool, count: int, sample: list[dict[str, Any]], extra_zh: str = "",
@@ -286,11 +211,22 @@ def _messages(d: CheckDef, passed: bool, count: int, sample: list[dict[str, Any]
 
 def evaluate(d: CheckDef, settings: PipelineSettings, run_id: str) -> CheckOutcome:
     """Run one check against the build file, record it in quality.check_results, return it."""
+    return evaluate_with_coverage(d, settings, run_id)[0]
+
+
+def evaluate_with_coverage(d: CheckDef, settings: PipelineSettings,
+                           run_id: str) -> tuple[CheckOutcome, Coverage | None]:
+    """``evaluate``, and for a row-level suite which rows it validated (all, or the increment)."""
     severity = d.severity if d.severity != STRICT else (ERROR if settings.is_strict else WARN)
     as_of = settings.as_of_date
+    coverage = None
     with settings.connect() as con:
         try:
-            frame = d.frame(con, as_of)
+            if isinstance(d.frame, RowFrame):
+                frame, coverage = rows_to_validate(con, d.name, d.frame, as_of, settings.warehouse_path,
+                                                   run_id)
+            else:
+                frame = d.frame(con, as_of)
         except (duckdb.CatalogException, duckdb.BinderException) as exc:
             missing = str(exc).splitlines()[0]
             outcome = CheckOutcome(
@@ -302,10 +238,16 @@ def evaluate(d: CheckDef, settings: PipelineSettings, run_id: str) -> CheckOutco
                 observed_value=None, offending_sample=[{"error": missing}],
             )
             write_check_result(con, run_id, outcome)
-            return outcome
+            if isinstance(d.frame, RowFrame):
+                forget_baseline(con, d.name)
+            return outcome, None
 
-        vr = run_checkpoint(d.name, frame, run_name=run_id)
-        passed = bool(vr.success)
+        if coverage is not None and coverage.scope == "increment" and frame.empty:
+            vr = None  # no row differs: a row-wise suite passes on no rows (GX says so too)
+            passed = True
+        else:
+            vr = run_checkpoint(d.name, frame, run_name=run_id)
+            passed = bool(vr.success)
         extra_zh = extra_en = ""
         if d.is_offender_frame:
             count = len(frame)
@@ -341,7 +283,7 @@ def evaluate(d: CheckDef, settings: PipelineSettings, run_id: str) -> CheckOutco
                     f"{r['trailing_average']}" for r in sample[:5]) + ". "
             checked_rows = None
         else:
-            sample, count, rules = _gx_offenders(vr)
+            sample, count, rules = _gx_offenders(vr) if vr is not None else ([], 0, [])
             observed = float(count)
             if rules:
                 extra_zh = "未满足的期望：" + "；".join(rules[:5]) + "。"
@@ -353,10 +295,26 @@ def evaluate(d: CheckDef, settings: PipelineSettings, run_id: str) -> CheckOutco
             observed_value=observed, offending_sample=sample if not passed else [],
         )
         write_check_result(con, run_id, outcome)
-        return outcome
+        if coverage is not None:
+            record_baseline(con, d.name, passed, coverage, as_of, run_id)
+        return outcome, coverage
 
 
-def _to_result(d: CheckDef, outcome: CheckOutcome) -> dg.AssetCheckResult:
+def _coverage_metadata(coverage: Coverage | None) -> dict:
+    """Which rows a row-level suite validated: the increment (rows that differ from the published
+    warehouse) or every row, and why."""
+    if coverage is None:
+        return {}
+    return {
+        "rows_validated": dg.MetadataValue.int(coverage.rows_validated),
+        "rows_in_table": dg.MetadataValue.int(coverage.rows_in_frame),
+        "validated_scope": dg.MetadataValue.text(coverage.scope),
+        "is_increment": dg.MetadataValue.bool(coverage.scope == "increment"),
+        "validated_scope_reason": dg.MetadataValue.text(coverage.reason_en),
+    }
+
+
+def _to_result(d: CheckDef, outcome: CheckOutcome, coverage: Coverage | None = None) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=outcome.passed,
         severity=dg.AssetCheckSeverity.ERROR if outcome.severity == ERROR else dg.AssetCheckSeverity.WARN,
@@ -367,6 +325,7 @@ def _to_result(d: CheckDef, outcome: CheckOutcome) -> dg.AssetCheckResult:
             "message_zh": dg.MetadataValue.text(outcome.message_zh),
             "message_en": dg.MetadataValue.text(outcome.message_en),
             "gx_checkpoint": dg.MetadataValue.text(d.name),
+            **_coverage_metadata(coverage),
         },
         description=outcome.message_zh,
     )
@@ -381,8 +340,8 @@ def _make_asset_check(d: CheckDef) -> dg.AssetChecksDefinition:
     )
     def _check(context: dg.AssetCheckExecutionContext, settings: PipelineSettings) -> dg.AssetCheckResult:
         refuse_partial_run(context)
-        outcome = evaluate(d, settings, context.run.run_id)
-        result = _to_result(d, outcome)
+        outcome, coverage = evaluate_with_coverage(d, settings, context.run.run_id)
+        result = _to_result(d, outcome, coverage)
         if not outcome.passed:
             log = context.log.error if outcome.blocks else context.log.warning
             log(outcome.message_zh + "\n" + outcome.message_en)

@@ -43,13 +43,16 @@ def _df(con, sql: str, params: dict | None = None) -> pd.DataFrame:
     return con.execute(sql, params or {}).df()
 
 
-def raw_rows(con, source: str, as_of: date) -> pd.DataFrame:
+# A row frame as SQL over one catalog: the build file's, or the published warehouse attached
+# beside it (``increment.py`` compares the two). ``catalog`` is a quoted identifier.
+
+
+def raw_rows_sql(source: str, catalog: str, as_of: date) -> tuple[str, dict]:
     """Every row of ``raw.<source>`` with the derived columns its ``values_valid`` suite reads."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     event_at, reported_gap = RAW_ROW_DATES[source]
-    return _df(
-        con,
+    return (
         f"""
         select t.* {RAW_COLUMNS_LEFT_OUT.get(source, "")},
                date_diff('day', $as_of, ({event_at})::date) as days_after_as_of,
@@ -58,46 +61,67 @@ def raw_rows(con, source: str, as_of: date) -> pd.DataFrame:
                t.region_code in (select region_code from read_csv($regions, all_varchar = true))
                    as is_region_known,
                {reported_gap} as days_reported_before_occurred
-        from raw.{sql_identifier(source)} t
+        from {catalog}.raw.{sql_identifier(source)} t
         order by t.source_file, t.row_number
         """,
         {"as_of": as_of, "covered_from": config.COVERED_FROM, "regions": str(config.REGIONS_CSV_PATH)},
     )
 
 
-def plan_rows(con, as_of: date) -> pd.DataFrame:
+def plan_rows_sql(catalog: str, as_of: date) -> tuple[str, dict]:
     """Every row of ``raw.plans`` with the derived columns its ``values_valid`` suite reads (a plan's
     years may lie in the future; its 版本日期 may not)."""
-    return _df(
-        con,
-        """
+    return (
+        f"""
         select t.* exclude (extra_columns),
                t.region_code in (select region_code from read_csv($regions, all_varchar = true))
                    as is_region_known,
                date_diff('day', $as_of, t.version_date) as version_days_after_as_of
-        from raw.plans t
+        from {catalog}.raw.plans t
         order by t.source_file, t.row_number
         """,
         {"as_of": as_of, "regions": str(config.REGIONS_CSV_PATH)},
     )
 
 
-def quota_rows(con, as_of: date) -> pd.DataFrame:
+def quota_rows_sql(catalog: str, as_of: date) -> tuple[str, dict]:
     """Every row of ``raw.quotas`` with the derived columns its ``values_valid`` suite reads (next
     year's quota may be issued in advance; its 下达日期 may not lie after the as-of date)."""
-    return _df(
-        con,
-        """
+    return (
+        f"""
         select t.* exclude (extra_columns),
                t.region_code in (select region_code from read_csv($regions, all_varchar = true))
                    as is_region_known,
                date_diff('day', $as_of, t.issued_date) as issued_days_after_as_of,
                t.year - year($as_of) as years_after_as_of
-        from raw.quotas t
+        from {catalog}.raw.quotas t
         order by t.source_file, t.row_number
         """,
         {"as_of": as_of, "regions": str(config.REGIONS_CSV_PATH)},
     )
+
+
+def model_rows_sql(model: str, catalog: str, as_of: date) -> tuple[str, dict]:
+    """The rows of the dbt view ``quality.<model>`` (models/quality/). A view is compiled with the
+    as-of date of the run that built it: over the published warehouse it gives the rows that run
+    validated, whatever ``as_of`` is passed."""
+    return f"select * from {catalog}.quality.{sql_identifier(model)}", {}
+
+
+def _current(con) -> str:
+    return sql_identifier(con.execute("select current_database()").fetchone()[0])
+
+
+def raw_rows(con, source: str, as_of: date) -> pd.DataFrame:
+    return _df(con, *raw_rows_sql(source, _current(con), as_of))
+
+
+def plan_rows(con, as_of: date) -> pd.DataFrame:
+    return _df(con, *plan_rows_sql(_current(con), as_of))
+
+
+def quota_rows(con, as_of: date) -> pd.DataFrame:
+    return _df(con, *quota_rows_sql(_current(con), as_of))
 
 
 def rejected_files(con, source: str) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.quality.checks import _row_label
+from pipelines.quality.offenders import _row_label
 
 
 def test_a_unit_is_named_in_chinese_with_its_code_and_the_source_in_chinese():
