@@ -99,7 +99,7 @@ def run_checkpoint(
     root: Path | None = None,
 ):
     """Validate ``frame`` with the saved checkpoint ``name`` and return its result (GX also keeps it
-    under ``expectations/uncommitted/``)."""
+    under ``expectations/uncommitted/validations/``: the last KEPT_RESULTS runs of each check)."""
     from great_expectations.core.run_identifier import RunIdentifier
 
     ctx = get_context(root)
@@ -108,4 +108,26 @@ def run_checkpoint(
         batch_parameters={"dataframe": frame},
         run_id=RunIdentifier(run_name=run_name, run_time=datetime.now().astimezone()),
     )
+    prune_validation_results(name, root)
     return next(iter(result.run_results.values()))
+
+
+KEPT_RESULTS = 20  # runs of each check whose GX validation result stays on disk
+
+
+def prune_validation_results(name: str, root: Path | None = None, keep: int = KEPT_RESULTS) -> int:
+    """Remove all but the ``keep`` newest runs' results of check ``name``; returns how many went.
+
+    GX writes one JSON file per check and run (``validations/<check>/<run>/<time>/``) and never
+    removes any: a daily load would fill the disk. The gate's record is
+    ``quality.check_results`` in the warehouse; these files are only for looking into GX itself.
+    """
+    import shutil
+
+    folder = (root or config.expectations_dir()) / "uncommitted" / "validations" / name
+    if not folder.is_dir():
+        return 0
+    runs = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return len(runs[keep:])

@@ -112,3 +112,23 @@ def test_two_threads_may_ask_for_the_gx_context_at_once(tmp_path):
             t.join()
         assert errors == []
         assert contexts[0] is contexts[1]  # built once, shared
+
+
+def test_gx_keeps_the_last_results_of_each_check_not_every_run(tmp_path):
+    import os
+
+    from pipelines.quality.gx_project import prune_validation_results
+
+    folder = tmp_path / "uncommitted" / "validations" / "raw_accidents_values_valid"
+    for i in range(25):  # 25 runs, run-00 the oldest
+        run = folder / f"run-{i:02d}" / "20261207T000000Z"
+        run.mkdir(parents=True)
+        (run / "result.json").write_text("{}")
+        os.utime(folder / f"run-{i:02d}", (1_800_000_000 + i, 1_800_000_000 + i))
+    other = tmp_path / "uncommitted" / "validations" / "raw_disasters_values_valid" / "run-00"
+    other.mkdir(parents=True)
+
+    assert prune_validation_results("raw_accidents_values_valid", tmp_path, keep=20) == 5
+    assert sorted(p.name for p in folder.iterdir()) == [f"run-{i:02d}" for i in range(5, 25)]
+    assert other.is_dir()  # another check's results are its own
+    assert prune_validation_results("never_ran", tmp_path) == 0
