@@ -73,6 +73,9 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         # suite (tests/dbt: plain `dbt build`) and CI, not in every load (dbt's own advice).
         command = ["build", "--exclude-resource-type", "unit_test"]
         context.log.info(_plan_summary(plan, manifest))
+        # Unchanged tables first: nothing dbt rebuilds is upstream of them (Dagster wants a
+        # multi-asset's outputs in dependency order).
+        yield from _unchanged_outputs(context, manifest, plan)
         if plan.full or plan.to_run(manifest):
             command += exclusion_args(manifest, plan.skipped)
             context.log.info(f"dbt {' '.join(command[:3])} (EM_DBT_AS_OF={as_of})")
@@ -84,9 +87,8 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                 if isinstance(event, dg.AssetCheckResult):
                     test_results.append(event)
                 yield event
-        for event in _unchanged_events(context, manifest, plan):
-            if isinstance(event, dg.AssetCheckResult):
-                test_results.append(event)
+        for event in _carried_results(manifest, plan):
+            test_results.append(event)
             yield event
         with settings.connect() as con:
             record_fingerprints(con, plan.fingerprints, context.run_id)
@@ -124,17 +126,20 @@ def _plan_summary(plan: BuildPlan, manifest) -> str:
             "test results carried over (inputs unchanged)")
 
 
-def _unchanged_events(context: dg.AssetExecutionContext, manifest, plan: BuildPlan):
+def _unchanged_outputs(context: dg.AssetExecutionContext, manifest, plan: BuildPlan):
     """The skipped models and seeds as materialized (their tables, built from the same inputs,
-    are in the file), so the steps reading them run; the carried-over test results."""
+    are in the file), so the steps reading them run."""
     for uid in in_build_order(manifest, plan.skipped):
-        node = manifest["nodes"][uid]
-        if node["resource_type"] in ("model", "seed"):
-            key = translator.get_asset_spec(manifest, uid, em_dbt_project).key
-            if key in context.selected_asset_keys:
-                name = context.assets_def.get_output_name_for_asset_key(key)
-                yield dg.Output(None, output_name=name,
-                                metadata={"unchanged": True, "reason": "inputs unchanged since last build"})
+        if manifest["nodes"][uid]["resource_type"] not in ("model", "seed"):
+            continue
+        key = translator.get_asset_spec(manifest, uid, em_dbt_project).key
+        if key in context.selected_asset_keys:
+            yield dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
+                            metadata={"unchanged": True, "reason": "inputs unchanged since last build"})
+
+
+def _carried_results(manifest, plan: BuildPlan):
+    """The skipped tests' last results, marked as carried over."""
     checks = _test_checks(manifest)
     for uid, last in sorted(plan.carried.items()):
         asset, name = checks[uid]
