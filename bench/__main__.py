@@ -401,26 +401,36 @@ def sql_floor(entry: dict, out_dir: Path, manifest: Path, work: Path) -> dict:
 
 def _runs_on_published(label: str, data_dir: Path, as_of: str, made: dict, published: Path,
                        work: Path, args) -> dict:
-    """``args.repeat`` runs (without --rebuild) of ``data_dir``, each on a fresh copy of the
-    published state in ``published``: warehouse, reports (with the dbt docs page it may reuse),
+    """``args.repeat`` runs (without --rebuild) of ``data_dir``, each on the published state in
+    ``published``, at its own paths: warehouse, reports (with the dbt docs page it may reuse),
     the Parquet export and dbt's kept state beside the warehouse (``.warehouse.duckdb.dbt``:
-    its parse) — what a scheduled or a statistician's run starts from."""
-    out = work / "runs" / f"{published.name}-{label}"
+    its parse) — what a scheduled or a statistician's run starts from. At the same paths because
+    dbt reuses its parse only for the same warehouse file (the profile's path): a copy elsewhere
+    would parse the whole project again, which no real rerun does. The published state is kept
+    aside and put back before each run and after the last; the runs' logs are kept in
+    ``runs/<scale>-<label>``."""
+    saved = work / "runs" / f"{published.name}.published"
+    logs = work / "runs" / f"{published.name}-{label}"
+    for folder in (saved, logs):
+        if folder.exists():
+            shutil.rmtree(folder)
+    shutil.copytree(published, saved)
+    logs.mkdir(parents=True)
     runs = []
-    for _ in range(args.repeat):
-        if out.exists():
-            shutil.rmtree(out)
-        out.mkdir(parents=True)
-        shutil.copyfile(published / "warehouse.duckdb", out / "warehouse.duckdb")
-        # reports, Parquet and dbt's kept state of the warehouse (its parse), as a real rerun has them
-        for folder in ("reports", "parquet", ".warehouse.duckdb.dbt"):
-            if (published / folder).is_dir():
-                shutil.copytree(published / folder, out / folder)
-        figs = run_pipeline(label, data_dir, out, as_of, rebuild=False,
-                            dagster_home=work / "dagster_home", project=args.project.resolve())
-        runs.append({**asdict(figs), "input": made, "data_dir": str(data_dir)})
-        if figs.exit_code != 0:
-            break
+    try:
+        for i in range(args.repeat):
+            shutil.rmtree(published)
+            shutil.copytree(saved, published)
+            figs = run_pipeline(label, data_dir, published, as_of, rebuild=False,
+                                dagster_home=work / "dagster_home", project=args.project.resolve())
+            for suffix in ("log", "stderr"):
+                shutil.copyfile(published / f"{label}.{suffix}", logs / f"{label}.run{i + 1}.{suffix}")
+            runs.append({**asdict(figs), "input": made, "data_dir": str(data_dir)})
+            if figs.exit_code != 0:
+                break
+    finally:
+        shutil.rmtree(published, ignore_errors=True)
+        shutil.move(saved, published)
     return _median_run(runs)[1]
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 from pipelines.gate_records import QUALITY_TABLES
 from pipelines.ingest.raw_tables import RAW_TABLES
 from pipelines.tables import Table, apply_comments
+from pipelines.transform.selective import TRANSFORM_INPUTS
 
 
 def documented_tables() -> list[Table]:
     """Every raw and quality table the pipeline creates."""
-    return [*RAW_TABLES.values(), *QUALITY_TABLES]
+    return [*RAW_TABLES.values(), *QUALITY_TABLES, TRANSFORM_INPUTS]
 
 
 def apply_table_comments(con) -> int:

@@ -1,0 +1,155 @@
+"""A run rebuilds only the dbt models whose inputs changed, and its marts are those of a full build.
+
+The hand-made folder (tests/handmade.py) is loaded without its later filings, then they arrive:
+a new month (2026-01 accidents), a corrected file reloaded under its name (利州区's LZ-2025-003
+1 → 2 deaths), a revision and a 核销 (accidents_2025_revisions.csv), a GDP revision (利州区 2025
+最终核实) and a plan revision (a later version of 利州区's 14th plan). The second run builds
+only what reads a changed input; its marts must equal
+
+- those of ``--rebuild`` on the final folder (every column but the load's lineage, ``loaded_at``
+  and ``load_seq``, which number loads and differ by design between one load and two);
+- those of the same second load with every dbt node built (the same raw tables, so every column
+  but the clock time ``loaded_at``), with the same test verdicts.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from bench.compare_marts import compare
+from tests.conftest import cli_env
+from tests.handmade import HANDMADE_PLANS, LIZHOU, plan_rows, write_handmade_folder, write_plan
+
+AS_OF = "2026-11-26"
+LATER_FILINGS = ("accidents/accidents_2025_revisions.csv", "statistics/statistics_2025_final.csv")
+
+
+def run(data, warehouse, *extra):
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipelines", "run", "--data-dir", str(data), "--warehouse", str(warehouse),
+         "--reports-dir", str(warehouse.parent / "reports"), "--as-of", AS_OF, *extra],
+        capture_output=True, text=True, env=cli_env(), timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-3000:]
+    return proc.stdout
+
+
+def first_load(root):
+    data = write_handmade_folder(root / "data")
+    for name in LATER_FILINGS:
+        shutil.move(data / name, root / name.replace("/", "_"))
+    return data
+
+
+def later_filings(root, data):
+    for name in LATER_FILINGS:
+        shutil.move(root / name.replace("/", "_"), data / name)
+    # the corrected file, reloaded under its name: LZ-2025-003 1 → 2 deaths
+    path = data / "accidents" / "accidents_2020_2025.csv"
+    text = path.read_text(encoding="utf-8")
+    [line] = [x for x in text.splitlines() if x.startswith("LZ-2025-003,")]
+    cells = line.split(",")
+    assert cells[7] == "1"
+    cells[7] = "2"
+    path.write_text(text.replace(line, ",".join(cells)), encoding="utf-8")
+    # a new month: one accident in 尖山区, zero reports elsewhere
+    counties = ["230502", "230503", "230505", "230506", "230521", "230522", "230523", "230524", LIZHOU]
+    header = text.splitlines()[0]
+    rows = ["SYS-2026-001,2026-01-12 10:00,230502,,尖山区甲厂,工贸,其它伤害,1,0,0,0,60,一般,,,,2026-01-13"]
+    rows += [f"零报告,2026-01,{c}" + "," * 14 for c in counties if c != "230502"]
+    (data / "accidents" / "accidents_2026_01.csv").write_text(
+        "\n".join([header, *rows]) + "\n", encoding="utf-8")
+    # a plan revision: a later version of 利州区's plan, target 1 now −8 %
+    [lizhou] = [p for p in HANDMADE_PLANS if p[3] == LIZHOU]
+    file_name, plan_id, name, region, first, last, base, _version, targets = lizhou
+    revised = [(t[0], t[1], t[2], t[3], t[4], "8%" if t[0] == 1 else t[5], *t[6:]) for t in targets]
+    write_plan(data, "利州区十四五规划_2024修订.csv",
+               plan_rows(plan_id, name, region, first, last, base, "2024-06-30", revised))
+
+
+def marts_equal(before, after, *ignore) -> tuple[bool, str]:
+    out = io.StringIO()
+    same = compare(before, after, out=out, ignore=frozenset(ignore))
+    return same, out.getvalue()
+
+
+def verdicts(warehouse):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(
+            "select asset_key, check_name, passed, offending_count from quality.check_results"
+            " where run_id = (select run_id from quality.runs order by finished_at desc limit 1)"
+            " and message_en like 'dbt test %' order by all").fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def warehouses(tmp_path_factory):
+    root = tmp_path_factory.mktemp("selective")
+    data = first_load(root)
+    published = root / "pub" / "w.duckdb"
+    run(data, published)
+    # The same second load with every dbt node built: a copy of the published state without
+    # the fingerprints of its build.
+    full = root / "full" / "w.duckdb"
+    full.parent.mkdir()
+    shutil.copyfile(published, full)
+    con = duckdb.connect(str(full))
+    con.execute("drop table quality.transform_inputs")
+    con.close()
+    later_filings(root, data)
+    incremental_log = run(data, published)
+    full_log = run(data, full)
+    rebuilt = root / "rebuilt" / "w.duckdb"
+    run(data, rebuilt, "--rebuild")
+    return {"incremental": published, "full": full, "rebuilt": rebuilt,
+            "incremental_log": incremental_log, "full_log": full_log}
+
+
+def test_the_second_load_builds_only_part_of_the_project(warehouses):
+    log = warehouses["incremental_log"]
+    assert "building only what reads a changed input" in log, log[-3000:]
+    assert "source:raw.accidents" in log and "source:raw.statistics" in log and "source:raw.plans" in log
+    assert "building everything" in warehouses["full_log"]
+    con = duckdb.connect(str(warehouses["incremental"]), read_only=True)
+    carried = con.execute(
+        "select count(*) from quality.check_results where message_en like '%inputs unchanged, result of run%'"
+        " and run_id = (select run_id from quality.runs order by finished_at desc limit 1)").fetchone()[0]
+    con.close()
+    assert carried > 0  # the seeds' tests at least: no seed changed
+
+
+def test_marts_equal_those_of_a_full_dbt_build_of_the_same_load(warehouses):
+    same, report = marts_equal(warehouses["full"], warehouses["incremental"], "loaded_at")
+    assert same, report
+    assert verdicts(warehouses["full"]) == verdicts(warehouses["incremental"])
+
+
+def test_marts_equal_those_of_a_rebuild_of_the_final_folder(warehouses):
+    same, report = marts_equal(warehouses["rebuilt"], warehouses["incremental"], "loaded_at", "load_seq")
+    assert same, report
+
+
+def test_the_later_filings_reached_the_marts(warehouses):
+    con = duckdb.connect(str(warehouses["incremental"]), read_only=True)
+    try:
+        deaths = dict(con.execute(
+            "select accident_id, deaths from marts.fct_accidents"
+            " where accident_id in ('LZ-2025-003', 'SYS-2025-002', 'SYS-2026-001')").fetchall())
+        written_off = con.execute(
+            "select is_written_off from marts.fct_accidents where accident_id = 'SYS-2025-003'").fetchall()
+        gdp = con.execute(
+            "select gdp_100m_yuan from marts.fct_denominators where region_code = ? and year = 2025",
+            [LIZHOU]).fetchall()
+    finally:
+        con.close()
+    assert deaths == {"LZ-2025-003": 2, "SYS-2025-002": 2, "SYS-2026-001": 1}
+    assert written_off == [(True,)]  # 核销: kept, flagged, counted nowhere
+    assert gdp == [(300.0,)]
