@@ -44,6 +44,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.settings import SAMPLE_MARKER  # the generator writes it after the data
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_DIR / "data_raw"
 SCALES = ("sample", "national", "national-2x", "national-4x")
@@ -313,7 +315,9 @@ def ensure_scale_data(scale: str, work: Path) -> tuple[Path, float | None]:
     if scale == "sample":
         return SAMPLE_DIR, None
     out = work / scale
-    if (out / "plan_targets.csv").exists() and (out / "accidents").is_dir():
+    # complete when the generator's marker (written after the data) is there; plan tables are a
+    # source folder (plans/) since issue 16, there is no plan_targets.csv to look for any more
+    if (out / SAMPLE_MARKER).exists() and (out / "accidents").is_dir() and (out / "plans").is_dir():
         return out, None
     print(f"  generating {scale} data into {out} …", flush=True)
     t = time.monotonic()
