@@ -11,16 +11,12 @@
     (p < 0.05).
     Use: `with ..., {{ exact_test_ctes('sig_inputs', ['plan_id', 'region_code', 'seq']) }}, ...` -#}
 {% macro exact_test_ctes(inputs, keys) -%}
-{%- set k = keys | join(', ') -%}
-{{ inputs }}_terms as (
+{#- The p-value depends on x1, x2, e1 and e2 only: it is computed once per distinct four (a few
+    thousand on the national data) and joined back to the keys (millions of series-months). -#}
+{%- set four = ['x1', 'x2', 'e1', 'e2'] -%}
+{{ inputs }}_distinct as (
 
-    select
-        {{ k }},
-        x1,
-        x2,
-        x1 + x2 as n,
-        e2 / (e1 + e2) as p0,
-        unnest(range(0, x1 + x2 + 1)) as k
+    select distinct x1, x2, e1, e2
     from {{ inputs }}
     where x1 + x2 > 0
         and e1 > 0
@@ -28,12 +24,28 @@
 
 ),
 
+{{ inputs }}_terms as (
+
+    select
+        x1,
+        x2,
+        e1,
+        e2,
+        x1 + x2 as n,
+        e2 / (e1 + e2) as p0,
+        unnest(range(0, x1 + x2 + 1)) as k
+    from {{ inputs }}_distinct
+
+),
+
 {{ inputs }}_pmf as (
 
     select
-        {{ k }},
-        k,
+        x1,
         x2,
+        e1,
+        e2,
+        k,
         exp(lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1) + k * ln(p0) + (n - k) * ln(1 - p0)) as pmf
     from {{ inputs }}_terms
 
@@ -42,15 +54,16 @@
 {{ inputs }}_sums as (
 
     select
-        t.{{ keys | join(', t.') }},
+        t.x1,
+        t.x2,
+        t.e1,
+        t.e2,
         least(1.0, sum(case when t.pmf <= o.pmf * (1 + 1e-7) then t.pmf else 0 end)) as p_value
     from {{ inputs }}_pmf as t
     inner join {{ inputs }}_pmf as o
         on o.k = o.x2
-        {%- for key in keys %}
-        and o.{{ key }} = t.{{ key }}
-        {%- endfor %}
-    group by t.{{ keys | join(', t.') }}
+        and {{ keys_match('o', 't', four) }}
+    group by t.x1, t.x2, t.e1, t.e2
 
 ),
 
@@ -64,10 +77,7 @@
         i.x1 + i.x2 > 0 and s.p_value < 0.05 as is_significant
     from {{ inputs }} as i
     left join {{ inputs }}_sums as s
-        on true
-        {%- for key in keys %}
-        and s.{{ key }} = i.{{ key }}
-        {%- endfor %}
+        on {{ keys_match('i', 's', four) }}
     where i.e1 > 0
         and i.e2 > 0
 
