@@ -86,10 +86,11 @@ def warehouse_workspace(context: dg.AssetExecutionContext, config: WorkspaceConf
     )
 
 
-def _staging_step(name: str, description: str):
-    """A publication step: after the reports, before the swap; it writes beside its target only."""
-    return dg.asset(name=name, group_name="publish", deps=[dg.AssetKey("leadership_reports")],
-                    description=description)
+def _staging_step(name: str, description: str, after: tuple[str, ...] = ()):
+    """A publication step: after the reports (and the steps named in ``after``), before the swap;
+    it writes beside its target only."""
+    return dg.asset(name=name, group_name="publish",
+                    deps=[dg.AssetKey(k) for k in ("leadership_reports", *after)], description=description)
 
 
 @_staging_step("load_report", "加载报告：本次运行对每个文件做了什么（载入、修订、拒收及原因）。"
@@ -105,7 +106,8 @@ def load_report(context: dg.AssetExecutionContext, settings: PipelineSettings) -
 @_staging_step("quality_docs", "数据质量页：每项检查、拒收行（文件与行号）、催报清单、"
                "按地区的报齐情况（中文，离线可看）。"
                " The data-quality page of this run's checks (the project's own page: GX Data Docs render"
-               " blank offline), staged with the reports.")
+               " blank offline), staged with the reports; after run_record, whose verdict it states.",
+               after=("run_record",))
 def quality_docs(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     refuse_partial_run(context)
     with settings.connect() as con:

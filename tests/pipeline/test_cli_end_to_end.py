@@ -136,3 +136,24 @@ def test_conclusion_numbers_equal_the_real_marts(handmade_run):
                 assert float(found[f"evaluated:{code}"]) == pytest.approx(value), (page.name, code)
     finally:
         con.close()
+
+
+def test_the_quality_page_states_the_published_runs_verdict(handmade_run):
+    """The page's conclusion is the verdict quality.runs records for the run that published it."""
+    from tests.reports.htmltree import parse
+
+    _, warehouse, reports = handmade_run
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        run_id, verdict = con.execute(
+            "select run_id, verdict from quality.runs order by finished_at desc limit 1").fetchone()
+        checks = con.execute(
+            "select count(*) from quality.check_results where run_id = ?", [run_id]).fetchone()[0]
+    finally:
+        con.close()
+    page = parse((reports / "quality" / "index.html").read_text(encoding="utf-8"))
+    found = {b.attrs["data-fact"]: b.attrs["data-value"]
+             for b in page.find_all("b") if "data-fact" in b.attrs}
+    assert verdict in ("passed", "passed_with_warnings")
+    assert found["verdict"] == verdict
+    assert int(found["checks"]) == checks > 0
