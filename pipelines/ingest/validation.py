@@ -30,6 +30,30 @@ from pipelines.ingest.row_kinds import data_rows
 YEAR_RANGE = (1950, 2100)  # a plan or quota year outside it is a typo
 
 
+# Rules between two columns of an event row: (flag, reason code, column blamed, failed, zh, en).
+CROSS_COLUMN_RULES: dict[str, tuple[tuple[str, str, str, pl.Expr, str, str], ...]] = {
+    "disasters": (
+        (
+            "_e_end_before_start", "end_before_start", "end_date",
+            pl.col("end_date") < pl.col("start_date"),
+            "结束日期不能早于开始日期", "expected an end date on or after the start date",
+        ),
+        (
+            "_e_crop", "inconsistent_values", "crop_failed_ha",
+            pl.col("crop_failed_ha") > pl.col("crop_affected_ha") + 1e-9,
+            "绝收面积不能大于受灾面积", "expected crop failure area not above the crop area affected",
+        ),
+    ),
+    "forest_fires": (
+        (
+            "_e_forest", "inconsistent_values", "damaged_forest_ha",
+            pl.col("damaged_forest_ha") > pl.col("burned_area_ha") + 1e-9,
+            "受害森林面积不能大于过火面积", "expected the damaged forest area not above the burned area",
+        ),
+    ),
+}
+
+
 @dataclass
 class SheetResult:
     # valid parsed records, with _sheet, _row, _deaths_in_row and _cells (the row's cells under
@@ -181,43 +205,32 @@ class SheetValidator:
             _e_rname=pl.col("_rerr") == "unknown_region_name",
             _e_ramb=pl.col("_rerr") == "ambiguous_region_name",
         )
-        self.add(
-            "_e_rcode",
-            "unknown_region_code",
-            "region_code",
-            "应为已知的县级或地市级行政区划代码（6 位数字）",
-            "expected a known 6-digit code of a county-level unit or prefecture",
-        )
         code_label = "region_code" if self.has("region_code") else "region_name"
-        self.add(
-            "_e_rmissing",
-            "missing_region",
-            code_label,
-            "应填写行政区划代码，或填写能唯一确定区划的行政区划名称",
-            "expected a region code, or a region name that identifies exactly one unit",
-        )
-        self.add(
-            "_e_rname",
-            "unknown_region_name",
-            "region_name",
-            "行政区划代码为空时，名称应为已知的县级或地市级行政区划名称",
-            "with the region code empty, expected the name of a known county-level unit or prefecture",
-        )
-        self.add(
-            "_e_ramb",
-            "ambiguous_region_name",
-            "region_name",
-            pl.concat_str(
-                [pl.lit("名称对应多个行政区划（"), pl.col("_rcands"), pl.lit("），应填写行政区划代码")]
+        candidates = pl.col("_rcands")  # ambiguous names: the codes they match
+        zh_then, en_then = "），应填写行政区划代码", "); expected the region code"
+        for flag, code, column, zh, en in (
+            (
+                "_e_rcode", "unknown_region_code", "region_code",
+                "应为已知的县级或地市级行政区划代码（6 位数字）",
+                "expected a known 6-digit code of a county-level unit or prefecture",
             ),
-            pl.concat_str(
-                [
-                    pl.lit("the name matches several regions ("),
-                    pl.col("_rcands"),
-                    pl.lit("); expected the region code"),
-                ]
+            (
+                "_e_rmissing", "missing_region", code_label,
+                "应填写行政区划代码，或填写能唯一确定区划的行政区划名称",
+                "expected a region code, or a region name that identifies exactly one unit",
             ),
-        )
+            (
+                "_e_rname", "unknown_region_name", "region_name",
+                "行政区划代码为空时，名称应为已知的县级或地市级行政区划名称",
+                "with the region code empty, expected the name of a known county-level unit or prefecture",
+            ),
+            (
+                "_e_ramb", "ambiguous_region_name", "region_name",
+                pl.concat_str([pl.lit("名称对应多个行政区划（"), candidates, pl.lit(zh_then)]),
+                pl.concat_str([pl.lit("the name matches several regions ("), candidates, pl.lit(en_then)]),
+            ),
+        ):
+            self.add(flag, code, column, zh, en)
         return df
 
     # ------------------------------------------------------------------ columns
@@ -234,44 +247,11 @@ class SheetValidator:
             self.stage1[ch.flag] = ch.expr
 
     def cross_checks(self) -> list[pl.Expr]:
-        s = self.spec.source
-        out: list[pl.Expr] = []
-        if s == "disasters":
-            out.append(
-                (pl.col("end_date") < pl.col("start_date")).fill_null(False).alias("_e_end_before_start")
-            )
-            self.add(
-                "_e_end_before_start",
-                "end_before_start",
-                "end_date",
-                "结束日期不能早于开始日期",
-                "expected an end date on or after the start date",
-            )
-            out.append(
-                (pl.col("crop_failed_ha") > pl.col("crop_affected_ha") + 1e-9)
-                .fill_null(False)
-                .alias("_e_crop")
-            )
-            self.add(
-                "_e_crop",
-                "inconsistent_values",
-                "crop_failed_ha",
-                "绝收面积不能大于受灾面积",
-                "expected crop failure area not above the crop area affected",
-            )
-        if s == "forest_fires":
-            out.append(
-                (pl.col("damaged_forest_ha") > pl.col("burned_area_ha") + 1e-9)
-                .fill_null(False)
-                .alias("_e_forest")
-            )
-            self.add(
-                "_e_forest",
-                "inconsistent_values",
-                "damaged_forest_ha",
-                "受害森林面积不能大于过火面积",
-                "expected the damaged forest area not above the burned area",
-            )
+        """Rules between two columns of a row (CROSS_COLUMN_RULES)."""
+        out = []
+        for flag, code, column, expr, zh, en in CROSS_COLUMN_RULES.get(self.spec.source, ()):
+            out.append(expr.fill_null(False).alias(flag))
+            self.add(flag, code, column, zh, en)
         return out
 
     def deaths_in_row(self) -> pl.Expr:
