@@ -149,3 +149,15 @@ def test_a_target_label_the_line_would_cross_is_named_in_the_legend_instead():
     star = _star(_indicator(target)[0])
     assert star["name"] == "2025年目标 ≤0.058人/10万人" and star["showlegend"] is True
     assert "text" not in star and star["mode"] == "markers"
+
+
+def test_a_label_above_the_highest_threshold_stays_inside_the_plot_clear_of_the_band_label():
+    # the data peak at 0.13 (2019); a threshold of 0.15 is above everything, its label above it:
+    # the axis goes to 0.15 x 1.2 x 1.12 so the label is inside the plot, and the band's label
+    # 规划期 stands above the plot area, in the top margin
+    fig, _ = _indicator(_target("upper_bound", 0.15))
+    assert _star(fig)["textposition"] == "top left"
+    assert fig["layout"]["yaxis"]["range"][1] == pytest.approx(0.15 * 1.2 * 1.12)
+    (band_label,) = fig["layout"]["annotations"]
+    assert band_label["text"] == "规划期" and band_label["y"] == 1 and band_label["yanchor"] == "bottom"
+    assert fig["layout"]["margin"]["t"] >= 20

@@ -133,7 +133,7 @@ def indicator_figure(
     rng = y_range(drawn, extra)
     if rng:
         fig["layout"]["yaxis"]["range"] = rng
-    # The plan period as a grey band behind the data, labelled at its top left.
+    # The plan period as a grey band behind the data.
     fig["layout"]["shapes"] = [
         dict(
             type="rect",
@@ -148,6 +148,8 @@ def indicator_figure(
             layer="below",
         )
     ]
+    # Its label just above the plot area, where no target label or data point can reach it.
+    fig["layout"]["margin"] = {**fig["layout"]["margin"], "t": 26}
     fig["layout"]["annotations"] = [
         dict(
             text="规划期",
@@ -156,7 +158,7 @@ def indicator_figure(
             x=first_year - 0.45,
             y=1,
             xanchor="left",
-            yanchor="top",
+            yanchor="bottom",
             showarrow=False,
             font=dict(size=10, color="#666"),
         )
@@ -178,6 +180,8 @@ def _runs(years: list[int]) -> list[list[int]]:
 # Width of the target's label in years of the x-axis, per character (a CJK character counts 1, any
 # other 0.55): ~0.18 year at desktop width, ~0.34 on a phone; between the two.
 LABEL_YEARS_PER_CHAR = 0.25
+# A label above a threshold at the top of the data: the axis goes this far above the threshold.
+LABEL_HEADROOM = 1.2
 
 
 def _line_under_label(years: list[int], ys: list[float | None], end_year: int, text: str) -> list[float]:
@@ -311,4 +315,6 @@ def _draw_target(
         )
     fig["data"].append(star)
     shown.append(threshold)
+    if label_side == "top left":
+        shown.append(threshold * LABEL_HEADROOM)  # room for the label inside the plot area
     return shown
