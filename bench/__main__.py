@@ -1,8 +1,8 @@
 """``python -m bench``: the figures of docs/performance.md, measured on this machine.
 
-For the bundled sample and each scale of the generator (``national``, ``national-2x``,
-``national-4x``), the command line ``python -m pipelines run`` runs as a subprocess on a fresh
-warehouse (``--rebuild``), and the bench records:
+For the bundled sample and each scale of the generator (``national``, ``national-2x`` …
+``national-16x``, sample/summary.py), the command line ``python -m pipelines run`` runs as a
+subprocess on a fresh warehouse (``--rebuild``), and the bench records:
 
 - wall time end to end, start-up (process start to the first step) and per stage (ingest, dbt
   build, checks, reports, publish), from the runner's ``[elapsed] step message`` progress lines;
@@ -45,10 +45,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.settings import SAMPLE_MARKER  # the generator writes it after the data
+from sample.summary import SCALE_FACTORS, SCALES
+
+DEFAULT_SCALES = SCALES[:4]  # sample … national-4x
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_DIR / "data_raw"
-SCALES = ("sample", "national", "national-2x", "national-4x")
 SOURCES = ("accidents", "capabilities", "disasters", "forest_fires", "plans", "statistics")
 AS_OF = "2026-11-26"  # the as-of date of the generated data (sample and national)
 INCREMENTAL_AS_OF = "2026-12-05"
@@ -514,8 +516,8 @@ def growth(results: dict) -> dict:
         return {}
     fb = _flat(base)
     out = {}
-    for scale, factor in (("national-2x", 2), ("national-4x", 4)):
-        if scale not in results:
+    for scale, factor in SCALE_FACTORS.items():
+        if factor == 1 or scale not in results:
             continue
         fs = _flat(results[scale])
         out[scale] = {}
@@ -607,7 +609,11 @@ def _fmt_table(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", default=",".join(SCALES), help="comma-separated: " + ", ".join(SCALES))
+    parser.add_argument(
+        "--scales", default=",".join(DEFAULT_SCALES),
+        help="comma-separated: " + ", ".join(SCALES) + f" (default {','.join(DEFAULT_SCALES)}: 8x and 16x "
+        "take many minutes each, asked for by name)",
+    )
     parser.add_argument("--incremental", default="national",
                         help="scales for a one-month incremental run (comma-separated, '' for none)")
     parser.add_argument("--reruns", default="sample",

@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate-sample", help="生成示例数据 write the synthetic sample data")
     gen.add_argument("--out", type=Path, required=True)
     gen.add_argument("--seed", type=int, default=None)
-    gen.add_argument("--scale", default="sample", help="sample | national | national-2x | national-4x")
+    gen.add_argument("--scale", default="sample", help="sample | national | national-2x | … | national-16x")
 
     status = sub.add_parser("status", help="最近的加载与发布情况 last loads, gate verdict, what is published")
     status.add_argument("--warehouse", type=Path)

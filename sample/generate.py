@@ -33,7 +33,7 @@ from .records import (
     fires_for,
     special_accidents,
 )
-from .summary import MARKER, SCALES, GenerationSummary
+from .summary import MARKER, SCALE_FACTORS, SCALES, GenerationSummary
 
 
 def _prepare(out_dir: Path) -> None:
@@ -189,7 +189,8 @@ def generate_sample(out_dir: Path, seed: int = 20261126, scale: str = "sample") 
 
     Deterministic: the same seed and scale give byte-identical files. ``scale`` is ``sample``
     (the five plan jurisdictions, committed in ``data_raw/``) or ``national`` / ``national-2x`` /
-    ``national-4x`` (a synthetic country on the national division list, for benchmarks).
+    ``national-4x`` … ``national-16x`` (a synthetic country on the national division list, its
+    events times the factor, for benchmarks).
     """
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
@@ -197,4 +198,4 @@ def generate_sample(out_dir: Path, seed: int = 20261126, scale: str = "sample") 
     _prepare(out_dir)
     if scale == "sample":
         return _sample(out_dir, seed)
-    return generate_national(out_dir, seed, {"national": 1, "national-2x": 2, "national-4x": 4}[scale])
+    return generate_national(out_dir, seed, SCALE_FACTORS[scale])

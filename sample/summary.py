@@ -8,7 +8,9 @@ from pathlib import Path
 
 from pipelines.settings import SAMPLE_MARKER
 
-SCALES = ("sample", "national", "national-2x", "national-4x")
+# national scales: the events of a synthetic country on the national division list, times the factor
+SCALE_FACTORS = {"national": 1, "national-2x": 2, "national-4x": 4, "national-8x": 8, "national-16x": 16}
+SCALES = ("sample", *SCALE_FACTORS)
 MARKER = SAMPLE_MARKER  # reports made from a folder holding it carry a 示例数据 banner
 
 
