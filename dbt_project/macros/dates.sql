@@ -39,3 +39,11 @@
     cross join range(1, 13) as t (m)
     where t.m <= y.months_due
 {%- endmacro %}
+
+{#- The statistical year and month of an event, by its date (an accident's or a forest fire's
+    发生时间, a disaster's 开始日期), and the first day of that month as `month_column`. -#}
+{% macro event_calendar_columns(date_column, month_column) -%}
+    cast(extract(year from {{ date_column }}) as integer) as year,
+    cast(extract(month from {{ date_column }}) as integer) as month,
+    cast(date_trunc('month', {{ date_column }}) as date) as {{ month_column }}
+{%- endmacro %}

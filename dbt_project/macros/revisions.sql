@@ -5,11 +5,17 @@
     {{ prefix }}reported_date desc nulls last, {{ prefix }}load_seq desc, {{ prefix }}source_row_number desc
 {%- endmacro %}
 
-{#- revision_rank (1 = the filing that wins) and revision_count per record key. -#}
-{% macro revision_ranking(key, first_by=none, prefix='') -%}
-    row_number() over (
+{#- The latest revision of every record: the filing that wins by latest_filing_first (after
+    `first_by`, a column of `relation` ranked first, when given), with revision_count, how many
+    filings the record has. The one body of the int_<source>_deduplicated models; `relation` is
+    the staging CTE, `key` the record key (data-contracts.md). Older filings stay in raw. -#}
+{% macro latest_revisions(relation, key, first_by=none) -%}
+    select
+        *,
+        count(*) over (partition by {{ key }}) as revision_count
+    from {{ relation }}
+    qualify row_number() over (
         partition by {{ key }}
-        order by {% if first_by %}{{ first_by }} desc nulls last, {% endif %}{{ latest_filing_first(prefix) }}
-    ) as revision_rank,
-    count(*) over (partition by {{ key }}) as revision_count
+        order by {% if first_by %}{{ first_by }} desc nulls last, {% endif %}{{ latest_filing_first() }}
+    ) = 1
 {%- endmacro %}

@@ -36,9 +36,7 @@ classified as (
 
     select
         a.*,
-        cast(extract(year from a.occurred_at) as integer) as year,
-        cast(extract(month from a.occurred_at) as integer) as month,
-        cast(date_trunc('month', a.occurred_at) as date) as occurred_month,
+        {{ event_calendar_columns('a.occurred_at', 'occurred_month') }},
         r.prefecture_code,
         coalesce(s.is_industrial, false) as is_industrial,
         coalesce(st.is_written_off, false) as is_written_off,

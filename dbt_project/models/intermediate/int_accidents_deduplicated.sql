@@ -1,5 +1,6 @@
--- Latest revision per 事故编号: latest 填报日期 wins, ties go to the file loaded later
--- (then the later row of that file, for determinism). Older versions stay in raw.
+-- Latest revision per 事故编号 (macros/revisions.sql: latest 填报日期 wins, ties go to the file
+-- loaded later, then the later row of that file). Older versions stay in raw; a 核销 filing that
+-- wins is kept (int_accidents_classified flags it, and it counts nowhere).
 with
 
 accidents as (
@@ -8,20 +9,9 @@ accidents as (
 
 ),
 
-ranked as (
-
-    select
-        *,
-        {{ revision_ranking('accident_id') }}
-    from accidents
-
-),
-
 final as (
 
-    select * exclude (revision_rank)
-    from ranked
-    where revision_rank = 1
+    {{ latest_revisions('accidents', 'accident_id') }}
 
 )
 

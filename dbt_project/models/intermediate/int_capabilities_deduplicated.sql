@@ -1,4 +1,5 @@
--- Latest capability value per region × year × indicator (latest 填报日期, then later load).
+-- Latest capability value per region × year × indicator (macros/revisions.sql: latest 填报日期,
+-- then later load).
 with
 
 reports as (
@@ -7,20 +8,9 @@ reports as (
 
 ),
 
-ranked as (
-
-    select
-        *,
-        {{ revision_ranking('region_code, year, indicator_code') }}
-    from reports
-
-),
-
 final as (
 
-    select * exclude (revision_rank)
-    from ranked
-    where revision_rank = 1
+    {{ latest_revisions('reports', 'region_code, year, indicator_code') }}
 
 )
 

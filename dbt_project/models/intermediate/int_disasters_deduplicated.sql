@@ -1,5 +1,6 @@
 -- Latest report per 灾害过程编号 × 行政区划代码: latest stage (初报 < 续报 < 核报), then the latest
--- 填报日期, then the file loaded later.
+-- 填报日期, then the file loaded later (macros/revisions.sql); with its statistical year and month
+-- (by 开始日期), the loss in 亿元 and the prefecture.
 with
 
 reports as (
@@ -20,14 +21,20 @@ stages as (
 
 ),
 
-ranked as (
+staged as (
 
     select
         r.*,
-        {{ revision_ranking('r.event_id, r.region_code', first_by='s.stage_rank', prefix='r.') }}
+        s.stage_rank
     from reports as r
     left join stages as s
         on r.report_stage = s.report_stage
+
+),
+
+latest as (
+
+    {{ latest_revisions('staged', 'event_id, region_code', first_by='stage_rank') }}
 
 ),
 
@@ -35,16 +42,13 @@ final as (
 
     select
         -- sqlfluff reads the exclude list as a column reference
-        r.* exclude (revision_rank),  -- noqa: RF02
-        cast(extract(year from r.start_date) as integer) as year,
-        cast(extract(month from r.start_date) as integer) as month,
-        cast(date_trunc('month', r.start_date) as date) as start_month,
+        r.* exclude (stage_rank),  -- noqa: RF02
+        {{ event_calendar_columns('r.start_date', 'start_month') }},
         r.direct_loss_10k_yuan / 10000.0 as direct_loss_100m_yuan,
         g.prefecture_code
-    from ranked as r
+    from latest as r
     left join regions as g
         on r.region_code = g.region_code
-    where r.revision_rank = 1
 
 )
 

@@ -1,4 +1,5 @@
--- Latest revision per 火灾编号 (as for accidents).
+-- Latest revision per 火灾编号 (as for accidents: macros/revisions.sql), with its statistical year
+-- and month (by 发生时间) and prefecture.
 with
 
 fires as (
@@ -13,28 +14,21 @@ regions as (
 
 ),
 
-ranked as (
+latest as (
 
-    select
-        *,
-        {{ revision_ranking('fire_id') }}
-    from fires
+    {{ latest_revisions('fires', 'fire_id') }}
 
 ),
 
 final as (
 
     select
-        -- sqlfluff reads the exclude list as a column reference
-        f.* exclude (revision_rank),  -- noqa: RF02
-        cast(extract(year from f.occurred_at) as integer) as year,
-        cast(extract(month from f.occurred_at) as integer) as month,
-        cast(date_trunc('month', f.occurred_at) as date) as occurred_month,
+        f.*,
+        {{ event_calendar_columns('f.occurred_at', 'occurred_month') }},
         g.prefecture_code
-    from ranked as f
+    from latest as f
     left join regions as g
         on f.region_code = g.region_code
-    where f.revision_rank = 1
 
 )
 

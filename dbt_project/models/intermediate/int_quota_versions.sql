@@ -1,10 +1,11 @@
 -- Which control quota is in force (docs/spec/monthly.md): one row per filing of a quota, keyed
 -- (year, region, indicator) and dated by its 下达日期. A later 下达日期 replaces an earlier quota (a
--- mid-year adjustment); the earlier one stays, superseded. The same key and date with different
+-- mid-year adjustment); the earlier one stays, supersedei. The same key and date with different
 -- numbers is a conflict (within one file the loader already rejects both rows; here across files):
 -- every filing of that key and date is rejected, with a reason naming the files, and the quota
 -- does not fall back to an earlier issue. The same number filed again for the same key and date (a
--- batch sent twice) is one issue, not a conflict.
+-- batch sent twice) is one issue, not a conflict. The issues, their conflicts and adjustments are
+-- int_quota_issues'; this model gives each filing its status and reason.
 with
 
 quotas as (
@@ -15,27 +16,7 @@ quotas as (
 
 issues as (
 
-    -- one row per key and 下达日期: how many different numbers were filed for it, in which files
-    select
-        year,
-        region_code,
-        indicator_code,
-        issued_on,
-        count(distinct quota) as numbers,
-        string_agg(distinct source_file, '、' order by source_file) as files
-    from quotas
-    group by year, region_code, indicator_code, issued_on
-
-),
-
-dated as (
-
-    select
-        i.*,
-        lead(i.issued_on) over (
-            partition by i.year, i.region_code, i.indicator_code order by i.issued_on
-        ) as superseded_by_issued_on
-    from issues as i
+    select * from {{ ref('int_quota_issues') }}
 
 ),
 
@@ -49,36 +30,36 @@ final as (
         q.quota,
         q.issued_on,
         case
-            when d.superseded_by_issued_on is not null then 'superseded'
-            when d.numbers > 1 then 'rejected'
+            when i.superseded_by_issued_on is not null then 'superseded'
+            when i.is_conflicting then 'rejected'
             else 'current'
         end as version_status,
-        d.superseded_by_issued_on,
+        i.superseded_by_issued_on,
         case
-            when d.superseded_by_issued_on is not null
+            when i.superseded_by_issued_on is not null
                 then
                     cast(q.year as varchar) || '年' || q.region_code || '的控制指标' || q.indicator_code
-                    || '已于' || strftime(d.superseded_by_issued_on, '%Y-%m-%d')
+                    || '已于' || strftime(i.superseded_by_issued_on, '%Y-%m-%d')
                     || '调整，本次下达（' || strftime(q.issued_on, '%Y-%m-%d') || '）作为历史记录保留'
-            when d.numbers > 1
+            when i.is_conflicting
                 then
                     cast(q.year as varchar) || '年' || q.region_code || '的控制指标' || q.indicator_code
                     || '在同一下达日期（' || strftime(q.issued_on, '%Y-%m-%d') || '）有不同的控制数（'
-                    || d.files || '），无法判断哪一个有效，均不采用'
+                    || i.source_files || '），无法判断哪一个有效，均不采用'
         end as status_reason_zh,
         case
-            when d.superseded_by_issued_on is not null
+            when i.superseded_by_issued_on is not null
                 then
                     'the ' || cast(q.year as varchar) || ' quota ' || q.indicator_code
                     || ' of ' || q.region_code
-                    || ' was adjusted on ' || strftime(d.superseded_by_issued_on, '%Y-%m-%d')
+                    || ' was adjusted on ' || strftime(i.superseded_by_issued_on, '%Y-%m-%d')
                     || '; this issue (' || strftime(q.issued_on, '%Y-%m-%d') || ') is kept as history'
-            when d.numbers > 1
+            when i.is_conflicting
                 then
                     'the ' || cast(q.year as varchar) || ' quota ' || q.indicator_code
                     || ' of ' || q.region_code
                     || ' has different numbers for the same issue date (' || strftime(q.issued_on, '%Y-%m-%d')
-                    || ') in ' || replace(d.files, '、', ', ')
+                    || ') in ' || replace(i.source_files, '、', ', ')
                     || ': which one holds cannot be told, none is used'
         end as status_reason_en,
         q.source_file,
@@ -86,8 +67,8 @@ final as (
         q.source_row_number,
         q.load_seq
     from quotas as q
-    inner join dated as d
-        on {{ keys_match('q', 'd', ['year', 'region_code', 'indicator_code', 'issued_on']) }}
+    inner join issues as i
+        on {{ keys_match('q', 'i', ['year', 'region_code', 'indicator_code', 'issued_on']) }}
 
 )
 

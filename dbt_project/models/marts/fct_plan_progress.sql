@@ -311,6 +311,27 @@ changed as (
 
 ),
 
+noted as (
+
+    -- why no change is shown (null when one is), decided once for the Chinese and English notes
+    select
+        c.*,
+        case
+            when c.change_to is not null and c.change_from is not null
+                and (c.points_per_unit is not null or c.change_from <> 0) then null
+            when c.evaluation = 'period_mean' and not c.has_every_previous_year
+                then 'previous_period_incomplete'
+            when c.evaluation = 'period_mean' and not c.has_every_plan_year then 'plan_period_incomplete'
+            when c.change_from is null then 'baseline_incomplete'
+            when c.change_from = 0 and c.change_to is not null and c.evaluation = 'period_mean'
+                then 'previous_period_mean_zero'
+            when c.change_from = 0 and c.change_to is not null then 'baseline_zero'
+            when c.change_to is null then 'nothing_to_evaluate'
+        end as no_change_reason
+    from changed as c
+
+),
+
 sig_inputs as (
 
     select
@@ -384,36 +405,29 @@ final as (
         end as change_pp,
         c.change_basis,
         c.previous_period_mean,
-        case
-            when c.change_to is not null and c.change_from is not null
-                and (c.points_per_unit is not null or c.change_from <> 0) then null
-            when c.evaluation = 'period_mean' and not c.has_every_previous_year
+        case c.no_change_reason
+            when 'previous_period_incomplete'
                 then '上一规划期（' || c.previous_first_year || '—' || c.previous_last_year
                     || '年）有年份数据不完整，不计算变化'
-            when c.evaluation = 'period_mean' and not c.has_every_plan_year
+            when 'plan_period_incomplete'
                 then '规划期（' || c.start_year || '—' || c.end_year || '年）尚有年份无完整数据，不计算变化'
-            when c.change_from is null then '基期（' || c.baseline_year || '年）数据不完整，不计算变化'
-            when c.change_from = 0 and c.change_to is not null and c.evaluation = 'period_mean'
-                then '上一规划期年均值为0，不计算变化率'
-            when c.change_from = 0 and c.change_to is not null then '基期值为0，不计算变化率'
-            when c.change_to is null then '无可评估的数据，不计算变化'
+            when 'baseline_incomplete' then '基期（' || c.baseline_year || '年）数据不完整，不计算变化'
+            when 'previous_period_mean_zero' then '上一规划期年均值为0，不计算变化率'
+            when 'baseline_zero' then '基期值为0，不计算变化率'
+            when 'nothing_to_evaluate' then '无可评估的数据，不计算变化'
         end as change_note_zh,
-        case
-            when c.change_to is not null and c.change_from is not null
-                and (c.points_per_unit is not null or c.change_from <> 0) then null
-            when c.evaluation = 'period_mean' and not c.has_every_previous_year
+        case c.no_change_reason
+            when 'previous_period_incomplete'
                 then 'the previous period (' || c.previous_first_year || '–' || c.previous_last_year
                     || ') has incomplete years: no change'
-            when c.evaluation = 'period_mean' and not c.has_every_plan_year
+            when 'plan_period_incomplete'
                 then 'the plan period (' || c.start_year || '–' || c.end_year
                     || ') has years without complete data: no change'
-            when
-                c.change_from is null
+            when 'baseline_incomplete'
                 then 'the base year (' || c.baseline_year || ') is incomplete: no change'
-            when c.change_from = 0 and c.change_to is not null and c.evaluation = 'period_mean'
-                then 'the previous period''s mean is 0: no relative change'
-            when c.change_from = 0 and c.change_to is not null then 'the baseline is 0: no relative change'
-            when c.change_to is null then 'nothing to evaluate: no change'
+            when 'previous_period_mean_zero' then 'the previous period''s mean is 0: no relative change'
+            when 'baseline_zero' then 'the baseline is 0: no relative change'
+            when 'nothing_to_evaluate' then 'nothing to evaluate: no change'
         end as change_note_en,
         -- how firm the baseline is: its interval (counts) and its denominator's vintage
         c.baseline_value_ci_low,
@@ -432,7 +446,7 @@ final as (
         c.baseline_numerator,
         c.evaluated_numerator,
         sig.p_value as change_p_value
-    from changed as c
+    from noted as c
     left join sig_inputs_p_values as sig
         on {{ keys_match('c', 'sig', target_keys) }}
 

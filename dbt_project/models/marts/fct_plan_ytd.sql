@@ -29,15 +29,9 @@ indicators as (
 
 ),
 
-bridge as (
+ytd_counts as (
 
-    select * from {{ ref('int_region_rollup_bridged') }}
-
-),
-
-measures as (
-
-    select * from {{ ref('int_event_measures_by_month') }}
+    select * from {{ ref('fct_ytd_comparison') }}
 
 ),
 
@@ -53,7 +47,6 @@ monitored as (
         t.target_value,
         t.end_year,
         t.baseline_year,
-        i.numerator_measure,
         p.monitoring_year as year,
         p.monitoring_month as through_month
     from targets as t
@@ -65,42 +58,23 @@ monitored as (
 
 ),
 
-sums as (
-
-    -- January..the monitoring month of the year and of the year before, over every filing unit
-    -- of the jurisdiction (its county-level units and its own filings)
-    select
-        m.plan_id,
-        m.region_code,
-        m.seq,
-        sum(e.value) filter (where e.year = m.year) as ytd_value,
-        sum(e.value) filter (where e.year = m.year - 1) as prior_ytd_value
-    from monitored as m
-    inner join bridge as b
-        on m.region_code = b.rollup_region_code
-    inner join measures as e
-        on b.county_region_code = e.region_code
-        and m.numerator_measure = e.measure
-        and e.year in (m.year, m.year - 1)
-        and m.through_month >= e.month_number
-    group by m.plan_id, m.region_code, m.seq
-
-),
-
 valued as (
 
     select
         m.*,
-        -- a complete month without events is 0; without a monitoring month there is no value
-        case when m.through_month is not null then coalesce(s.ytd_value, 0) end as ytd_value,
-        case when m.through_month is not null then coalesce(s.prior_ytd_value, 0) end as prior_ytd_value,
+        -- the jurisdiction's year to date (fct_ytd_comparison: its year-to-date month is the
+        -- monitoring month); a register the jurisdiction does not keep has no events: 0; without
+        -- a monitoring month there is no value
+        case when m.through_month is not null then coalesce(y.value_ytd, 0) end as ytd_value,
+        case when m.through_month is not null then coalesce(y.prior_year_value_same_months, 0) end
+            as prior_ytd_value,
         case
             when m.target_kind = 'decline_pct'
                 then {{ required_yearly_change('m.target_value', 'm.end_year - m.baseline_year') }}
         end as required_yearly_change
     from monitored as m
-    left join sums as s
-        on {{ keys_match('m', 's', target_keys) }}
+    left join ytd_counts as y
+        on {{ keys_match('m', 'y', ['region_code', 'indicator_code', 'year']) }}
 
 ),
 

@@ -5,7 +5,7 @@
 -- quota of 0 is normal at 0 and exceeded above (usage empty). The quota of month m is the one in
 -- force at the month's end: the latest issue dated on or before it (before the first issue, the
 -- first one: the year's quota covers the whole year), so a mid-year adjustment applies from its
--- month on; a month whose quota is in conflict (int_quota_versions) has no row.
+-- month on; a month whose quota is in conflict (int_quota_issues: no number) has no row.
 -- actual, usage and status are null while the unit (a prefecture: every county-level unit under
 -- it, and its own filings) has not filed the register for every month 1..m (int_region_months_covered):
 -- an assessment never counts a partial year to date. is_final: month 12, complete (年度考核);
@@ -16,9 +16,9 @@
 -- county without a complete deaths figure.
 with
 
-versions as (
+issues as (
 
-    select * from {{ ref('int_quota_versions') }}
+    select * from {{ ref('int_quota_issues') }}
 
 ),
 
@@ -60,21 +60,6 @@ measures as (
 
 ),
 
-issues as (
-
-    -- one row per key and date; a conflicting date keeps no number
-    select
-        year,
-        region_code,
-        indicator_code,
-        issued_on,
-        case when bool_and(version_status <> 'rejected') then min(quota) end as quota,
-        min(issued_on) over (partition by year, region_code, indicator_code) as first_issued_on
-    from versions
-    group by year, region_code, indicator_code, issued_on
-
-),
-
 due_months as (
 
     {{ due_months('years') }}
@@ -83,16 +68,17 @@ due_months as (
 
 key_months as (
 
-    select distinct
+    select
         i.year,
         i.region_code,
         i.indicator_code,
-        i.first_issued_on,
         m.month_number,
-        last_day(m.month) as month_end
+        last_day(m.month) as month_end,
+        min(i.issued_on) as first_issued_on
     from issues as i
     inner join due_months as m
         on i.year = m.year
+    group by i.year, i.region_code, i.indicator_code, m.month_number, m.month
 
 ),
 

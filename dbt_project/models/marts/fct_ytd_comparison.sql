@@ -23,12 +23,7 @@ bridge as (
 
 coverage as (
 
-    select distinct
-        region_code,
-        source,
-        year,
-        complete_through_month
-    from {{ ref('int_region_months_covered') }}
+    select * from {{ ref('int_region_months_covered') }}
 
 ),
 
@@ -47,7 +42,8 @@ measures as (
 
 windows as (
 
-    -- the registers each region keeps, with the region's months and each year's completeness
+    -- the registers each region keeps, with the region's months and whether each year is
+    -- complete through the last month due (int_region_months_covered's is_complete_through)
     select
         w.region_code,
         cur.source,
@@ -55,15 +51,17 @@ windows as (
         w.through_month,
         w.due_through_month,
         w.is_full_window,
-        cur.complete_through_month = w.due_through_month as is_current_complete,
-        coalesce(pri.complete_through_month >= w.due_through_month, false) as is_prior_complete
+        cur.is_complete_through as is_current_complete,
+        coalesce(pri.is_complete_through, false) as is_prior_complete
     from ytd_months as w
     inner join coverage as cur
         on {{ keys_match('w', 'cur', ['region_code', 'year']) }}
+        and w.due_through_month = cur.month_number
     left join coverage as pri
         on w.region_code = pri.region_code
         and cur.source = pri.source
         and w.year - 1 = pri.year
+        and w.due_through_month = pri.month_number
 
 ),
 
