@@ -193,7 +193,8 @@ def build_reports(
         else:
             todo.append(plan)
     if todo:
-        log.info("%d of %d reports unchanged, carried over; %d to render", len(records), len(plans), len(todo))
+        log.info("%d of %d reports unchanged, carried over; %d to render",
+                 len(records), len(plans), len(todo))
     if workers > 1 and database is not None and len(todo) >= PARALLEL_FROM:
         # spawn, not fork: the parent runs threads (Dagster, DuckDB) a fork would copy mid-lock
         with ProcessPoolExecutor(

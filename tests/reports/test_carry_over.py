@@ -140,7 +140,8 @@ def test_a_changed_template_renders_every_report(first, tmp_path, monkeypatch):
     shutil.copytree(fingerprint.REPORT_TEMPLATES_DIR, templates)
     before = fingerprint.code_digest()
     page = templates / "sections" / "accidents.html.j2"
-    page.write_text(page.read_text(encoding="utf-8").replace("生产安全事故", "生产安全事故 "), encoding="utf-8")
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("生产安全事故", "生产安全事故 "), encoding="utf-8")
     monkeypatch.setattr(fingerprint, "REPORT_TEMPLATES_DIR", templates)
     fingerprint.code_digest.cache_clear()
     try:

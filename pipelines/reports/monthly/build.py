@@ -20,7 +20,7 @@ from jinja2 import Environment
 
 from ..fingerprint import MonthlyFingerprints
 from ..formats import fmt_count, fmt_num, is_missing, now_local, safe_file_stem
-from ..reads import fetch
+from ..reads import Catalog, RegionReads, fetch
 from ..render import PLOTLY_JS, environment
 from . import analysis, sentences
 from .common import Month, Run
@@ -178,16 +178,23 @@ def _write_month(
     year, month = year_month
     run = Run.read(con, as_of=as_of, run_id=run_id, is_sample_data=is_sample_data)
     template = _env().get_template("monthly.html.j2")
-    fingerprints = MonthlyFingerprints(con, as_of=as_of, is_sample_data=is_sample_data, year=year, month=month)
-    entries = []
+    fingerprints = MonthlyFingerprints(
+        con, as_of=as_of, is_sample_data=is_sample_data, year=year, month=month
+    )
+    entries, todo = [], []
     for region in fetch(con, READ_JURISDICTIONS):
-        name = file_name(region, year, month)
         fingerprint = fingerprints.of(region["region_code"])
-        kept = _carried(published.get(name), fingerprint, published_dir, out_dir)
+        kept = _carried(published.get(file_name(region, year, month)), fingerprint, published_dir, out_dir)
         if kept is not None:
             entries.append(kept)
-            continue
-        m = Month(con, region, year, month, run)
+        else:
+            todo.append((region, fingerprint))
+    if entries:
+        log.info("%d monthly analyses unchanged, carried over; %d to render", len(entries), len(todo))
+    reads = RegionReads(con, [r["region_code"] for r, _ in todo], Catalog.read(con))
+    for region, fingerprint in todo:
+        name = file_name(region, year, month)
+        m = Month(reads, region, year, month, run)
         ctx = analysis.context(m)
         html = template.render(
             **ctx,
