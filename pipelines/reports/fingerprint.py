@@ -3,7 +3,7 @@
 A report's fingerprint is a SHA-256 of everything it reads and shows:
 
 - **its jurisdiction's rows** of every mart it reads: for each table, the number of rows and the
-  sum of DuckDB's ``hash()`` of each whole row (every column), over the rows whose region is the
+  sum of DuckDB's ``hash()`` of each whole row (every column but the load's lineage, ``LINEAGE``), over the rows whose region is the
   jurisdiction itself or a county-level unit under it (``bridge_region_rollup``, or
   ``dim_region.prefecture_code``). Computed in DuckDB, one query for every jurisdiction; a
   superset of what the sections select (they filter by year or plan after this), so a change the
@@ -80,6 +80,10 @@ MONTHLY_RUN_TABLES = (
     "seeds.situation_measures",
 )
 
+# the load's lineage (which load wrote the row): reloading a file renumbers every row of it, and
+# no report shows it, so a reloaded file changes only the fingerprints of rows that changed
+LINEAGE = ("load_seq", "loaded_at")
+
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -99,14 +103,30 @@ def _sha(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _table_digest(con, table: str) -> list:
-    [row] = fetch(con, f"select count(*) as n, coalesce(sum(hash(t)), 0)::varchar as h from {table} as t")
+def _rows(con, tables) -> dict[str, str]:
+    """Each table as the rows to hash: itself, or a select without its lineage columns."""
+    lineage = defaultdict(list)
+    for r in fetch(
+        con,
+        "select table_schema || '.' || table_name as t, column_name from information_schema.columns"
+        " where table_catalog = current_database() and list_contains(?, column_name)",
+        [list(LINEAGE)],
+    ):
+        lineage[r["t"]].append(r["column_name"])
+    return {
+        t: f"(select * exclude ({', '.join(lineage[t])}) from {t})" if lineage[t] else t for t in tables
+    }
+
+
+def _table_digest(con, table: str, rows: str) -> list:
+    [row] = fetch(con, f"select count(*) as n, coalesce(sum(hash(t)), 0)::varchar as h from {rows} as t")
     return [table, row["n"], row["h"]]
 
 
 def _run_digest(con, catalog: Catalog, tables, region_tables, facts: dict) -> str:
     present = sorted(t for t in (*tables, *region_tables) if catalog.has(t))
-    whole = [_table_digest(con, t) for t in tables if catalog.has(t)]
+    rows = _rows(con, [t for t in tables if catalog.has(t)])
+    whole = [_table_digest(con, t, r) for t, r in rows.items()]
     return _sha(code_digest(), facts, present, whole)
 
 
@@ -122,9 +142,10 @@ def jurisdiction_digests(con, catalog: Catalog, tables: dict[str, str]) -> dict[
     ]
     if catalog.has("marts.bridge_region_rollup"):
         scope.append("select rollup_region_code, county_region_code from marts.bridge_region_rollup")
+    rows = _rows(con, present)
     digests = " union all ".join(
         f"select '{t}' as tbl, {col}::varchar as region_code, count(*) as n, sum(hash(t)) as h"
-        f" from {t} as t group by all"
+        f" from {rows[t]} as t group by all"
         for t, col in present.items()
     )
     rows = fetch(

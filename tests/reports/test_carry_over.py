@@ -82,6 +82,10 @@ def test_every_table_a_report_reads_is_in_its_fingerprint():
     assert tables(*plan_code) - plan_declared == set()
     assert tables(*monthly_code) - monthly_declared == set()
     assert "marts.fct_accident_breakdown" in tables(*plan_code)  # the pattern finds the reads
+    # the load's lineage is left out of the fingerprint: no report may show it
+    for path in (*plan_code, *monthly_code):
+        text = path.read_text(encoding="utf-8")
+        assert not any(column in text for column in fingerprint.LINEAGE), path
 
 
 def test_nothing_changed_every_report_carried_over_byte_identical(first, tmp_path):
