@@ -3,11 +3,11 @@
 A report's fingerprint is a SHA-256 of everything it reads and shows:
 
 - **its jurisdiction's rows** of every mart it reads: for each table, the number of rows and the
-  sum of DuckDB's ``hash()`` of each whole row (every column but the load's lineage, ``LINEAGE``), over the rows whose region is the
-  jurisdiction itself or a county-level unit under it (``bridge_region_rollup``, or
-  ``dim_region.prefecture_code``). Computed in DuckDB, one query for every jurisdiction; a
-  superset of what the sections select (they filter by year or plan after this), so a change the
-  report could show always changes the fingerprint;
+  sum of DuckDB's ``hash()`` of each whole row (every column but the load's lineage,
+  ``LINEAGE``), over the rows whose region is the jurisdiction itself or a county-level unit
+  under it (``bridge_region_rollup``, or ``dim_region.prefecture_code``). Computed in DuckDB, one
+  query for every jurisdiction; a superset of what the sections select (they filter by year or
+  plan after this), so a change the report could show always changes the fingerprint;
 - **what the whole run shares** and the page shows: the as-of date, 示例数据 or not, the code
   labels, the indicators, the national reference, the monthly measures and due months, the
   quality gate's verdict (the plan report's quality section states it), which of the tables exist;

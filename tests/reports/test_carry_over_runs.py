@@ -116,7 +116,8 @@ def test_the_rendered_analysis_shows_the_corrected_deaths(runs):
     before = runs["states"][1][name][1].decode("utf-8")
     after = (runs["reports"] / name).read_text(encoding="utf-8")
     # the main table's 1—3月累计 of deaths: 7 filed before the correction, 8 after
-    assert 'data-label="1—3月累计" data-value="7"' in before
-    assert 'data-label="1—3月累计" data-value="8"' in after
+    assert 'data-label="1—3月累计" data-value="7.0"' in before
+    assert 'data-label="1—3月累计" data-value="8.0"' not in before
+    assert 'data-label="1—3月累计" data-value="8.0"' in after
     index = (runs["reports"] / "index.html").read_text(encoding="utf-8")
     assert 'id="carried"' in index
