@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from . import plan_report, reads
@@ -117,6 +118,16 @@ def _index_entry(plan: dict, ctx: dict, path: Path, size: int) -> dict:
     }
 
 
+def _carried_record(record: dict) -> dict:
+    """A carried report's record, its index line as the template needs it: the headline is the
+    conclusion's HTML (its facts marked up, texts escaped when it was rendered), kept as text in
+    reports.json, so it is marked safe again rather than escaped a second time."""
+    entry = dict(record["entry"])
+    if entry.get("headline"):
+        entry["headline"] = Markup(entry["headline"])
+    return dict(record, entry=entry)
+
+
 # Worker processes (parallel builds): each opens the warehouse read-only once.
 _worker: dict = {}
 
@@ -189,7 +200,7 @@ def build_reports(
         file, fp = report_file_name(plan), fingerprints.of(plan)
         record = previous.carry(file, fp, out_dir)
         if record is not None:
-            records[file] = record
+            records[file] = _carried_record(record)
         else:
             todo.append(plan)
     if todo:

@@ -96,6 +96,11 @@ def test_nothing_changed_every_report_carried_over_byte_identical(first, tmp_pat
     assert _runs(tmp_path / "r2") == dict.fromkeys(REPORTS, "r1")
     index = (tmp_path / "r2" / "index.html").read_text(encoding="utf-8")
     assert "本次运行重新生成 0 份报告；其余 3 份报告" in index
+    # the index lines of carried reports are those of a fresh build (the headline's markup too)
+    fresh = (r1 / "index.html").read_text(encoding="utf-8")
+    rows = re.compile(r"<tbody>.*</tbody>", re.S)
+    assert rows.search(index).group() == rows.search(fresh).group()
+    assert 'data-fact="problem:' in rows.search(index).group() and "&lt;b data-fact" not in index
     assert "运行编号 <span class=\"run-id\">r2</span>" in index  # the index is this run's
 
 
