@@ -4,10 +4,11 @@ A report's fingerprint is a SHA-256 of everything it reads and shows:
 
 - **its jurisdiction's rows** of every mart it reads: for each table, the number of rows and the
   sum of DuckDB's ``hash()`` of each whole row (every column but the load's lineage,
-  ``LINEAGE``), over the rows whose region is the jurisdiction itself or a county-level unit
-  under it (``bridge_region_rollup``, or ``dim_region.prefecture_code``). Computed in DuckDB, one
-  query for every jurisdiction; a superset of what the sections select (they filter by year or
-  plan after this), so a change the report could show always changes the fingerprint;
+  ``LINEAGE``; floating-point values to 10 significant digits), over the rows whose region is
+  the jurisdiction itself or a county-level unit under it (``bridge_region_rollup``, or
+  ``dim_region.prefecture_code``). Computed in DuckDB, one query for every jurisdiction; a
+  superset of what the sections select (they filter by year or plan after this), so a change
+  the report could show always changes the fingerprint;
 - **what the whole run shares** and the page shows: the as-of date, 示例数据 or not, the code
   labels, the indicators, the national reference, the monthly measures and due months, the
   quality gate's verdict (the plan report's quality section states it), which of the tables exist;
@@ -83,6 +84,8 @@ MONTHLY_RUN_TABLES = (
 # the load's lineage (which load wrote the row): reloading a file renumbers every row of it, and
 # no report shows it, so a reloaded file changes only the fingerprints of rows that changed
 LINEAGE = ("load_seq", "loaded_at")
+FLOATS = ("DOUBLE", "FLOAT", "REAL")
+SIGNIFICANT = 10  # digits of a floating-point value that count (pages show at most 7)
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -104,18 +107,35 @@ def _sha(*parts) -> str:
 
 
 def _rows(con, tables) -> dict[str, str]:
-    """Each table as the rows to hash: itself, or a select without its lineage columns."""
-    lineage = defaultdict(list)
+    """Each table as the rows to hash: without its lineage columns, and each floating-point value
+    rounded to ``SIGNIFICANT`` digits (a rebuilt mart may sum the same numbers in another order,
+    which changes the last bits; no page shows more than a few digits)."""
+    columns: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for r in fetch(
         con,
-        "select table_schema || '.' || table_name as t, column_name from information_schema.columns"
-        " where table_catalog = current_database() and list_contains(?, column_name)",
-        [list(LINEAGE)],
+        "select table_schema || '.' || table_name as t, column_name as c, data_type as type"
+        " from information_schema.columns where table_catalog = current_database()"
+        " and list_contains(?, table_schema || '.' || table_name) order by t, ordinal_position",
+        [list(tables)],
     ):
-        lineage[r["t"]].append(r["column_name"])
-    return {
-        t: f"(select * exclude ({', '.join(lineage[t])}) from {t})" if lineage[t] else t for t in tables
-    }
+        columns[r["t"]].append((r["c"], r["type"]))
+    out = {}
+    for t in tables:
+        cols = [(c, typ) for c, typ in columns[t] if c not in LINEAGE]
+        if len(cols) == len(columns[t]) and not any(typ in FLOATS for _, typ in cols):
+            out[t] = t
+            continue
+        exprs = ", ".join(_rounded(c) if typ in FLOATS else f'"{c}"' for c, typ in cols)
+        out[t] = f"(select {exprs} from {t})"
+    return out
+
+
+def _rounded(column: str) -> str:
+    c = f'"{column}"'
+    return (
+        f"case when {c} is null or {c} = 0 or not isfinite({c}) then {c}"
+        f" else round({c}, ({SIGNIFICANT - 1} - floor(log10(abs({c}))))::integer) end as {c}"
+    )
 
 
 def _table_digest(con, table: str, rows: str) -> list:
