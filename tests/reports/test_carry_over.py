@@ -59,6 +59,14 @@ def _execute(warehouse: Path, sql: str) -> None:
         con.close()
 
 
+def _bits(warehouse: Path) -> list:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("select list(value order by all) from marts.fct_indicator_values").fetchone()[0]
+    finally:
+        con.close()
+
+
 @pytest.fixture
 def first(tmp_path) -> tuple[Path, Path]:
     """A warehouse of its own (the tests change it) and its published reports of run r1."""
@@ -129,6 +137,21 @@ def test_a_corrected_row_of_a_county_renders_its_prefectures_reports(first, tmp_
     # the 15th plan's county table shows each county's base year (2025): the page changed, not
     # only its stamp
     assert _unstamped(r1 / S15) != _unstamped(tmp_path / "r2" / S15)
+
+
+def test_floating_point_noise_of_a_rebuilt_mart_carries_every_report(first, tmp_path):
+    warehouse, r1 = first
+    # a rebuild summing the same doubles in another order: 1.98813 → 1.9881300000000004
+    before = _bits(warehouse)
+    _execute(warehouse, "update marts.fct_indicator_values set value = value * (1 + 2e-16) where value <> 0")
+    assert _bits(warehouse) != before  # the last bits did change
+    _build(warehouse, tmp_path / "r2", "r2", published=r1)
+    assert _runs(tmp_path / "r2") == dict.fromkeys(REPORTS, "r1")
+    # a change in the 7th significant digit is a change
+    _execute(warehouse, "update marts.fct_indicator_values set value = value * (1 + 1e-6)"
+                        " where region_code = '150781' and value <> 0")
+    _build(warehouse, tmp_path / "r3", "r3", published=tmp_path / "r2")
+    assert _runs(tmp_path / "r3") == {M14: "r3", S14: "r1", S15: "r1"}
 
 
 def test_a_carried_report_equals_a_full_regeneration_but_for_its_stamp(first, tmp_path):
