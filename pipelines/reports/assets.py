@@ -1,5 +1,6 @@
 """Dagster asset: the leadership reports, written into the reports build folder."""
 
+import json
 import os
 import shutil
 
@@ -7,6 +8,7 @@ import dagster as dg
 
 from ..settings import PipelineSettings
 from .build import build_reports
+from .carry import MANIFEST
 from .monthly import build_monthly_analyses, latest_month
 from .render import PLOTLY_JS
 
@@ -50,6 +52,9 @@ MARTS_READ = [
 )
 def leadership_reports(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     out_dir = settings.reports_build_path
+    # unchanged reports are carried over from the published folder, except on --rebuild
+    rebuild = _is_rebuild(context.run.run_config)
+    published = None if rebuild else settings.reports_path
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
@@ -60,6 +65,7 @@ def leadership_reports(context: dg.AssetExecutionContext, settings: PipelineSett
         monthly = build_monthly_analyses(
             con, out_dir / "monthly", as_of=settings.as_of_date, is_sample_data=settings.is_sample_data,
             run_id=context.run.run_id, carry_over=settings.reports_path / "monthly",
+            reuse_unchanged=not rebuild,
         )
         paths = build_reports(
             con,
@@ -70,13 +76,26 @@ def leadership_reports(context: dg.AssetExecutionContext, settings: PipelineSett
             database=settings.build_path,
             workers=min(2, os.cpu_count() or 1),
             monthly=latest_month(monthly),
+            published=published,
         )
     reports = [p for p in paths if p.suffix == ".html" and p.name != "index.html"]
+    carried = [r["file"] for r in json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))["reports"]
+               if r["run_id"] != context.run.run_id]
+    carried_monthly = [e for e in latest_month(monthly) if e["run_id"] != context.run.run_id]
+    context.log.info(
+        f"规划报告 {len(reports)} 份：重新生成 {len(reports) - len(carried)}，未变沿用 {len(carried)}；"
+        f"本月形势分析 {len(latest_month(monthly))} 份：未变沿用 {len(carried_monthly)} "
+        f"/ plan reports rendered {len(reports) - len(carried)}, carried over {len(carried)}; "
+        f"monthly analyses of the month carried over {len(carried_monthly)}"
+        + (" (--rebuild: all rendered)" if rebuild else "")
+    )
     sizes = {p.name: p.stat().st_size for p in paths}
     return dg.MaterializeResult(
         metadata={
             "folder": dg.MetadataValue.path(str(out_dir)),
             "reports": len(reports),
+            "reports_carried_over": len(carried),
+            "monthly_carried_over": len(carried_monthly),
             "monthly_analyses": len(monthly),
             "files": dg.MetadataValue.json(sorted(sizes)),
             "sizes_bytes": dg.MetadataValue.json(sizes),
@@ -86,3 +105,9 @@ def leadership_reports(context: dg.AssetExecutionContext, settings: PipelineSett
             "as_of": settings.as_of_date.isoformat(),
         }
     )
+
+
+def _is_rebuild(run_config: dict | None) -> bool:
+    """``python -m pipelines run --rebuild``: the run's config of its first step (pipelines/runner.py)."""
+    ops = (run_config or {}).get("ops", {}) or {}
+    return bool(((ops.get("warehouse_workspace") or {}).get("config") or {}).get("rebuild", False))

@@ -15,9 +15,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from . import plan_report, reads
+from .carry import Published, write_manifest
+from .fingerprint import PlanFingerprints
 from .formats import now_local, safe_file_stem
 from .labels import STATUS_ORDER, status_style
 from .render import PLOTLY_JS, template
@@ -115,6 +118,16 @@ def _index_entry(plan: dict, ctx: dict, path: Path, size: int) -> dict:
     }
 
 
+def _carried_record(record: dict) -> dict:
+    """A carried report's record, its index line as the template needs it: the headline is the
+    conclusion's HTML (its facts marked up, texts escaped when it was rendered), kept as text in
+    reports.json, so it is marked safe again rather than escaped a second time."""
+    entry = dict(record["entry"])
+    if entry.get("headline"):
+        entry["headline"] = Markup(entry["headline"])
+    return dict(record, entry=entry)
+
+
 # Worker processes (parallel builds): each opens the warehouse read-only once.
 _worker: dict = {}
 
@@ -157,14 +170,18 @@ def build_reports(
     database: Path | None = None,
     workers: int = 1,
     monthly: list[dict] | None = None,
+    published: Path | None = None,
 ) -> list[Path]:
-    """Write one report per plan and jurisdiction, `index.html` and `plotly.min.js` into out_dir.
+    """Write one report per plan and jurisdiction, `index.html`, `plotly.min.js` and the manifest
+    `reports.json` (carry.py) into out_dir.
 
-    Returns the written paths (reports first, then the index, then plotly.min.js). With
+    Returns the written paths (reports first, then the index, then plotly.min.js). A report whose
+    fingerprint (fingerprint.py) equals the one recorded in ``published`` (the published reports
+    folder; None renders every report) is copied from there; the others are rendered. With
     ``workers`` > 1 and ``database`` (the file ``con`` reads, opened read-only by every process),
-    the reports are written by that many worker processes when there are at least
-    ``PARALLEL_FROM`` of them; each report is the same as in a serial build. ``monthly``: the
-    monthly analyses (``monthly/<file>``, pipelines/reports/monthly/) the index links.
+    they are rendered by that many worker processes when there are at least ``PARALLEL_FROM`` of
+    them; each report is the same as in a serial build. ``monthly``: the monthly analyses
+    (``monthly/<file>``, pipelines/reports/monthly/) the index links.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -172,20 +189,46 @@ def build_reports(
     run = _run_facts(
         con, as_of=as_of, is_sample_data=is_sample_data, run_id=run_id, generated_at=generated_at
     )
-    todo = reads.plans(con)
+    plans = reads.plans(con)
+    fingerprints = PlanFingerprints(
+        con, as_of=as_of, is_sample_data=is_sample_data, gate_verdict=(run.gate or {}).get("verdict")
+    )
+    previous = Published(published)
+    records: dict[str, dict] = {}
+    todo = []
+    for plan in plans:
+        file, fp = report_file_name(plan), fingerprints.of(plan)
+        record = previous.carry(file, fp, out_dir)
+        if record is not None:
+            records[file] = _carried_record(record)
+        else:
+            todo.append(plan)
+    if todo:
+        log.info("%d of %d reports unchanged, carried over; %d to render",
+                 len(records), len(plans), len(todo))
     if workers > 1 and database is not None and len(todo) >= PARALLEL_FROM:
         # spawn, not fork: the parent runs threads (Dagster, DuckDB) a fork would copy mid-lock
         with ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_worker_init,
-            initargs=(str(database), str(out_dir), as_of, is_sample_data, run_id, generated_at, todo),
+            initargs=(str(database), str(out_dir), as_of, is_sample_data, run_id, generated_at, plans),
         ) as pool:
             chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-            entries = [e for done in pool.map(_worker_write, chunks) for e in done]
-        log.info("%d reports written by %d worker processes", len(entries), workers)
+            rendered = [e for done in pool.map(_worker_write, chunks) for e in done]
+        log.info("%d reports written by %d worker processes", len(rendered), workers)
     else:
-        entries = _write_reports(con, run, todo, todo, out_dir)
+        rendered = _write_reports(con, run, todo, plans, out_dir) if todo else []
+    for plan, entry in zip(todo, rendered, strict=True):
+        records[entry["file"]] = {
+            "file": entry["file"],
+            "fingerprint": fingerprints.of(plan),
+            "run_id": run_id,
+            "generated_at": generated_at.isoformat(),
+            "entry": entry,
+        }
+    ordered = [records[report_file_name(p)] for p in plans]
+    entries = [r["entry"] for r in ordered]
     written = [out_dir / e["file"] for e in entries]
     index = out_dir / "index.html"
     index.write_text(
@@ -198,6 +241,8 @@ def build_reports(
             current_year=as_of.year,
             gate=run.gate,
             monthly=monthly or [],
+            rendered=len(todo),
+            carried=len(plans) - len(todo),
             title="应急管理规划指标评估报告",
             legend=[(c, run.labels.zh("plan_status", c), *status_style(c)) for c in STATUS_ORDER],
         ),
@@ -207,4 +252,5 @@ def build_reports(
     js = out_dir / PLOTLY_JS
     js.write_text(get_plotlyjs(), encoding="utf-8")
     written.append(js)
+    write_manifest(out_dir, ordered)
     return written

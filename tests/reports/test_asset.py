@@ -6,7 +6,7 @@ import shutil
 
 import dagster as dg
 
-from pipelines.reports.assets import leadership_reports
+from pipelines.reports.assets import _is_rebuild, leadership_reports
 from pipelines.settings import PipelineSettings
 
 
@@ -35,6 +35,7 @@ def test_leadership_reports_asset(warehouse, tmp_path):
         "index.html",
         "monthly",
         "plotly.min.js",
+        "reports.json",
     ]
     # no month is due in this warehouse: the monthly folder has its index and nothing else
     assert sorted(p.name for p in (out / "monthly").iterdir()) == ["analyses.json", "index.html"]
@@ -43,6 +44,21 @@ def test_leadership_reports_asset(warehouse, tmp_path):
     assert meta["reports"].value == 3
     assert meta["largest_report_kb"].value < 1000
     assert "示例数据" not in (out / "index.html").read_text(encoding="utf-8")  # no SAMPLE_DATA.txt marker
+    assert meta["reports_carried_over"].value == 0  # nothing published yet
+
+    # published (the swap moves the build folder into place): the next run carries all three
+    shutil.move(out, settings.reports_path)
+    again = dg.materialize([leadership_reports], resources={"settings": settings})
+    meta = again.asset_materializations_for_node("leadership_reports")[0].metadata
+    assert meta["reports"].value == 3 and meta["reports_carried_over"].value == 3
+    for name in ("150781_满洲里市_14fyp.html", "230500_双鸭山市_15fyp.html"):
+        assert (out / name).read_bytes() == (settings.reports_path / name).read_bytes()
+
+
+def test_rebuild_is_read_from_the_runs_first_step():
+    assert _is_rebuild({"ops": {"warehouse_workspace": {"config": {"rebuild": True}}}})
+    assert not _is_rebuild({"ops": {"warehouse_workspace": {"config": {"rebuild": False}}}})
+    assert not _is_rebuild({}) and not _is_rebuild(None)
 
 
 def test_asset_depends_on_the_marts_it_reads():

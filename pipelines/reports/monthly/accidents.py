@@ -10,32 +10,34 @@ from . import sentences
 from .common import Month, Row
 
 READ_SERIOUS = """
-select a.occurred_date, a.region_code, coalesce(r.region_name, a.region_code) as region_name,
+select b.rollup_region_code as _region, a.occurred_date, a.region_code,
+       coalesce(r.region_name, a.region_code) as region_name,
        a.sector, a.deaths_incl_missing, a.severity_class, a.severity_class_zh,
        a.reported_severity, a.is_severity_mismatch
 from marts.fct_accidents a
 join marts.bridge_region_rollup b on b.county_region_code = a.region_code
 left join marts.dim_region r on r.region_code = a.region_code
-where b.rollup_region_code = ? and a.year = ? and a.month = ?
+where list_contains(?, b.rollup_region_code) and a.year = ? and a.month = ?
   and not coalesce(a.is_written_off, false)
   and a.severity_class in ('larger', 'major', 'extraordinary')
-order by a.occurred_date, a.region_code, a.accident_id
+order by b.rollup_region_code, a.occurred_date, a.region_code, a.accident_id
 """  # deliberately no unit_name, summary or other free text: only what the list shows
 READ_COUNTIES = """
-select r.region_code, r.region_name, s.measure, s.month_value, s.ytd_value, s.prior_ytd_value,
+select r.prefecture_code as _region, r.region_code, r.region_name, s.measure, s.month_value,
+       s.ytd_value, s.prior_ytd_value,
        s.yoy_change_pct, s.is_complete, s.is_yoy_change_significant
 from marts.dim_region r
 left join marts.fct_monthly_situation s
-  on s.region_code = r.region_code and s.year = ? and s.month = ?
+  on s.region_code = r.region_code and s.year = $2 and s.month = $3
  and s.source = 'accidents' and s.breakdown_kind = 'total'
-where r.prefecture_code = ? and r.level = 'county'
-order by r.region_code, s.measure
+where list_contains($1, r.prefecture_code) and r.level = 'county'
+order by r.prefecture_code, r.region_code, s.measure
 """
 
 
 def read(m: Month) -> tuple[list[Row], list[Row]]:
     """The month's 较大及以上 accidents; the county-level units' accident totals (a prefecture)."""
-    return m.rows(READ_SERIOUS, m.code, m.year, m.month), m.rows(READ_COUNTIES, m.year, m.month, m.code)
+    return m.rows(READ_SERIOUS, m.year, m.month), m.rows(READ_COUNTIES, m.year, m.month)
 
 
 def breakdown(f: sentences.Figures, source: str, kind: str, order=None) -> list[dict]:

@@ -13,7 +13,7 @@ def context(m: Month) -> dict:
     figures, totals = situation.read(m)
     cov = coverage.read(m)
     serious, county_rows = accidents.read(m)
-    quotas = county_assessment.read_month(m.con, m.code, m.year, m.month)
+    quotas = m.rows(county_assessment.READ, m.year, m.month)
     previous_filed = {s: cov.is_filed(s, *m.previous) for s in situation.SOURCES}
     overview = situation.shape(figures, totals, m, previous_filed)
     accident_section = accidents.shape(figures, serious, county_rows, m)

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from ..fingerprint import MonthlyFingerprints
 from ..formats import fmt_count, fmt_num, is_missing, now_local, safe_file_stem
-from ..reads import fetch
+from ..reads import Catalog, RegionReads, fetch
 from ..render import PLOTLY_JS, environment
 from . import analysis, sentences
 from .common import Month, Run
@@ -96,11 +97,14 @@ def build_monthly_analyses(
     run_id: str,
     month: tuple[int, int] | None = None,
     carry_over: Path | None = None,
+    reuse_unchanged: bool = True,
 ) -> list[dict]:
     """Write every jurisdiction's analysis of ``month`` (default: the latest month due) into
     ``out_dir``; keep the other months' analyses listed in ``carry_over`` (a published monthly
     folder, possibly ``out_dir`` itself); write ``analyses.json`` and ``index.html``. Returns the
-    index entries, this run's first."""
+    index entries, this run's first. An analysis of ``month`` whose fingerprint
+    (pipelines/reports/fingerprint.py) equals the one ``carry_over`` records for it is kept as
+    published instead of rendered again, unless ``reuse_unchanged`` is false (``--rebuild``)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     due = due_months(con)
@@ -114,8 +118,11 @@ def build_monthly_analyses(
                 f"不能生成该月形势分析 / {year_month[0]}-{year_month[1]:02d} is not due at the as-of date "
                 f"{as_of.isoformat()}: no analysis for it"
             )
+        published = _manifest(Path(carry_over)) if carry_over is not None and reuse_unchanged else []
         entries = _write_month(
-            con, out_dir, year_month, as_of=as_of, is_sample_data=is_sample_data, run_id=run_id
+            con, out_dir, year_month, as_of=as_of, is_sample_data=is_sample_data, run_id=run_id,
+            published={e["file"]: e for e in published if e.get("fingerprint")},
+            published_dir=Path(carry_over) if carry_over is not None else None,
         )
     written = {e["file"] for e in entries}
     if carry_over is not None:
@@ -145,17 +152,50 @@ def build_monthly_analyses(
     return entries
 
 
+def _carried(entry: dict | None, fingerprint: str, source: Path | None, out_dir: Path) -> dict | None:
+    """The published analysis, kept if its fingerprint is unchanged (copied unless already there)."""
+    if entry is None or entry["fingerprint"] != fingerprint or source is None:
+        return None
+    path = source / entry["file"]
+    if not path.is_file():
+        return None
+    if source.resolve() != out_dir.resolve():
+        shutil.copyfile(path, out_dir / entry["file"])
+    return entry
+
+
 def _write_month(
-    con, out_dir: Path, year_month: tuple[int, int], *, as_of: date, is_sample_data: bool, run_id: str
+    con,
+    out_dir: Path,
+    year_month: tuple[int, int],
+    *,
+    as_of: date,
+    is_sample_data: bool,
+    run_id: str,
+    published: dict[str, dict],
+    published_dir: Path | None,
 ) -> list[dict]:
     year, month = year_month
     run = Run.read(con, as_of=as_of, run_id=run_id, is_sample_data=is_sample_data)
     template = _env().get_template("monthly.html.j2")
-    entries = []
+    fingerprints = MonthlyFingerprints(
+        con, as_of=as_of, is_sample_data=is_sample_data, year=year, month=month
+    )
+    entries, todo = [], []
     for region in fetch(con, READ_JURISDICTIONS):
-        m = Month(con, region, year, month, run)
-        ctx = analysis.context(m)
+        fingerprint = fingerprints.of(region["region_code"])
+        kept = _carried(published.get(file_name(region, year, month)), fingerprint, published_dir, out_dir)
+        if kept is not None:
+            entries.append(kept)
+        else:
+            todo.append((region, fingerprint))
+    if entries:
+        log.info("%d monthly analyses unchanged, carried over; %d to render", len(entries), len(todo))
+    reads = RegionReads(con, [r["region_code"] for r, _ in todo], Catalog.read(con))
+    for region, fingerprint in todo:
         name = file_name(region, year, month)
+        m = Month(reads, region, year, month, run)
+        ctx = analysis.context(m)
         html = template.render(
             **ctx,
             as_of=as_of,
@@ -178,6 +218,7 @@ def _write_month(
                 "as_of": as_of.isoformat(),
                 "run_id": run_id,
                 "opening": ctx["opening"][:1],
+                "fingerprint": fingerprint,
             }
         )
     return entries

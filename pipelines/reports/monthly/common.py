@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..reads import CodeLabels, fetch
+from ..reads import CodeLabels, RegionReads, fetch
 from ..sections.common import Charts
 
 Row = dict[str, Any]
@@ -34,9 +34,11 @@ class Run:
 
 @dataclass
 class Month:
-    """One jurisdiction's analysis of ``month`` of ``year`` being made."""
+    """One jurisdiction's analysis of ``month`` of ``year`` being made. Its reads run once for
+    every jurisdiction being written (``RegionReads``: each select's first parameter is the list of
+    regions and its first column ``_region``); ``rows`` passes the other parameters."""
 
-    con: Any
+    reads: RegionReads
     region: Row  # marts.dim_region: region_code, region_name, level
     year: int
     month: int
@@ -44,7 +46,7 @@ class Month:
     charts: Charts = field(default_factory=Charts)
 
     def rows(self, sql: str, *params) -> list[Row]:
-        return fetch(self.con, sql, list(params))
+        return self.reads.rows(self.code, sql, *params)
 
     @property
     def code(self) -> str:

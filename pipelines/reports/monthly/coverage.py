@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from .common import Month, Row
 
 READ = """
-select * from marts.fct_region_month_coverage
-where region_code = ?
+select region_code as _region, * from marts.fct_region_month_coverage
+where list_contains(?, region_code)
   and ((year in (?, ?) and month <= ?) or (year = ? and month = 12))
-order by source, year, month
+order by region_code, source, year, month
 """
 READ_NAMES = """
-select region_code, region_name from marts.dim_region
-where region_code = ? or prefecture_code = ?
+select w.code as _region, r.region_code, r.region_name
+from (select unnest(?::varchar[]) as code) as w
+inner join marts.dim_region as r on r.region_code = w.code or r.prefecture_code = w.code
+order by w.code, r.region_code
 """
 
 
@@ -51,8 +53,8 @@ class Coverage:
 
 
 def read(m: Month) -> Coverage:
-    rows = m.rows(READ, m.code, m.year, m.year - 1, m.month, m.year - 1)
-    names = {r["region_code"]: r["region_name"] for r in m.rows(READ_NAMES, m.code, m.code)}
+    rows = m.rows(READ, m.year, m.year - 1, m.month, m.year - 1)
+    names = {r["region_code"]: r["region_name"] for r in m.rows(READ_NAMES)}
     return Coverage(rows, names)
 
 

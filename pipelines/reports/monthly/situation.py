@@ -11,15 +11,15 @@ from . import sentences
 from .common import Month, Row
 
 READ_MONTH = """
-select * from marts.fct_monthly_situation
-where region_code = ? and year = ? and month = ?
-order by source, measure, breakdown_kind, breakdown_value
+select region_code as _region, * from marts.fct_monthly_situation
+where list_contains(?, region_code) and year = ? and month = ?
+order by region_code, source, measure, breakdown_kind, breakdown_value
 """
 READ_TOTALS = """
-select year, month, measure, month_value, ytd_value, is_complete
+select region_code as _region, year, month, measure, month_value, ytd_value, is_complete
 from marts.fct_monthly_situation
-where region_code = ? and breakdown_kind = 'total' and year in (?, ?)
-order by measure, year, month
+where list_contains(?, region_code) and breakdown_kind = 'total' and year in (?, ?)
+order by region_code, measure, year, month
 """
 SOURCES = ("accidents", "disasters", "forest_fires")
 CHARTED = ("deaths", "accidents", "dead_missing", "fires")  # the month bars drawn, in this order
@@ -27,11 +27,11 @@ CHARTED = ("deaths", "accidents", "dead_missing", "fires")  # the month bars dra
 
 def read_figures(m: Month, month: int | None = None) -> sentences.Figures:
     """Every row of the region for a month (default: the analysis' month), by key."""
-    return sentences.Figures.of(m.rows(READ_MONTH, m.code, m.year, month or m.month))
+    return sentences.Figures.of(m.rows(READ_MONTH, m.year, month or m.month))
 
 
 def read(m: Month) -> tuple[sentences.Figures, list[Row]]:
-    return read_figures(m), m.rows(READ_TOTALS, m.code, m.year, m.year - 1)
+    return read_figures(m), m.rows(READ_TOTALS, m.year, m.year - 1)
 
 
 def _main_table(f: sentences.Figures, m: Month, previous_filed: dict[str, bool]) -> list[dict]:

@@ -7,7 +7,7 @@ deaths usage, as marts.fct_quota_usage gives them for one month. Marts only; not
 from __future__ import annotations
 
 from ..labels import status_style
-from ..reads import CodeLabels, fetch
+from ..reads import CodeLabels
 from .common import Report
 
 NOT_FILED = "未报齐"  # no status: the unit has not filed every month of the year to date
@@ -32,14 +32,6 @@ def assessment_month(plan: dict) -> tuple[int, int] | None:
     if plan.get("stage") == "final_evaluation":
         return plan["end_year"], 12
     return None
-
-
-def read_month(con, region_code: str, year: int, month: int) -> list[dict]:
-    """The region's own quota rows and its county-level units', at ``month`` of ``year``."""
-    rows = fetch(con, READ, [[region_code], year, month])
-    for r in rows:
-        r.pop("_region")
-    return rows
 
 
 def read(report: Report) -> tuple[list[dict], tuple[int, int] | None]:
