@@ -182,6 +182,24 @@ def run_verdict(con, run_id: str) -> str:
     return "passed_with_warnings" if row[1] else "passed"
 
 
+def gate_of_run(con, run_id: str) -> dict | None:
+    """The gate's verdict on a run, as pages state it: its row of ``quality.runs`` once recorded;
+    before that (the reports are written before ``run_record``), the verdict of its check results;
+    None for a run without either (an earlier month's analysis written from published data)."""
+    has_runs = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'quality' and table_name = 'runs'"
+    ).fetchone()[0]
+    if has_runs:
+        cur = con.execute("select * from quality.runs where run_id = ?", [run_id])
+        found = cur.fetchone()
+        if found:
+            return dict(zip([d[0] for d in cur.description], found, strict=True))
+    if not _has_results_table(con):
+        return None
+    checked = con.execute("select count(*) from quality.check_results where run_id = ?", [run_id]).fetchone()[0]
+    return {"run_id": run_id, "verdict": run_verdict(con, run_id)} if checked else None
+
+
 def load_outcomes(con, run_id: str) -> list[CheckOutcome]:
     """The stored results of one run (read-only connections welcome)."""
     if not _has_results_table(con):

@@ -18,6 +18,8 @@ import duckdb
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
+from pipelines.gate_records import gate_of_run
+
 from . import plan_report, reads
 from .carry import Published, write_manifest
 from .fingerprint import PlanFingerprints
@@ -43,10 +45,7 @@ def _run_facts(
         if national_table
         else []
     )
-    gate = None
-    if cat.has("quality.runs"):
-        found = reads.fetch(con, "select * from quality.runs where run_id = ?", [run_id])
-        gate = found[0] if found else None
+    gate = gate_of_run(con, run_id)
     return plan_report.RunFacts(
         as_of=as_of,
         run_id=run_id,
@@ -240,6 +239,7 @@ def build_reports(
             generated_at=generated_at,
             current_year=as_of.year,
             gate=run.gate,
+            gate_zh=run.labels.zh("gate_verdict", run.gate["verdict"]) if run.gate else None,
             monthly=monthly or [],
             rendered=len(todo),
             carried=len(plans) - len(todo),

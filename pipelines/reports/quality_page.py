@@ -15,6 +15,8 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+from pipelines.gate_records import gate_of_run
+
 from .formats import fmt_months, now_local
 from .reads import Catalog, CodeLabels, fetch
 from .render import template
@@ -99,10 +101,7 @@ def _checks(con, run_id: str, labels: CodeLabels) -> dict:
 def page_context(con, *, run_id: str, as_of: date, is_sample_data: bool) -> dict:
     cat = Catalog.read(con)
     labels = CodeLabels.read(con)
-    gate = None
-    if cat.has("quality.runs"):
-        found = fetch(con, "select * from quality.runs where run_id = ?", [run_id])
-        gate = found[0] if found else None
+    gate = gate_of_run(con, run_id)
     checks = _checks(con, run_id, labels) if cat.has("quality.check_results") else None
     quarantine = fetch(con, READ_QUARANTINE) if cat.has("marts.fct_quarantine_summary") else []
     for q in quarantine:

@@ -157,3 +157,28 @@ def test_the_quality_page_states_the_published_runs_verdict(handmade_run):
     assert verdict in ("passed", "passed_with_warnings")
     assert found["verdict"] == verdict
     assert int(found["checks"]) == checks > 0
+
+
+def test_the_index_and_every_plan_report_state_the_same_verdict(handmade_run):
+    """The reports are written before run_record: they take the verdict from the run's check
+    results, which must be the one quality.runs then records."""
+    from tests.reports.htmltree import parse
+
+    _, warehouse, reports = handmade_run
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        run_id, verdict = con.execute(
+            "select run_id, verdict from quality.runs order by finished_at desc limit 1").fetchone()
+        label = con.execute(
+            "select label_zh from marts.dim_code_label where code_kind = 'gate_verdict' and code = ?",
+            [verdict]).fetchone()[0]
+    finally:
+        con.close()
+    pages = [reports / "index.html", *sorted(reports.glob("*_*fyp.html"))]
+    assert len(pages) > 1
+    for path in pages:
+        page = parse(path.read_text(encoding="utf-8"))
+        stated = [e for e in page.find_all("span") + page.find_all("strong")
+                  if e.attrs.get("data-fact") == "verdict"]
+        assert [(e.attrs["data-value"], e.text) for e in stated] == [(verdict, label)], path.name
+        assert run_id in path.read_text(encoding="utf-8"), path.name

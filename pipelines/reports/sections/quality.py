@@ -69,7 +69,11 @@ def read(report: Report) -> dict:
 
 def shape(data: dict, report: Report, run: dict | None) -> dict:
     labels = report.labels
-    out: dict = {"run": run, "year": report.last_year}
+    out: dict = {
+        "run": run,
+        "verdict_zh": labels.zh("gate_verdict", run["verdict"]) if run else None,
+        "year": report.last_year,
+    }
     if data["completeness"] is not None:
         years = list(range(report.years.first, report.last_year + 1))
         by = {(r["source"], r["year"]): r for r in data["completeness"]}
