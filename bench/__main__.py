@@ -467,7 +467,8 @@ def make_corrected_folder(base: Path, target: Path) -> dict:
     such a record (deaths column 死亡人数 or 死亡); its encoding and line ends are kept."""
     if target.exists():
         shutil.rmtree(target)
-    for chosen in sorted((base / "accidents").glob("2026-*.csv"), reverse=True):
+    # the sample files months (2026-10_乐平市.csv), the national ones provinces (2026_230000_黑龙江省.csv)
+    for chosen in sorted((base / "accidents").glob("2026[-_]*.csv"), reverse=True):
         found = _first_death_count(chosen)
         if found is not None:
             break
