@@ -12,11 +12,14 @@
 -- both sides of its 同比 exist (a zero within them is a real zero when is_complete).
 -- is_yoy_change_significant: the exact test of macros/exact_test.sql on event counts (the note on
 -- small counts: a change that may be chance).
--- How it is computed (14.6 M rows on the national data): each series and each region-register
--- gets one integer, the months are looked up and summed on those integers alone, the p-value is
--- computed once per count pair, and the names are joined back only to the finished rows.
+-- How it is computed (14.6 M rows on the national data, within DuckDB's memory limit): each
+-- series and each region-register gets one integer; a series-year holds its twelve month values,
+-- those of the year before and its coverage flags as lists (index: the month), and its due months
+-- are unnested from them (no window or join over the month rows); the p-value is computed once
+-- per count pair; the names are joined back only to the finished rows.
 {#- a series: one region's register measure under one breakdown value, month by month -#}
 {%- set series_keys = ['region_code', 'source', 'measure', 'breakdown_kind', 'breakdown_value'] %}
+{%- set zero_months = '[' ~ (['0.0'] * 12) | join(', ') ~ ']::double[]' %}
 with
 
 measures as (
@@ -105,7 +108,7 @@ series as (
     from (
         select distinct region_code, source, measure, breakdown_kind, breakdown_value
         from series_years
-    )
+    ) as distinct_series
 
 ),
 
@@ -115,7 +118,7 @@ region_sources as (
         region_code,
         source,
         row_number() over () as region_source_id
-    from (select distinct region_code, source from series)
+    from (select distinct region_code, source from series) as distinct_region_sources
 
 ),
 
@@ -150,65 +153,6 @@ rolled_ids as (
 due_months as (
 
     {{ due_months('years') }}
-
-),
-
-spine as (
-
-    select
-        ss.series_id,
-        i.region_source_id,
-        s.year,
-        m.month_number
-    from series_years as s
-    inner join series as ss
-        on {{ keys_match('s', 'ss', series_keys) }}
-    inner join series_ids as i
-        on ss.series_id = i.series_id
-    inner join due_months as m
-        on s.year = m.year
-
-),
-
-valued as (
-
-    select
-        sp.*,
-        coalesce(cur.value, 0) as month_value,
-        coalesce(py.value, 0) as prior_year_month_value,
-        coalesce(pd.value, 0) as prior_december_value,
-        -- the year before is a statistical year of the warehouse (else nothing is known of it)
-        sp.year - 1 >= {{ var('first_year') }} as has_prior_year
-    from spine as sp
-    left join rolled_ids as cur
-        on sp.series_id = cur.series_id
-        and sp.year = cur.year
-        and sp.month_number = cur.month_number
-    left join rolled_ids as py
-        on sp.series_id = py.series_id
-        and sp.year - 1 = py.year
-        and sp.month_number = py.month_number
-    left join rolled_ids as pd
-        on sp.series_id = pd.series_id
-        and sp.year - 1 = pd.year
-        and sp.month_number = 1
-        and pd.month_number = 12
-
-),
-
-windowed as (
-
-    select
-        v.*,
-        sum(v.month_value) over ytd as ytd_value,
-        sum(v.prior_year_month_value) over ytd as prior_year_ytd_value,
-        lag(v.month_value) over ytd as previous_month_in_year
-    from valued as v
-    window ytd as (
-        partition by v.series_id, v.year
-        order by v.month_number
-        rows between unbounded preceding and current row
-    )
 
 ),
 
@@ -264,6 +208,97 @@ coverage_flags as (
 
 ),
 
+coverage_year_flags as (
+
+    -- the same, as twelve-month lists per region-register year (index: the month)
+    select
+        region_source_id,
+        year,
+        list(is_complete order by month_number) as is_complete,
+        list(is_prior_complete order by month_number) as is_prior_complete,
+        list(is_month_covered order by month_number) as is_month_covered,
+        list(is_previous_month_covered order by month_number) as is_previous_month_covered
+    from coverage_flags
+    group by region_source_id, year
+
+),
+
+month_values as (
+
+    -- a series-year's twelve month values, 0 where nothing occurred
+    select
+        series_id,
+        year,
+        [
+            {%- for m in range(1, 13) %}
+                coalesce(max(value) filter (where month_number = {{ m }}), 0){{ ',' if not loop.last }}
+            {%- endfor %}
+        ] as month_values
+    from rolled_ids
+    group by series_id, year
+
+),
+
+series_year_values as (
+
+    select
+        ss.series_id,
+        i.region_source_id,
+        s.year,
+        y.months_due,
+        coalesce(cur.month_values, {{ zero_months }}) as month_values,
+        coalesce(pri.month_values, {{ zero_months }}) as prior_year_month_values,
+        f.is_complete,
+        f.is_prior_complete,
+        f.is_month_covered,
+        f.is_previous_month_covered
+    from series_years as s
+    inner join series as ss
+        on {{ keys_match('s', 'ss', series_keys) }}
+    inner join series_ids as i
+        on ss.series_id = i.series_id
+    inner join years as y
+        on s.year = y.year
+    left join month_values as cur
+        on ss.series_id = cur.series_id
+        and s.year = cur.year
+    left join month_values as pri
+        on ss.series_id = pri.series_id
+        and s.year - 1 = pri.year
+    inner join coverage_year_flags as f
+        on i.region_source_id = f.region_source_id
+        and s.year = f.year
+
+),
+
+windowed as (
+
+    -- one row per due month of the series-year: the month, the month before in the year, the
+    -- year to date and the same months of the year before
+    select
+        v.series_id,
+        v.region_source_id,
+        v.year,
+        t.month_number,
+        v.month_values[t.month_number] as month_value,
+        v.prior_year_month_values[12] as prior_december_value,
+        -- the year before is a statistical year of the warehouse (else nothing is known of it)
+        v.year - 1 >= {{ var('first_year') }} as has_prior_year,
+        case when t.month_number > 1 then v.month_values[t.month_number - 1] end as previous_month_in_year,
+        list_sum(v.month_values[1:t.month_number]) as ytd_value,
+        list_sum(v.prior_year_month_values[1:t.month_number]) as prior_year_ytd_value,
+        v.is_complete[t.month_number] as is_complete,
+        v.is_prior_complete[t.month_number] as is_prior_complete,
+        v.is_month_covered[t.month_number] as is_month_covered,
+        v.is_previous_month_covered[t.month_number] as is_previous_month_covered
+    from series_year_values as v
+    cross join lateral (
+        select cast(m as integer) as month_number
+        from unnest(range(1, v.months_due + 1)) as r (m)
+    ) as t
+
+),
+
 completed as (
 
     select
@@ -272,20 +307,16 @@ completed as (
         w.month_number,
         w.month_value,
         w.ytd_value,
-        f.is_complete,
-        f.is_prior_complete,
-        f.is_month_covered,
-        f.is_previous_month_covered,
+        w.is_complete,
+        w.is_prior_complete,
+        w.is_month_covered,
+        w.is_previous_month_covered,
         case
             when w.month_number > 1 then w.previous_month_in_year
             when w.has_prior_year then w.prior_december_value
         end as prior_month_value,
         case when w.has_prior_year then w.prior_year_ytd_value end as prior_ytd_value
     from windowed as w
-    inner join coverage_flags as f
-        on w.region_source_id = f.region_source_id
-        and w.year = f.year
-        and w.month_number = f.month_number
 
 ),
 
