@@ -122,6 +122,7 @@ def run_pipeline(options: RunOptions, stream=sys.stdout) -> RunOutcome:
     """Materialize the whole graph on the given folder; publish only if the gate passed."""
     settings = settings_from(options)
     settings.as_of_date  # noqa: B018 - refuses a malformed --as-of / EM_AS_OF before anything starts
+    settings.memory_limit  # noqa: B018 - and a malformed EM_DUCKDB_MEMORY_LIMIT
     if not settings.data_path.is_dir():
         raise PipelineError(
             f"数据目录不存在：{settings.data_path}", f"The data folder does not exist: {settings.data_path}"

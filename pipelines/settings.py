@@ -39,6 +39,13 @@ REGIONS_CSV = DBT_PROJECT_DIR / "seeds" / "regions.csv"
 # A file the sample generator writes at the top of the data folder: reports then carry a
 # 示例数据 banner.
 SAMPLE_MARKER = "SAMPLE_DATA.txt"
+# DuckDB's memory_limit for every connection of a run that builds the warehouse (dbt's, in its
+# own process, and the pipeline's): DuckDB's own default is 80 % of the machine's RAM, which a
+# national build filled (6 GB). Beyond the limit DuckDB spills to a folder beside the private
+# build file (``.<name>.building.tmp``). EM_DUCKDB_MEMORY_LIMIT overrides it (e.g. 4GB, 512MB).
+# The limit applies to DuckDB's buffer manager: a process holds somewhat more.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
+_MEMORY_FORM = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.I)
 
 
 def today_in_china() -> date:
@@ -65,6 +72,17 @@ def parse_as_of(text: str, where: str = "--as-of") -> date:
             f"{where} 的“{text}”不是有效的日期（月份应为 01–12，日应在该月的天数之内）",
             f"{where} '{text}' is not a valid date (the month must be 01-12 and the day within the month)",
         ) from None
+
+
+def parse_memory_limit(text: str, where: str) -> str:
+    """A DuckDB memory size (``1GB``, ``512MB``, ``2.5GiB``); anything else is refused with a
+    message in both languages, before the run starts."""
+    if _MEMORY_FORM.fullmatch(text.strip()) is None:
+        raise PipelineError(
+            f"{where} 应为内存大小，如 1GB、512MB、2GiB，实际为“{text}”",
+            f"{where} must be a memory size such as 1GB, 512MB or 2GiB; got '{text}'",
+        )
+    return text.strip()
 
 
 _SAMPLE_AS_OF = re.compile(r"^as-of:\s*(\d{4}-\d{2}-\d{2})\s*$", re.M)
@@ -97,6 +115,8 @@ class PipelineSettings(dg.ConfigurableResource):
     # Asia/Shanghai
     as_of: str = ""
     strict: bool = False  # quarantined rows block instead of warning
+    # DuckDB's memory limit, e.g. "1GB"; empty: EM_DUCKDB_MEMORY_LIMIT, else DEFAULT_DUCKDB_MEMORY_LIMIT
+    duckdb_memory_limit: str = ""
 
     # --- resolved values -------------------------------------------------------------
     @property
@@ -113,6 +133,27 @@ class PipelineSettings(dg.ConfigurableResource):
         """The private file the pipeline works in, beside the published one."""
         w = self.warehouse_path
         return w.with_name(f".{w.name}.building")
+
+    @property
+    def spill_path(self) -> Path:
+        """Where DuckDB writes what does not fit in its memory limit: beside the build file."""
+        b = self.build_path
+        return b.with_name(f"{b.name}.tmp")
+
+    @property
+    def memory_limit(self) -> str:
+        """DuckDB's memory_limit for the build (see DEFAULT_DUCKDB_MEMORY_LIMIT)."""
+        if self.duckdb_memory_limit:
+            return parse_memory_limit(self.duckdb_memory_limit, "duckdb_memory_limit")
+        if os.environ.get("EM_DUCKDB_MEMORY_LIMIT", ""):
+            return parse_memory_limit(os.environ["EM_DUCKDB_MEMORY_LIMIT"], "EM_DUCKDB_MEMORY_LIMIT")
+        return DEFAULT_DUCKDB_MEMORY_LIMIT
+
+    @property
+    def duckdb_config(self) -> dict[str, str]:
+        """The configuration of every DuckDB connection to the build file (and of dbt's, through
+        the environment: dbt_project/profiles.yml)."""
+        return {"memory_limit": self.memory_limit, "temp_directory": str(self.spill_path)}
 
     @property
     def reports_path(self) -> Path:
@@ -156,7 +197,7 @@ class PipelineSettings(dg.ConfigurableResource):
     @contextmanager
     def connect(self, read_only: bool = False):
         """A connection to the private build file; always closed, even on error."""
-        con = duckdb.connect(str(self.build_path), read_only=read_only)
+        con = duckdb.connect(str(self.build_path), read_only=read_only, config=self.duckdb_config)
         try:
             yield con
         finally:

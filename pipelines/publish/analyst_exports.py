@@ -61,12 +61,15 @@ def export_marts_parquet(build_db: Path, target_dir: Path) -> list[Path]:
     return sorted(Path(target_dir) / name for name in names)
 
 
-def stage_marts_parquet(build_db: Path, target_dir: Path) -> tuple[Path, list[str]]:
+def stage_marts_parquet(build_db: Path, target_dir: Path,
+                        config: dict[str, str] | None = None) -> tuple[Path, list[str]]:
     """Write every table of schema ``marts`` to ``<staging>/<table>.parquet`` beside ``target_dir``
     (``.<name>.building``); returns the staging folder and the file names, for publication.
 
     The files carry the table and column comments (English / 中文) as Parquet key-value metadata
     (``em.table_comment``, ``em.column_comments`` as JSON).
+
+    ``config``: the run's DuckDB configuration (its memory limit: ``settings.duckdb_config``).
     """
     target_dir = Path(target_dir)
     target_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -74,7 +77,7 @@ def stage_marts_parquet(build_db: Path, target_dir: Path) -> tuple[Path, list[st
     if building.exists():
         shutil.rmtree(building)
     building.mkdir()
-    con = duckdb.connect(str(build_db), read_only=True)
+    con = duckdb.connect(str(build_db), read_only=True, config=config or {})
     try:
         tables = [
             (name, comment)

@@ -63,6 +63,8 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     refuse_partial_run(context)
     # dbt reads the file path from the environment (profiles.yml); the run holds the writer lock.
     os.environ["EM_BUILD_DB"] = str(settings.build_path)
+    # and its DuckDB's memory limit (spilling beside the build file: profiles.yml)
+    os.environ["EM_DUCKDB_MEMORY_LIMIT"] = settings.memory_limit
     manifest, _, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
     as_of = settings.as_of_date.isoformat()
     with settings.connect() as con:
