@@ -8,6 +8,7 @@ waited for, including the command-line runs of the corpus that run alongside).
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -132,7 +133,7 @@ def test_fifty_megabyte_csv_loads_in_bounded_memory(tmp_path, robust_case):
         measured=(
             f"load ≈ {round(result['seconds'] / 5) * 5:.0f} s" if result["seconds"] >= 5 else "load < 5 s"
         )
-        + "; peak RSS ≈ "
-        f"{round(peak / 2**20 / 50) * 50:.0f} MiB (child process, this machine)",
+        # peak RSS varies 600-900 MiB run to run here: stated as the GiB it stays under
+        + f"; peak RSS < {math.ceil(peak / 2**30):.0f} GiB (child process, this machine)",
         limit=f"< {MAX_SECONDS} s; < {MAX_RSS_BYTES / 2**30:.0f} GiB",
     )
