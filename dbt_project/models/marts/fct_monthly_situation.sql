@@ -17,14 +17,34 @@
 -- those of the year before and its coverage flags as lists (index: the month), and its due months
 -- are unnested from them (no window or join over the month rows); the p-value is computed once
 -- per count pair; the names are joined back only to the finished rows.
+-- Built incrementally by statistical year (macros/incremental_years.sql): a year's rows read the
+-- inputs of that year and the year before only, so a run rebuilds (delete+insert by year) the due
+-- years whose inputs changed and the year after each; it reads only those years and the years
+-- before them. A full refresh builds every year, the same SQL with no year left out.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    post_hook="{{ record_years_built(this, ref('int_monthly_situation_year_inputs'), ref('int_calendar_years')) }}"
+) }}
 {#- a series: one region's register measure under one breakdown value, month by month -#}
 {%- set series_keys = ['region_code', 'source', 'measure', 'breakdown_kind', 'breakdown_value'] %}
 {%- set zero_months = '[' ~ (['0.0'] * 12) | join(', ') ~ ']::double[]' %}
 with
 
+years_to_build as (
+
+    {{ years_to_build(this, ref('int_monthly_situation_year_inputs'), ref('int_calendar_years')) }}
+
+),
+
 measures as (
 
+    -- the years built and the years before them
     select * from {{ ref('int_situation_measures_by_month') }}
+    where year in (select year from years_to_build)
+        or year + 1 in (select year from years_to_build)
 
 ),
 
@@ -37,13 +57,15 @@ bridge as (
 coverage as (
 
     select * from {{ ref('int_region_months_covered') }}
+    where year in (select year from years_to_build)
+        or year + 1 in (select year from years_to_build)
 
 ),
 
 years as (
 
     select * from {{ ref('int_calendar_years') }}
-    where months_due > 0
+    where year in (select year from years_to_build)
 
 ),
 
@@ -64,7 +86,8 @@ rolled as (
 
 kept as (
 
-    select distinct region_code, source from coverage
+    -- the registers each region keeps: those any of its units ever filed (every year)
+    select distinct region_code, source from {{ ref('int_region_months_covered') }}
 
 ),
 
