@@ -8,8 +8,8 @@
 {#- Where the fingerprints the model's rows were built from are kept: a table beside the
     fingerprints model (schema intermediate, not one analysts read), named after the model. -#}
 {% macro years_built_relation(model, year_inputs) -%}
-    {{ return(api.Relation.create(database=year_inputs.database, schema=year_inputs.schema,
-                                  identifier=model.identifier ~ '_years_built')) }}
+    {{ return(model.incorporate(path={'database': year_inputs.database, 'schema': year_inputs.schema,
+                                      'identifier': model.identifier ~ '_years_built'})) }}
 {%- endmacro %}
 
 {#- The due years to build: every due year, or, in an incremental build with fingerprints kept,

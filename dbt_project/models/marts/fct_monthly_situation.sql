@@ -42,9 +42,9 @@ years_to_build as (
 measures as (
 
     -- the years built and the years before them
-    select * from {{ ref('int_situation_measures_by_month') }}
-    where year in (select year from years_to_build)
-        or year + 1 in (select year from years_to_build)
+    select m.* from {{ ref('int_situation_measures_by_month') }} as m
+    where m.year in (select b.year from years_to_build as b)
+        or m.year + 1 in (select b.year from years_to_build as b)
 
 ),
 
@@ -56,16 +56,16 @@ bridge as (
 
 coverage as (
 
-    select * from {{ ref('int_region_months_covered') }}
-    where year in (select year from years_to_build)
-        or year + 1 in (select year from years_to_build)
+    select c.* from {{ ref('int_region_months_covered') }} as c
+    where c.year in (select b.year from years_to_build as b)
+        or c.year + 1 in (select b.year from years_to_build as b)
 
 ),
 
 years as (
 
-    select * from {{ ref('int_calendar_years') }}
-    where year in (select year from years_to_build)
+    select y.* from {{ ref('int_calendar_years') }} as y
+    where y.year in (select b.year from years_to_build as b)
 
 ),
 
