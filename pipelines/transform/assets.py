@@ -79,7 +79,9 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         # multi-asset's outputs in dependency order).
         yield from _unchanged_outputs(context, manifest, plan)
         if plan.full or plan.to_run(manifest):
-            command += exclusion_args(manifest, plan.skipped)
+            # Building everything is a full refresh: the incremental models (by statistical year)
+            # are rebuilt from nothing, not merged into what the file holds.
+            command += ["--full-refresh"] if plan.full else exclusion_args(manifest, plan.skipped)
             context.log.info(f"dbt {' '.join(command[:3])} (EM_DBT_AS_OF={as_of})")
             # One target folder per warehouse: dbt reuses its last parse when nothing changed.
             target = warehouse_target_dir(settings.warehouse_path)

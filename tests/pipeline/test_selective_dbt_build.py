@@ -10,6 +10,12 @@ only what reads a changed input; its marts must equal
   and ``load_seq``, which number loads and differ by design between one load and two);
 - those of the same second load with every dbt node built (the same raw tables, so every column
   but the clock time ``loaded_at``), with the same test verdicts.
+
+``fct_monthly_situation`` is built incrementally by statistical year (delete+insert of the years
+whose inputs changed and the year after each). A third load corrects an accident of 2020, an
+earlier year than the latest: only 2020 and 2021 (its 同比) are rebuilt — a sentinel value planted
+in the published table survives in every other year and is gone in those two — and the marts
+equal those of ``--rebuild`` on that folder.
 """
 
 from __future__ import annotations
@@ -73,6 +79,25 @@ def later_filings(root, data):
                plan_rows(plan_id, name, region, first, last, base, "2024-06-30", revised))
 
 
+# One row a year of the published monthly situation (尖山区 230503's accidents, December, total),
+# set to an impossible value before the third load: a year the load rebuilds loses it.
+SENTINEL = -7.0
+SENTINEL_ROWS = ("region_code = '230503' and source = 'accidents' and measure = 'accidents'"
+                 " and breakdown_kind = 'total' and month = 12 and year between 2015 and 2025")
+KEYS = ("region_code", "year", "month", "source", "measure", "breakdown_kind", "breakdown_value")
+
+
+def correct_an_earlier_year(data):
+    """SYS-2020-003 (230503, 2020-09) 1 → 2 deaths, reloaded under the file's name."""
+    path = data / "accidents" / "accidents_2020_2025.csv"
+    text = path.read_text(encoding="utf-8")
+    [line] = [x for x in text.splitlines() if x.startswith("SYS-2020-003,")]
+    cells = line.split(",")
+    assert cells[7] == "1"
+    cells[7] = "2"
+    path.write_text(text.replace(line, ",".join(cells)), encoding="utf-8")
+
+
 def marts_equal(before, after, *ignore) -> tuple[bool, str]:
     out = io.StringIO()
     same = compare(before, after, out=out, ignore=frozenset(ignore))
@@ -106,11 +131,33 @@ def warehouses(tmp_path_factory):
     con.close()
     later_filings(root, data)
     incremental_log = run(data, published)
+    second = root / "second" / "w.duckdb"  # the published state after the second load
+    second.parent.mkdir()
+    shutil.copyfile(published, second)
     full_log = run(data, full)
     rebuilt = root / "rebuilt" / "w.duckdb"
     run(data, rebuilt, "--rebuild")
-    return {"incremental": published, "full": full, "rebuilt": rebuilt,
-            "incremental_log": incremental_log, "full_log": full_log}
+    # The third load: a correction in an earlier year than the latest, on sentinels.
+    con = duckdb.connect(str(published))
+    con.execute(f"update marts.fct_monthly_situation set month_value = {SENTINEL} where {SENTINEL_ROWS}")
+    con.close()
+    correct_an_earlier_year(data)
+    earlier_log = run(data, published)
+    con = duckdb.connect(str(published))
+    kept_sentinels = sorted(y for (y,) in con.execute(
+        f"select year from marts.fct_monthly_situation where {SENTINEL_ROWS}"
+        f" and month_value = {SENTINEL}").fetchall())
+    # put back what was planted where it was kept (rows not rebuilt: the second load's values)
+    con.execute(f"attach '{second}' as second (read_only)")
+    con.execute(f"""update marts.fct_monthly_situation as t set month_value = s.month_value
+                    from second.marts.fct_monthly_situation as s
+                    where t.month_value = {SENTINEL} and {' and '.join(f's.{k} = t.{k}' for k in KEYS)}""")
+    con.close()
+    final = root / "final" / "w.duckdb"
+    run(data, final, "--rebuild")
+    return {"incremental": second, "full": full, "rebuilt": rebuilt, "third": published, "final": final,
+            "incremental_log": incremental_log, "full_log": full_log, "earlier_log": earlier_log,
+            "kept_sentinels": kept_sentinels}
 
 
 def test_the_second_load_builds_only_part_of_the_project(warehouses):
@@ -153,3 +200,30 @@ def test_the_later_filings_reached_the_marts(warehouses):
     assert deaths == {"LZ-2025-003": 2, "SYS-2025-002": 2, "SYS-2026-001": 1}
     assert written_off == [(True,)]  # 核销: kept, flagged, counted nowhere
     assert gdp == [(300.0,)]
+
+
+def test_a_correction_in_an_earlier_year_rebuilds_that_year_and_the_next_only(warehouses):
+    assert "source:raw.accidents" in warehouses["earlier_log"]
+    # the sentinels of every year but 2020 and 2021 were left as they were: those years were not rebuilt
+    assert warehouses["kept_sentinels"] == [y for y in range(2015, 2026) if y not in (2020, 2021)]
+    con = duckdb.connect(str(warehouses["third"]), read_only=True)
+    try:
+        con.execute(f"attach '{warehouses['incremental']}' as second (read_only)")
+        changed_years = con.execute(
+            "select distinct year from (select * from marts.fct_monthly_situation"
+            " except all select * from second.marts.fct_monthly_situation) order by year").fetchall()
+        deaths_2020, prior_2021 = con.execute(
+            "select max(ytd_value) filter (where year = 2020),"
+            " max(prior_ytd_value) filter (where year = 2021)"
+            " from marts.fct_monthly_situation where region_code = '230503' and source = 'accidents'"
+            " and measure = 'deaths' and breakdown_kind = 'total' and month = 12").fetchone()
+    finally:
+        con.close()
+    # 2020's deaths (its year to date) and 2021's 同比 base moved; nothing else did
+    assert changed_years == [(2020,), (2021,)]
+    assert (deaths_2020, prior_2021) == (2.0, 2.0)  # SYS-2020-003, now 2 deaths, the only one there
+
+
+def test_marts_after_the_earlier_year_correction_equal_a_rebuild(warehouses):
+    same, report = marts_equal(warehouses["final"], warehouses["third"], "loaded_at", "load_seq")
+    assert same, report

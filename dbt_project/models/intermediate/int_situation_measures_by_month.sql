@@ -3,7 +3,8 @@
 -- (accidents: 发生时间; disasters: 开始日期; forest fires: 发生时间), latest revision, written-off
 -- (核销) accidents excluded, deaths counting the missing. Each event is counted under the total
 -- ('all'), and, for accidents, under its sector, its class by the 493号令 rule and, in a 工矿商贸
--- sector, the industrial subtotal; for disasters, under its hazard. Only due months.
+-- sector, the industrial subtotal; for disasters, under its hazard. Only due months. Sums of
+-- floating-point measures are exact (exact_sum): the same rows give the same values in every build.
 with
 
 accidents as (
@@ -112,7 +113,7 @@ disaster_measures as (
         cast(sum(affected_person_times) as double) as affected_person_times,
         cast(sum(dead_missing) as double) as dead_missing,
         cast(sum(relocated_person_times) as double) as relocated_person_times,
-        sum(direct_loss_100m_yuan) as direct_loss_100m_yuan
+        {{ exact_sum('direct_loss_100m_yuan') }} as direct_loss_100m_yuan
     from disaster_breakdowns
     group by region_code, month, breakdown_kind, breakdown_value
 
@@ -126,7 +127,7 @@ fire_measures as (
         'total' as breakdown_kind,
         'all' as breakdown_value,
         cast(count(*) as double) as fires,
-        sum(damaged_forest_ha) as damaged_forest_ha
+        {{ exact_sum('damaged_forest_ha') }} as damaged_forest_ha
     from fires
     group by region_code, occurred_month
 

@@ -17,14 +17,34 @@
 -- those of the year before and its coverage flags as lists (index: the month), and its due months
 -- are unnested from them (no window or join over the month rows); the p-value is computed once
 -- per count pair; the names are joined back only to the finished rows.
+-- Built incrementally by statistical year (macros/incremental_years.sql): a year's rows read the
+-- inputs of that year and the year before only, so a run rebuilds (delete+insert by year) the due
+-- years whose inputs changed and the year after each; it reads only those years and the years
+-- before them. A full refresh builds every year, the same SQL with no year left out.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    post_hook="{{ record_years_built(this, ref('int_monthly_situation_year_inputs'), ref('int_calendar_years')) }}"
+) }}
 {#- a series: one region's register measure under one breakdown value, month by month -#}
 {%- set series_keys = ['region_code', 'source', 'measure', 'breakdown_kind', 'breakdown_value'] %}
 {%- set zero_months = '[' ~ (['0.0'] * 12) | join(', ') ~ ']::double[]' %}
 with
 
+years_to_build as (
+
+    {{ years_to_build(this, ref('int_monthly_situation_year_inputs'), ref('int_calendar_years')) }}
+
+),
+
 measures as (
 
-    select * from {{ ref('int_situation_measures_by_month') }}
+    -- the years built and the years before them
+    select m.* from {{ ref('int_situation_measures_by_month') }} as m
+    where m.year in (select b.year from years_to_build as b)
+        or m.year + 1 in (select b.year from years_to_build as b)
 
 ),
 
@@ -36,14 +56,16 @@ bridge as (
 
 coverage as (
 
-    select * from {{ ref('int_region_months_covered') }}
+    select c.* from {{ ref('int_region_months_covered') }} as c
+    where c.year in (select b.year from years_to_build as b)
+        or c.year + 1 in (select b.year from years_to_build as b)
 
 ),
 
 years as (
 
-    select * from {{ ref('int_calendar_years') }}
-    where months_due > 0
+    select y.* from {{ ref('int_calendar_years') }} as y
+    where y.year in (select b.year from years_to_build as b)
 
 ),
 
@@ -64,7 +86,8 @@ rolled as (
 
 kept as (
 
-    select distinct region_code, source from coverage
+    -- the registers each region keeps: those any of its units ever filed (every year)
+    select distinct region_code, source from {{ ref('int_region_months_covered') }}
 
 ),
 
