@@ -9,9 +9,9 @@ chunks' results merged into the result a validation of all of them at once gives
   or uniqueness of exactly the index columns). Any other suite (a row count, a share of rows, the
   order of rows) sees all its rows in one frame, as before.
 - **A key is never split.** The rows are numbered in the order of the index columns (the order
-  the whole frame had) and cut into chunks of ``CHUNK_ROWS``; every row of a key goes to the chunk
-  of the key's first row, so the duplicates a uniqueness expectation looks for meet in one chunk
-  (a chunk may thus exceed ``CHUNK_ROWS`` by a key's duplicates).
+  the whole frame had) and cut after every ``CHUNK_ROWS`` keys, so the duplicates a uniqueness
+  expectation looks for meet in one chunk (a chunk exceeds ``CHUNK_ROWS`` rows only by the
+  duplicates of its keys).
 - **A chunk is a slice of the whole frame**: the same columns, the same dtypes (an integer or
   boolean column with a null anywhere is nullable in every chunk, as it is in the whole frame)
   and the whole frame's row index.
@@ -34,7 +34,7 @@ import pandas as pd
 
 from pipelines.sql import sql_identifier
 
-CHUNK_ROWS = 200_000  # rows of a row-level check handed to GX at once (pandas + GX: ~0.3 GB)
+CHUNK_ROWS = 200_000  # keys (rows) of a row-level check handed to GX at once
 CHUNKS = "em_frame_chunks"  # the temp table of the rows to validate, numbered and cut in chunks
 ROW_NO, CHUNK_NO = "em_row_no", "em_chunk_no"
 SUMMED = ("element_count", "missing_count", "unexpected_count")
@@ -56,17 +56,14 @@ class RowChunks:
     def create(cls, con, rows_sql: str, key: tuple[str, ...], chunk_rows: int | None) -> RowChunks:
         """``rows_sql``: the rows to validate (any order); ``chunk_rows`` None: one chunk."""
         order = ", ".join(sql_identifier(k) for k in key)
-        # the cut a key's rows fall in: that of its first row; the chunks are the cuts that hold rows
-        cut = "0" if chunk_rows is None else (
-            f"(min({ROW_NO}) over (partition by {order}) - 1) // {int(chunk_rows)}")
+        # a chunk: chunk_rows keys in a row (every row of each), numbered in the keys' order
+        chunk = "0" if chunk_rows is None else f"(dense_rank() over keys - 1) // {int(chunk_rows)}"
         con.execute(
             f"""
             create or replace temp table {CHUNKS} as
-            select * exclude (em_cut), dense_rank() over (order by em_cut) - 1 as {CHUNK_NO}
-            from (
-                select *, {cut} as em_cut
-                from (select r.*, row_number() over (order by {order}) as {ROW_NO} from ({rows_sql}) r)
-            )
+            select r.*, row_number() over keys as {ROW_NO}, {chunk} as {CHUNK_NO}
+            from ({rows_sql}) r
+            window keys as (order by {order})
             order by {ROW_NO}
             """
         )

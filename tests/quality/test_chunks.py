@@ -61,10 +61,9 @@ def test_the_chunks_hold_every_row_once_and_never_split_a_key():
     rows = chunks.RowChunks.create(con, "select * from t", ("f", "n"), chunk_rows=2)
     frames = list(rows.frames())
     got = [(list(f["n"]), list(f.index)) for f in frames]
-    # cut in twos: a1 and a2 (rows 1-2, with a2's rows 3-4), a3 and a4 (rows 5-6), a5 (rows 7-8
-    # twice), a6 (row 9); no key starts at rows 3-4, so that cut gives no (empty) chunk
-    assert [g[0] for g in got] == [[1, 2, 2, 2], [3, 4], [5, 5], [6]]
-    assert [g[1] for g in got] == [[0, 1, 2, 3], [4, 5], [6, 7], [8]]  # the whole frame's index
+    # two keys a chunk, with all their rows: a1 a2 (rows 1-4), a3 a4 (rows 5-6), a5 a6 (rows 7-9)
+    assert [g[0] for g in got] == [[1, 2, 2, 2], [3, 4], [5, 5, 6]]
+    assert [g[1] for g in got] == [[0, 1, 2, 3], [4, 5], [6, 7, 8]]  # the whole frame's index
     assert sorted(v for f in frames for v in f["v"]) == sorted("xpyzqwvur")
     assert (rows.rows, sum(len(f) for f in frames)) == (9, 9)
 
