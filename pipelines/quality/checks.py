@@ -4,7 +4,8 @@ Every check: read a frame from the build DuckDB (``frames.py``), validate it wit
 checkpoint (``gx_project.py``), write one row to ``quality.check_results`` and return an
 ``AssetCheckResult`` whose metadata carries the offending rows. A row-level suite validates only
 the rows that differ from the published warehouse's when that gives the same verdict
-(``increment.py``); a cross-table rule's frame is the offending rows only, from a dbt view.
+(``increment.py``), handed to GX a bounded chunk at a time (``chunks.py``); a cross-table
+rule's frame is the offending rows only, from a dbt view.
 Critical checks are ``blocking=True`` with severity ERROR (downstream assets do not run);
 warnings have severity WARN and never block. The quarantine checks are not blocking: they return
 WARN, or ERROR when ``settings.is_strict``, and publication refuses a run with any ERROR failure.
