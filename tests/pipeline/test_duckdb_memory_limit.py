@@ -25,7 +25,7 @@ def _mib(size: str) -> float:
 def test_default_then_environment_then_the_resource(monkeypatch, tmp_path):
     monkeypatch.delenv("EM_DUCKDB_MEMORY_LIMIT", raising=False)
     settings = PipelineSettings(warehouse=str(tmp_path / "w.duckdb"))
-    assert settings.memory_limit == DEFAULT_DUCKDB_MEMORY_LIMIT == "512MB"
+    assert settings.memory_limit == DEFAULT_DUCKDB_MEMORY_LIMIT == "1GB"
     # spills go beside the private build file, hidden like it
     assert settings.spill_path == tmp_path / ".w.duckdb.building.tmp"
     monkeypatch.setenv("EM_DUCKDB_MEMORY_LIMIT", " 768MB ")
