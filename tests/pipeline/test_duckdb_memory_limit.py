@@ -28,8 +28,8 @@ def test_default_then_environment_then_the_resource(monkeypatch, tmp_path):
     assert settings.memory_limit == DEFAULT_DUCKDB_MEMORY_LIMIT == "1GB"
     # spills go beside the private build file, hidden like it
     assert settings.spill_path == tmp_path / ".w.duckdb.building.tmp"
-    monkeypatch.setenv("EM_DUCKDB_MEMORY_LIMIT", " 768MB ")
-    assert settings.memory_limit == "768MB"
+    monkeypatch.setenv("EM_DUCKDB_MEMORY_LIMIT", " 512MB ")
+    assert settings.memory_limit == "512MB"
     assert PipelineSettings(duckdb_memory_limit="2GiB").memory_limit == "2GiB"
 
 
