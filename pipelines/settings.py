@@ -43,7 +43,10 @@ SAMPLE_MARKER = "SAMPLE_DATA.txt"
 # own process, and the pipeline's): DuckDB's own default is 80 % of the machine's RAM, which a
 # national build filled (6 GB). Beyond the limit DuckDB spills to a folder beside the private
 # build file (``.<name>.building.tmp``). EM_DUCKDB_MEMORY_LIMIT overrides it (e.g. 4GB, 512MB).
-# The limit applies to DuckDB's buffer manager: a process holds somewhat more.
+# The limit applies to DuckDB's buffer manager: a process holds somewhat more (dbt's Python
+# ~0.4 GB, DuckDB's allocations outside the buffer manager): at 4x national 1GB gave processes of
+# 1.8-1.9 GB (dbt, the Parquet export), 512MB 1.3-1.45 GB; but at 8x, 512MB is too little for
+# fct_monthly_situation (DuckDB: out of memory, the run fails) (docs/performance.md, round 4).
 DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
 _MEMORY_FORM = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.I)
 

@@ -1,8 +1,8 @@
-"""Reading and validating a source's files: one file, or many at once in chunks on two threads.
+"""Reading and validating a source's files: one file, or many at once in chunks, one chunk ahead.
 
 Reading and validating is pure (files in, frames out): :func:`process_chunk` stacks the sheets of
 small files that share a header layout and validates them in one pass; :func:`process_ahead`
-works on the next chunks on two threads while the loader writes the one before. An error no rule
+works on the next chunk while the loader writes the one before. An error no rule
 foresaw stops at the boundary of the file that caused it (:func:`guarded`).
 """
 
@@ -74,8 +74,13 @@ def process_file(spec: SourceSpec, f: SourceFile, as_of: date) -> FileResult:
 # --------------------------------------------------------------------------- many files at once
 
 BATCH_FILE_BYTES = 4 << 20  # files up to this size are validated together with others
-CHUNK_FILES = 96  # files per chunk: validated together, then written together
-CHUNK_BYTES = 32 << 20
+# Files per chunk: validated together, then written together. What the ingest holds at once grows
+# with (chunks in work + the one being written) x chunk size x the sources loading at once: at 4x
+# national, 32 MB chunks two ahead took the ingest alone to 1.5 GB, 16 MB one ahead to 1.0-1.1 GB
+# in the same CPU time (docs/performance.md, issue 20 round 4).
+CHUNK_FILES = 48
+CHUNK_BYTES = 16 << 20
+AHEAD = 1  # chunks read and validated while the one before is written
 
 
 def _layout_key(sheet: SheetData) -> tuple:
@@ -316,13 +321,13 @@ def _process_chunk(spec: SourceSpec, files: list[SourceFile], as_of: date) -> Ch
     return ChunkResult(results, records, zero, quarantine)
 
 
-def process_ahead(spec: SourceSpec, files: list[SourceFile], as_of: date, window: int = 2):
-    """Yield ChunkResults, chunk by chunk in file order, working on the next chunks on 2 threads
-    meanwhile.
+def process_ahead(spec: SourceSpec, files: list[SourceFile], as_of: date, window: int = AHEAD):
+    """Yield ChunkResults, chunk by chunk in file order, working on the next chunks meanwhile.
 
-    Reading and validating is pure (files in, frames out) and mostly native polars work, so two
-    threads overlap it and the (sequential) writes of the chunk before; at most ``window``
-    chunks are in work plus the one being written."""
+    Reading and validating is pure (files in, frames out) and mostly native polars work, so it
+    overlaps the (sequential) writes of the chunk before; at most ``window`` chunks are in work
+    plus the one being written (two sources load at once: on two cores, one chunk ahead each
+    keeps both busy)."""
     chunks: list[list[SourceFile]] = []
     size = 0
     for f in files:
@@ -332,10 +337,10 @@ def process_ahead(spec: SourceSpec, files: list[SourceFile], as_of: date, window
         chunks[-1].append(f)
         size += f.size
     todo = iter(chunks)
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=max(window, 1)) as pool:
         pending = deque(pool.submit(process_chunk, spec, c, as_of) for c in itertools.islice(todo, window))
         while pending:
             done = pending.popleft().result()
-            if (chunk := next(todo, None)) is not None:  # keep both threads busy during the write
+            if (chunk := next(todo, None)) is not None:  # read the next one during the write
                 pending.append(pool.submit(process_chunk, spec, chunk, as_of))
             yield done

@@ -4,7 +4,8 @@ Every check: read a frame from the build DuckDB (``frames.py``), validate it wit
 checkpoint (``gx_project.py``), write one row to ``quality.check_results`` and return an
 ``AssetCheckResult`` whose metadata carries the offending rows. A row-level suite validates only
 the rows that differ from the published warehouse's when that gives the same verdict
-(``increment.py``); a cross-table rule's frame is the offending rows only, from a dbt view.
+(``increment.py``), handed to GX a bounded chunk at a time (``chunks.py``); a cross-table
+rule's frame is the offending rows only, from a dbt view.
 Critical checks are ``blocking=True`` with severity ERROR (downstream assets do not run);
 warnings have severity WARN and never block. The quarantine checks are not blocking: they return
 WARN, or ERROR when ``settings.is_strict``, and publication refuses a run with any ERROR failure.
@@ -23,7 +24,7 @@ import pandas as pd
 
 from pipelines.enumerations import SOURCE_ZH, SOURCES
 from pipelines.gate_records import CheckOutcome, write_check_result
-from pipelines.quality import config, frames
+from pipelines.quality import chunks, config, frames
 from pipelines.quality.gx_project import run_checkpoint
 from pipelines.quality.increment import (
     Coverage,
@@ -223,8 +224,8 @@ def evaluate_with_coverage(d: CheckDef, settings: PipelineSettings,
     with settings.connect() as con:
         try:
             if isinstance(d.frame, RowFrame):
-                frame, coverage = rows_to_validate(con, d.name, d.frame, as_of, settings.warehouse_path,
-                                                   run_id)
+                rows, coverage = rows_to_validate(con, d.name, d.frame, as_of, settings.warehouse_path,
+                                                  run_id)
             else:
                 frame = d.frame(con, as_of)
         except (duckdb.CatalogException, duckdb.BinderException) as exc:
@@ -242,12 +243,14 @@ def evaluate_with_coverage(d: CheckDef, settings: PipelineSettings,
                 forget_baseline(con, d.name)
             return outcome, None
 
-        if coverage is not None and coverage.scope == "increment" and frame.empty:
-            vr = None  # no row differs: a row-wise suite passes on no rows (GX says so too)
-            passed = True
-        else:
+        if coverage is None:
             vr = run_checkpoint(d.name, frame, run_name=run_id)
-            passed = bool(vr.success)
+        elif coverage.scope == "increment" and coverage.rows_validated == 0:
+            vr = None  # no row differs: a row-wise suite passes on no rows (GX says so too)
+        else:  # a bounded chunk of rows at a time (chunks.py)
+            vr = chunks.validate(d.name, rows, run_name=run_id)
+            rows.drop()
+        passed = vr is None or bool(vr.success)
         extra_zh = extra_en = ""
         if d.is_offender_frame:
             count = len(frame)
@@ -288,7 +291,7 @@ def evaluate_with_coverage(d: CheckDef, settings: PipelineSettings,
             if rules:
                 extra_zh = "未满足的期望：" + "；".join(rules[:5]) + "。"
                 extra_en = "Failed expectations: " + "; ".join(rules[:5]) + ". "
-            checked_rows = len(frame)
+            checked_rows = coverage.rows_validated if coverage is not None else None
         message_zh, message_en = _messages(d, passed, count, sample, extra_zh, extra_en, checked_rows)
         outcome = CheckOutcome(
             d.name, d.key_text, severity, passed, count if not passed else 0, message_zh, message_en,

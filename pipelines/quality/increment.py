@@ -14,9 +14,9 @@ and guarantees that the verdict — and the offending rows — are those of a ch
 - **the baseline proves it.** A check that passes records in ``quality.gate_baseline`` (in the
   build file, published with it) the fingerprint of its rules, the as-of date and the count and
   digest (sum of DuckDB row hashes) of the frame it found valid. The next run uses the increment
-  only if its rules fingerprint is the same (the check's GX files, this module and ``frames.py``,
-  every file of the dbt project, GX's and DuckDB's versions), its as-of date is not earlier, and
-  the published frame still has the recorded count and digest (the published file is the one
+  only if its rules fingerprint is the same (the check's GX files, this module, ``frames.py`` and
+  ``chunks.py``, every file of the dbt project, GX's and DuckDB's versions), its as-of date is
+  not earlier, and the published frame still has the recorded count and digest (the published file is the one
   that was validated: not edited by hand, not published by another version of the code that left
   the baseline as it was). Otherwise, and on a fresh warehouse or ``--rebuild`` (the build file
   starts empty: no baseline), every row is validated.
@@ -54,10 +54,9 @@ from importlib import metadata
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from pipelines.gate_records import GATE_BASELINE, ensure_quality_tables, now_in_china
-from pipelines.quality import config
+from pipelines.quality import chunks, config
 from pipelines.sql import sql_identifier, sql_string
 
 PUBLISHED = "em_published"  # the catalog name the published warehouse is attached under
@@ -111,7 +110,8 @@ def rules_fingerprint(check_name: str) -> str:
     digest = hashlib.sha256(check_name.encode() + b"\0")
     for package in ("great_expectations", "duckdb", "pandas"):
         digest.update(f"{package}={metadata.version(package)}\0".encode())
-    for path in _gx_files(check_name) + [Path(__file__), Path(__file__).with_name("frames.py")]:
+    code = [Path(__file__)] + [Path(__file__).with_name(f) for f in ("frames.py", "chunks.py")]
+    for path in _gx_files(check_name) + code:
         digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"-") + b"\0")
     for path in project_files():
         digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -248,30 +248,43 @@ def _why_not_increment(con, check_name: str, frame: RowFrame, as_of: date, publi
     return None
 
 
+def may_chunk(check_name: str, key: tuple[str, ...]) -> bool:
+    """Whether the suite gives the same result on its rows a chunk at a time (``chunks.py``): it is
+    about single rows, and any uniqueness it expects is of exactly the index columns (the chunks
+    never split a key, so every duplicate of one is in the same chunk)."""
+    if suite_shape(check_name, key)[0] is not None:
+        return False
+    expectations = json.loads(_gx_files(check_name)[0].read_text(encoding="utf-8"))["expectations"]
+    for e in expectations:
+        kwargs = e.get("kwargs", {})
+        columns = {kwargs.get("column")} | set(kwargs.get("column_list") or [])
+        if e.get("type") in UNIQUE_KEYS and columns - {None} != set(key):
+            return False
+    return True
+
+
 def rows_to_validate(con, check_name: str, frame: RowFrame, as_of: date, published: Path,
-                     run_id: str) -> tuple[pd.DataFrame, Coverage]:
-    """The rows of the check's frame this run must validate, in the order of the index columns
-    (the same order whether all rows or the increment are validated), and what they cover."""
+                     run_id: str) -> tuple[chunks.RowChunks, Coverage]:
+    """The rows of the check's frame this run must validate, in chunks of at most CHUNK_ROWS rows
+    (``chunks.py``; in the order of the index columns, the same whether all rows or the increment
+    are validated), and what they cover. The chunks live in a temp table of ``con``."""
     fingerprint = rules_fingerprint(check_name)
     sql, params = frame.sql(_current_catalog(con), as_of)
     con.execute(f"create or replace temp table {BUILD_FRAME} as {sql}", params)
-    order = ", ".join(f"f.{sql_identifier(k)}" for k in frame.key)
     try:
         why = _why_not_increment(con, check_name, frame, as_of, published, run_id, fingerprint)
+        selected = f"select f.* from {BUILD_FRAME} f"
         if why is None:
-            rows = con.execute(
-                f"select f.* from {BUILD_FRAME} f semi join {INCREMENT_KEYS} k "
-                f"on {_not_distinct(list(frame.key), 'f', 'k')} order by {order}"
-            ).df()
-        else:
-            rows = con.execute(f"select f.* from {BUILD_FRAME} f order by {order}").df()
+            selected += f" semi join {INCREMENT_KEYS} k on {_not_distinct(list(frame.key), 'f', 'k')}"
+        chunk_rows = chunks.CHUNK_ROWS if may_chunk(check_name, frame.key) else None
+        rows = chunks.RowChunks.create(con, selected, frame.key, chunk_rows)
         total, digest = _digest(con, BUILD_FRAME)
     finally:
         for table in (BUILD_FRAME, PUBLISHED_FRAME, INCREMENT_KEYS):
             con.execute(f"drop table if exists temp.{table}")
         con.execute(f"detach database if exists {PUBLISHED}")
     coverage = Coverage(
-        "increment" if why is None else "full", len(rows), total,
+        "increment" if why is None else "full", rows.rows, total,
         why or "only the rows that differ from the published warehouse (the others passed before)",
         fingerprint, digest,
     )
