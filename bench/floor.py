@@ -44,6 +44,9 @@ def floor_statements(manifest: dict) -> list[tuple[str, str]]:
         if node.get("language") == "python":
             continue
         kind = node["config"]["materialized"]
+        if kind == "incremental":
+            # the manifest of a full build (--full-refresh) holds the SQL that builds every year
+            kind = "table"
         if kind not in ("table", "view"):
             raise SystemExit(f"{uid}: materialization {kind} not covered by the floor")
         code = node.get("compiled_code")
