@@ -9,7 +9,10 @@ subprocess on a fresh warehouse (``--rebuild``), and the bench records:
 - CPU time (user + system, the run process and its children: dbt runs as a subprocess) — less
   sensitive than wall time to other work on the machine;
 - peak memory: ``ru_maxrss`` of the run process (``os.wait4``; the largest single process of the
-  tree) and the peak of the summed RSS of the whole process tree, sampled from /proc;
+  tree) and the peak of the summed RSS of the whole process tree, sampled from /proc. Each run is
+  started by a small launcher (``LAUNCHER``) that waits for it and hands its figures back: Linux
+  carries ``ru_maxrss`` across fork/exec, so a run the bench started itself would report the
+  bench's own size once the bench has grown (it reads the CSVs with DuckDB in process);
 - ingest throughput (rows read per second, zero reports included) against DuckDB's own
   ``read_csv`` of the same CSV files, measured in the same bench run;
 - report sizes (per report, total, plotly.min.js apart) and report generation time;
@@ -91,9 +94,10 @@ class RunFigures:
 class _TreeSampler(threading.Thread):
     """Peak of the summed RSS of a process and all its descendants, sampled from /proc."""
 
-    def __init__(self, pid: int, interval: float = 0.25):
+    def __init__(self, pid: int, interval: float = 0.25, include_root: bool = True):
         super().__init__(daemon=True)
         self.pid, self.interval, self.peak, self._stop_flag = pid, interval, 0, threading.Event()
+        self.include_root = include_root
         self.page = os.sysconf("SC_PAGE_SIZE")
 
     def _tree_rss(self) -> int:
@@ -114,6 +118,8 @@ class _TreeSampler(threading.Thread):
                 if ppid in tree and pid not in tree:
                     tree.add(pid)
                     changed = True
+        if not self.include_root:
+            tree.discard(self.pid)
         total = 0
         for pid in tree:
             try:
@@ -149,6 +155,21 @@ def _stage_of(step: str) -> str:
     return "checks"  # the GX asset checks: raw__<source>_<check>, marts__<model>_<check>
 
 
+# Started by the bench (a fresh ``python -c``: its own ru_maxrss is the bench's, carried over by
+# exec), it starts the run as its child — a new process whose high-water mark starts from the
+# launcher's few MB, not the bench's — waits for it and writes the run's rusage (the run and the
+# processes it waited for: dbt, report workers) as JSON to argv[1]; it exits with the run's code.
+# Standard streams, working directory and environment are passed through.
+LAUNCHER = """\
+import json, os, subprocess, sys
+run = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(run.pid, 0)
+with open(sys.argv[1], "w") as fh:
+    json.dump({"ru_maxrss_kb": usage.ru_maxrss, "cpu_s": usage.ru_utime + usage.ru_stime}, fh)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_pipeline(label: str, data_dir: Path, out_dir: Path, as_of: str, *, rebuild: bool,
                  dagster_home: Path, project: Path = PROJECT_DIR) -> RunFigures:
     """Run the CLI as a subprocess and measure it (``project``: the checkout whose pipelines run,
@@ -172,9 +193,12 @@ def run_pipeline(label: str, data_dir: Path, out_dir: Path, as_of: str, *, rebui
     first_start = last_elapsed = None
     offset = 0.0  # the progress clock's zero, on the bench's clock
     with open(log_path, "w", encoding="utf-8") as log, open(out_dir / f"{label}.stderr", "w") as err:
-        proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=err,
-                                text=True, encoding="utf-8", errors="replace", bufsize=1)
-        sampler = _TreeSampler(proc.pid)
+        usage_path = out_dir / f"{label}.usage.json"
+        usage_path.unlink(missing_ok=True)
+        proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(usage_path), *cmd], cwd=project,
+                                env=env, stdout=subprocess.PIPE, stderr=err, text=True, encoding="utf-8",
+                                errors="replace", bufsize=1)
+        sampler = _TreeSampler(proc.pid, include_root=False)  # the run's tree, not the launcher
         sampler.start()
         for line in proc.stdout:
             now = time.monotonic() - started
@@ -198,10 +222,14 @@ def run_pipeline(label: str, data_dir: Path, out_dir: Path, as_of: str, *, rebui
                 rows[r.group(1)] = int(r.group(2))
                 loaded += int(r.group(3)) + int(r.group(4))
         proc.stdout.close()
-        _, status, usage = os.wait4(proc.pid, 0)
+        _, status, _launcher_usage = os.wait4(proc.pid, 0)  # its ru_maxrss is the bench's
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.monotonic() - started
         tree_peak = sampler.stop()
+    try:
+        usage = json.loads(usage_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # the launcher failed before the run ended: no figure
+        raise SystemExit(f"{label}: the launcher wrote no usage figures ({exc}); see {log_path}") from exc
     stages["startup"] = offset + (first_start or 0.0)
     stages["teardown"] = max(0.0, wall - offset - (last_elapsed or 0.0))
     ingest_s = stages["ingest"]
@@ -210,7 +238,7 @@ def run_pipeline(label: str, data_dir: Path, out_dir: Path, as_of: str, *, rebui
         raise SystemExit(f"{label}: no ingest step or no rows-read line found in {log_path}")
     figures = RunFigures(
         label=label, exit_code=proc.returncode, wall_s=round(wall, 2),
-        cpu_s=round(usage.ru_utime + usage.ru_stime, 2), max_rss_mb=round(usage.ru_maxrss / 1024, 1),
+        cpu_s=round(usage["cpu_s"], 2), max_rss_mb=round(usage["ru_maxrss_kb"] / 1024, 1),
         tree_peak_rss_mb=round(tree_peak / 2**20, 1),
         stages_s={k: round(v, 2) for k, v in stages.items()},
         steps_s={k: round(v, 2) for k, v in sorted(steps.items(), key=lambda kv: -kv[1])},

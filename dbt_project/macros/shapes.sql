@@ -11,12 +11,12 @@
 {#- A filing unit's rows summed to every roll-up region it belongs to (int_region_rollup_bridged,
     alias b): `rows` (alias m) has region_code and `value`; the result has region_code, the
     `columns` and the summed value. A prefecture's sum covers its county-level units and its own
-    filings. -#}
+    filings. The sum is exact (exact_sum): the same to the last bit in every build. -#}
 {% macro summed_to_rollup_regions(rows, bridge, columns) -%}
     select
         b.rollup_region_code as region_code,
         m.{{ columns | join(', m.') }},
-        sum(m.value) as value
+        {{ exact_sum('m.value') }} as value
     from {{ rows }} as m
     inner join {{ bridge }} as b
         on m.region_code = b.county_region_code

@@ -45,7 +45,7 @@ summed as (
         m.rollup_region_code,
         v.year,
         v.measure,
-        sum(v.value) as value,
+        {{ exact_sum('v.value') }} as value,
         count(*) as units_reporting,
         min(v.vintage_rank) as min_vintage_rank
     from members as m

@@ -54,7 +54,7 @@ disaster_measures as (
         start_month as month,
         sum(dead_missing) as disaster_dead_missing,
         sum(affected_person_times) as disaster_affected_person_times,
-        sum(direct_loss_100m_yuan) as disaster_direct_loss_100m_yuan
+        {{ exact_sum('direct_loss_100m_yuan') }} as disaster_direct_loss_100m_yuan
     from disasters
     group by region_code, start_month
 
@@ -65,7 +65,7 @@ fire_measures as (
     select
         region_code,
         occurred_month as month,
-        sum(damaged_forest_ha) as forest_damaged_ha
+        {{ exact_sum('damaged_forest_ha') }} as forest_damaged_ha
     from fires
     group by region_code, occurred_month
 

@@ -1,64 +1,43 @@
 -- What fct_monthly_situation reads, as one fingerprint per statistical year: the year's months
 -- due, its measures per filing unit and month, its coverage per roll-up region and month, and what
 -- every year reads (the roll-up bridge, the situation measures). A fingerprint is a row count and
--- the sum of the rows' hashes (every column): any row added, removed or changed changes it.
+-- the sum of the rows' hashes (every column, macros/fingerprints.sql): any row added, removed or
+-- changed changes it.
 -- The monthly situation's rows of a year read these inputs for that year and the year before only
 -- (同比; January's 环比 reads the December before; a breakdown counts when it occurred in the
 -- year or the year before), so its incremental build rebuilds a year when the fingerprint of the
 -- year or of the year before differs from the one it was built from (fct_monthly_situation keeps
 -- them, macros/incremental_years.sql). Every year of any input has a row (a year without rows
 -- in one input has that input's empty fingerprint).
--- (hash(c) hashes the whole row c: its alias is used, whatever the linter says: noqa AL05.)
 with
 
 calendar as (
 
-    select
-        year,
-        count(*) as row_count,
-        sum(hash(c)::hugeint) as row_hashes
-    from {{ ref('int_calendar_years') }} as c  -- noqa: AL05
-    group by year
+    {{ row_fingerprint(ref('int_calendar_years'), by='year') }}
 
 ),
 
 measures as (
 
-    select
-        year,
-        count(*) as row_count,
-        sum(hash(m)::hugeint) as row_hashes
-    from {{ ref('int_situation_measures_by_month') }} as m  -- noqa: AL05
-    group by year
+    {{ row_fingerprint(ref('int_situation_measures_by_month'), by='year') }}
 
 ),
 
 coverage as (
 
-    select
-        year,
-        count(*) as row_count,
-        sum(hash(c)::hugeint) as row_hashes
-    from {{ ref('int_region_months_covered') }} as c  -- noqa: AL05
-    group by year
+    {{ row_fingerprint(ref('int_region_months_covered'), by='year') }}
 
 ),
 
 bridge as (
 
-    select
-        count(*) as row_count,
-        coalesce(sum(hash(b)::hugeint), 0) as row_hashes
-    from {{ ref('int_region_rollup_bridged') }} as b  -- noqa: AL05
+    {{ row_fingerprint(ref('int_region_rollup_bridged')) }}
 
 ),
 
 measure_list as (
 
-    select
-        count(*) as row_count,
-        coalesce(sum(hash(s)::hugeint), 0) as row_hashes
-    from {{ ref('situation_measures') }} as s  -- noqa: AL05
+    {{ row_fingerprint(ref('situation_measures')) }}
 
 ),
 

@@ -31,7 +31,7 @@ aggregated as (
         count(distinct event_id) as events,
         cast(sum(dead_missing) as bigint) as dead_missing,
         cast(sum(affected_person_times) as bigint) as affected_person_times,
-        sum(direct_loss_100m_yuan) as direct_loss_100m_yuan
+        {{ exact_sum('direct_loss_100m_yuan') }} as direct_loss_100m_yuan
     from counted
     where extract(month from start_month) <= through_month
     group by region_code, year, hazard, through_month, is_year_complete

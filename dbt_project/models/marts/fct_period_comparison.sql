@@ -100,12 +100,12 @@ stats as (
         last_year,
         count(*) filter (where is_previous) as previous_years_complete,
         count(*) filter (where not is_previous) as years_complete,
-        avg(value) filter (where is_previous) as previous_mean_all,
-        avg(value) filter (where not is_previous) as mean_all,
-        sum(numerator) filter (where is_previous) as previous_numerator_sum,
-        sum(numerator) filter (where not is_previous) as numerator_sum,
-        sum(denominator) filter (where is_previous) as previous_denominator_sum,
-        sum(denominator) filter (where not is_previous) as denominator_sum,
+        {{ exact_mean('value', 'is_previous') }} as previous_mean_all,
+        {{ exact_mean('value', 'not is_previous') }} as mean_all,
+        {{ exact_sum('numerator', 'is_previous') }} as previous_numerator_sum,
+        {{ exact_sum('numerator', 'not is_previous') }} as numerator_sum,
+        {{ exact_sum('denominator', 'is_previous') }} as previous_denominator_sum,
+        {{ exact_sum('denominator', 'not is_previous') }} as denominator_sum,
         list(year) as complete_years
     from period_values
     group by region_code, indicator_code, previous_first_year, previous_last_year, first_year, last_year

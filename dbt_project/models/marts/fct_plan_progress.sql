@@ -128,12 +128,12 @@ period_stats as (
             where v.year between t.start_year and t.end_year
         ) as complete_years,
         max(v.year) filter (where v.year between t.start_year and t.end_year) as latest_complete_year,
-        avg(v.value) filter (where v.year between t.start_year and t.end_year) as mean_value,
-        sum(v.numerator) filter (where v.year between t.start_year and t.end_year) as sum_numerator,
-        sum(v.denominator) filter (where v.year between t.start_year and t.end_year) as sum_denominator,
+        {{ exact_mean('v.value', 'v.year between t.start_year and t.end_year') }} as mean_value,
+        {{ exact_sum('v.numerator', 'v.year between t.start_year and t.end_year') }} as sum_numerator,
+        {{ exact_sum('v.denominator', 'v.year between t.start_year and t.end_year') }} as sum_denominator,
         count(*) filter (where v.year between t.previous_first_year and t.previous_last_year)
             as previous_years_complete,
-        avg(v.value) filter (where v.year between t.previous_first_year and t.previous_last_year)
+        {{ exact_mean('v.value', 'v.year between t.previous_first_year and t.previous_last_year') }}
             as previous_mean_value
     from targets as t
     inner join complete_values as v

@@ -116,8 +116,8 @@ counted as (
         f.quota,
         f.quota_issued_on,
         i.source,
-        coalesce(sum(c.value) filter (where c.measure = i.numerator_measure), 0) as count_to_date,
-        coalesce(sum(c.value) filter (where c.measure = 'larger_and_above_accidents'), 0)
+        coalesce({{ exact_sum('c.value', 'c.measure = i.numerator_measure') }}, 0) as count_to_date,
+        coalesce({{ exact_sum('c.value', "c.measure = 'larger_and_above_accidents'") }}, 0)
             as larger_accidents_to_date
     from in_force as f
     inner join indicators as i

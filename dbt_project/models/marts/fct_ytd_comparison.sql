@@ -71,7 +71,7 @@ sums as (
         b.rollup_region_code as region_code,
         m.year,
         m.measure,
-        sum(m.value) as value
+        {{ exact_sum('m.value') }} as value
     from measures as m
     inner join bridge as b
         on m.region_code = b.county_region_code
