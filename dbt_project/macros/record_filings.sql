@@ -6,9 +6,10 @@
       by the source's intermediate model, never here).
     record_key, year, filing_stage: SQL expressions over it.
     value_columns: the columns whose change between two filings is reported.
+    only_records: a relation of record keys (column record_key): only those records' filings.
     Filings are numbered in the order they were filed: 填报日期, then load order, then position in
     the file; the changes are against the previous filing of the same record. -#}
-{% macro record_filings(source_name, filings, record_key, year, filing_stage, value_columns) %}
+{% macro record_filings(source_name, filings, record_key, year, filing_stage, value_columns, only_records=none) %}
 
     select
         '{{ source_name }}' as source,
@@ -35,6 +36,9 @@
         )) as filed_values,
         coalesce(f.is_current, false) as is_current
     from {{ filings }} as f
+    {%- if only_records %}
+    where {{ record_key }} in (select c.record_key from {{ only_records }} as c)
+    {%- endif %}
     window filing_order as (
         partition by {{ record_key }}
         order by f.reported_date nulls first, f.load_seq, f.sheet_name nulls first, f.source_row_number
@@ -75,4 +79,35 @@
         and {% endfor %}f.load_seq = c.load_seq
         and f.sheet_name is not distinct from c.sheet_name
         and f.source_row_number = c.source_row_number
+{% endmacro %}
+
+
+{#- fct_record_revisions is built incrementally by record (delete+insert keyed on source and
+    record_key): a record's rows read its own filings only (numbered and compared in filing order,
+    and marked current by its source's intermediate model, which picks among the record's own
+    filings), so a run rebuilds the records whose filings are not those the table holds — a filing
+    added (a new or corrected file, a row accepted when its file is judged again), gone (a file
+    reloaded without it, a row now rejected) or no longer the counted one — and keeps the rest.
+    changed_records: the keys of those records of one source (filings: alias f, as for
+    record_filings), by the identity of each filing (the raw row: file, sheet, row, load_seq,
+    loaded_at) and its is_current, on either side only. -#}
+{% macro changed_records(source_name, filings, record_key) %}
+    {%- set identity = 'record_key, source_file, sheet_name, source_row_number, load_seq, loaded_at, is_current' %}
+    {%- set filed -%}
+        select
+            {{ record_key }} as record_key,
+            f.source_file,
+            f.sheet_name,
+            f.source_row_number,
+            f.load_seq,
+            f.loaded_at,
+            coalesce(f.is_current, false) as is_current
+        from {{ filings }} as f
+    {%- endset %}
+    {%- set kept -%}
+        select {{ identity }} from {{ this }} where source = '{{ source_name }}'
+    {%- endset %}
+    select record_key from ({{ filed }} except {{ kept }}) as added
+    union
+    select record_key from ({{ kept }} except {{ filed }}) as gone
 {% endmacro %}

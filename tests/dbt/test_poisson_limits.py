@@ -28,3 +28,17 @@ def test_garwood_limits(x, low, high):
     got_low, got_high = load_model().garwood_limits(x)
     assert got_low == pytest.approx(low, abs=5e-4)
     assert got_high == pytest.approx(high, abs=5e-4)
+
+
+def test_gamma_quantiles_are_the_chi_square_ones_to_the_last_bit():
+    """The model computes the limits as gamma quantiles (scipy.special, a light import); they are
+    the textbook chi-square ones, chi2.ppf(α/2, 2x) / 2 and chi2.ppf(1 - α/2, 2x + 2) / 2, exactly
+    (α = 1 - 0.95, as the model computes it)."""
+    from scipy.stats import chi2
+
+    limits = load_model().garwood_limits
+    alpha = 1.0 - 0.95
+    for x in [*range(0, 300), 1000, 12345, 10**6]:
+        low = 0.0 if x == 0 else float(chi2.ppf(alpha / 2, 2 * x) / 2)
+        high = float(chi2.ppf(1 - alpha / 2, 2 * x + 2) / 2)
+        assert limits(x) == (low, high), x

@@ -15,7 +15,10 @@ only what reads a changed input; its marts must equal
 whose inputs changed and the year after each). A third load corrects an accident of 2020, an
 earlier year than the latest: only 2020 and 2021 (its 同比) are rebuilt — a sentinel value planted
 in the published table survives in every other year and is gone in those two — and the marts
-equal those of ``--rebuild`` on that folder.
+equal those of ``--rebuild`` on that folder. ``fct_record_revisions`` is built incrementally by
+record: the same load (which also withdraws one accident of the corrected file) rebuilds the
+records with a filing in that file only — sentinels planted in every row survive in the others —
+and the withdrawn record is gone.
 """
 
 from __future__ import annotations
@@ -87,15 +90,26 @@ SENTINEL_ROWS = ("region_code = '230503' and source = 'accidents' and measure = 
 KEYS = ("region_code", "year", "month", "source", "measure", "breakdown_kind", "breakdown_value")
 
 
+# fct_record_revisions is built incrementally by record: before the third load every row's
+# `changes` is set to this; a record the load rebuilds loses it.
+REVISION_SENTINEL = "SENTINEL"
+CORRECTED_FILE = "accidents_2020_2025.csv"
+WITHDRAWN = "SYS-2020-001"  # its one filing is in the corrected file, which no longer holds it
+
+
 def correct_an_earlier_year(data):
-    """SYS-2020-003 (230503, 2020-09) 1 → 2 deaths, reloaded under the file's name."""
-    path = data / "accidents" / "accidents_2020_2025.csv"
+    """SYS-2020-003 (230503, 2020-09) 1 → 2 deaths, reloaded under the file's name; and
+    SYS-2020-001 (230502, 2020-03) withdrawn: its row replaced by that month's 零报告."""
+    path = data / "accidents" / CORRECTED_FILE
     text = path.read_text(encoding="utf-8")
     [line] = [x for x in text.splitlines() if x.startswith("SYS-2020-003,")]
     cells = line.split(",")
     assert cells[7] == "1"
     cells[7] = "2"
-    path.write_text(text.replace(line, ",".join(cells)), encoding="utf-8")
+    text = text.replace(line, ",".join(cells))
+    [withdrawn] = [x for x in text.splitlines() if x.startswith(f"{WITHDRAWN},")]
+    assert withdrawn.split(",")[1:3] == ["2020-03-10 09:00", "230502"]
+    path.write_text(text.replace(withdrawn, "零报告,2020-03,230502" + "," * 14), encoding="utf-8")
 
 
 def marts_equal(before, after, *ignore) -> tuple[bool, str]:
@@ -140,6 +154,7 @@ def warehouses(tmp_path_factory):
     # The third load: a correction in an earlier year than the latest, on sentinels.
     con = duckdb.connect(str(published))
     con.execute(f"update marts.fct_monthly_situation set month_value = {SENTINEL} where {SENTINEL_ROWS}")
+    con.execute(f"update marts.fct_record_revisions set changes = '{REVISION_SENTINEL}'")
     con.close()
     correct_an_earlier_year(data)
     earlier_log = run(data, published)
@@ -147,17 +162,29 @@ def warehouses(tmp_path_factory):
     kept_sentinels = sorted(y for (y,) in con.execute(
         f"select year from marts.fct_monthly_situation where {SENTINEL_ROWS}"
         f" and month_value = {SENTINEL}").fetchall())
+    revisions = {
+        "kept": set(con.execute("select distinct source, record_key from marts.fct_record_revisions"
+                                f" where changes = '{REVISION_SENTINEL}'").fetchall()),
+        "rebuilt": set(con.execute("select distinct source, record_key from marts.fct_record_revisions"
+                                   f" where changes is distinct from '{REVISION_SENTINEL}'").fetchall()),
+        "withdrawn": con.execute("select count(*) from marts.fct_record_revisions"
+                                 f" where record_key = '{WITHDRAWN}'").fetchone()[0],
+    }
     # put back what was planted where it was kept (rows not rebuilt: the second load's values)
     con.execute(f"attach '{second}' as second (read_only)")
     con.execute(f"""update marts.fct_monthly_situation as t set month_value = s.month_value
                     from second.marts.fct_monthly_situation as s
                     where t.month_value = {SENTINEL} and {' and '.join(f's.{k} = t.{k}' for k in KEYS)}""")
+    con.execute(f"""update marts.fct_record_revisions as t set changes = s.changes
+                    from second.marts.fct_record_revisions as s
+                    where t.changes = '{REVISION_SENTINEL}' and s.source = t.source
+                    and s.record_key = t.record_key and s.filing_seq = t.filing_seq""")
     con.close()
     final = root / "final" / "w.duckdb"
     run(data, final, "--rebuild")
     return {"incremental": second, "full": full, "rebuilt": rebuilt, "third": published, "final": final,
             "incremental_log": incremental_log, "full_log": full_log, "earlier_log": earlier_log,
-            "kept_sentinels": kept_sentinels}
+            "kept_sentinels": kept_sentinels, "revisions": revisions}
 
 
 def test_the_second_load_builds_only_part_of_the_project(warehouses):
@@ -227,3 +254,23 @@ def test_a_correction_in_an_earlier_year_rebuilds_that_year_and_the_next_only(wa
 def test_marts_after_the_earlier_year_correction_equal_a_rebuild(warehouses):
     same, report = marts_equal(warehouses["final"], warehouses["third"], "loaded_at", "load_seq")
     assert same, report
+
+
+def test_the_earlier_year_correction_rebuilds_the_revisions_of_the_corrected_file_only(warehouses):
+    """The corrected file was reloaded: every record with a filing in it is rebuilt (its filings
+    have a new load), every other record kept as it was; the withdrawn record is gone."""
+    con = duckdb.connect(str(warehouses["incremental"]), read_only=True)
+    try:
+        in_file = set(con.execute(
+            "select distinct source, record_key from marts.fct_record_revisions"
+            " where source = 'accidents' and source_file = ?", [CORRECTED_FILE]).fetchall())
+        every = set(con.execute(
+            "select distinct source, record_key from marts.fct_record_revisions").fetchall())
+    finally:
+        con.close()
+    revisions = warehouses["revisions"]
+    assert ("accidents", WITHDRAWN) in in_file and revisions["withdrawn"] == 0
+    assert revisions["rebuilt"] == in_file - {("accidents", WITHDRAWN)}
+    assert revisions["kept"] == every - in_file
+    # the kept ones span every source but the corrected one's file: accidents of other files too
+    assert {s for s, _ in revisions["kept"]} >= {"accidents", "disasters", "statistics"}

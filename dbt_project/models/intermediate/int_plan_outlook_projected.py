@@ -21,23 +21,32 @@ whose maximum-likelihood slope runs off to infinity, such as events in the first
 the constant rate of the fitted years is projected instead (method `constant_rate`) with its
 exact Poisson interval (Garwood) — for all-zero years [0, 3.689 / Σe] — for an event count; for
 any other numerator no outlook is given (outlook null).
+
+The targets and their series are chosen in SQL (int_plan_outlook_targets, int_plan_outlook_series:
+a few thousand rows at national scale); this model only fits them, one target at a time.
 """
 
 import math
+from collections import defaultdict
 
 import numpy as np
-import pandas as pd
-from scipy.stats import chi2
+import pyarrow as pa
+from scipy.special import gammaincinv
 
 MAX_YEARS = 10
 MIN_YEARS = 5
 Z = 1.959963984540054
 MAX_SLOPE = 2.0  # a fitted trend of more than ×7.4 a year has no finite maximum: use the constant rate
-COLUMNS = [
-    "plan_id", "region_code", "seq", "indicator_code", "evaluation", "first_fitted_year", "last_fitted_year",
-    "years_fitted", "projected_year", "projected_value", "projected_low", "projected_high", "target_value",
-    "comparator", "outlook", "outlook_zh", "method", "trend_pct_per_year", "dispersion",
-]
+TEXT, WHOLE, REAL = pa.string(), pa.int32(), pa.float64()
+SCHEMA = pa.schema([
+    ("plan_id", TEXT), ("region_code", TEXT), ("seq", WHOLE), ("indicator_code", TEXT), ("evaluation", TEXT),
+    ("first_fitted_year", WHOLE), ("last_fitted_year", WHOLE), ("years_fitted", WHOLE),
+    ("projected_year", WHOLE),
+    ("projected_value", REAL), ("projected_low", REAL), ("projected_high", REAL), ("target_value", REAL),
+    ("comparator", TEXT), ("outlook", TEXT), ("outlook_zh", TEXT), ("method", TEXT),
+    ("trend_pct_per_year", REAL), ("dispersion", REAL),
+])
+COLUMNS = SCHEMA.names
 OUTLOOK_ZH = {"likely": "可能实现", "uncertain": "不确定", "unlikely": "难以实现"}
 
 
@@ -96,8 +105,9 @@ def constant_rate(y, e, scale, future_years, known_values, n_years):
     if total_e <= 0:
         return None
     count = round(total_y)
-    low = 0.0 if count == 0 else chi2.ppf(0.025, 2 * count) / 2
-    high = chi2.ppf(0.975, 2 * count + 2) / 2
+    # Garwood: chi2.ppf(0.025, 2x) / 2 and chi2.ppf(0.975, 2x + 2) / 2, as gamma quantiles
+    low = 0.0 if count == 0 else float(gammaincinv(count, 0.025))
+    high = float(gammaincinv(count + 1, 0.975))
     k = len(future_years)
 
     def mean(rate):
@@ -129,32 +139,45 @@ def judge(low, high, threshold, comparator, target_kind):
     return "uncertain"
 
 
+class Series:
+    """The complete years of one region's indicator, in year order (numpy arrays)."""
+
+    def __init__(self, years, numerators, denominators, values):
+        self.years = np.asarray(years, dtype=np.int64)
+        self.numerators = np.asarray(numerators, dtype=float)  # None (null) -> nan
+        self.denominators = np.asarray(denominators, dtype=float)
+        self.values = np.asarray(values, dtype=float)
+
+
+EMPTY = Series([], [], [], [])
+
+
 def outlook_row(target, complete):
     """One output row for a target from its complete years: fitted years, projection, verdict."""
-    complete = complete.sort_values("year")
-    fitted = complete.tail(MAX_YEARS)
+    fitted_years = complete.years[-MAX_YEARS:].tolist()
     kind = target["kind"]
-    y = fitted["numerator"].to_numpy(dtype=float)
-    e = fitted["denominator"].to_numpy(dtype=float) if kind == "rate" else np.ones(len(fitted))
+    y = complete.numerators[-MAX_YEARS:]
+    e = complete.denominators[-MAX_YEARS:] if kind == "rate" else np.ones(len(fitted_years))
     scale = float(target["multiplier"]) if kind == "rate" else 1.0
     start, end = int(target["start_year"]), int(target["end_year"])
     if target["evaluation"] == "period_mean":
-        known = complete[(complete["year"] >= start) & (complete["year"] <= end)]
-        future = [yr for yr in range(start, end + 1) if yr not in set(known["year"])]
-        known_values, n_years = known["value"].tolist(), end - start + 1
+        in_plan = (complete.years >= start) & (complete.years <= end)
+        known_years = set(complete.years[in_plan].tolist())
+        future = [yr for yr in range(start, end + 1) if yr not in known_years]
+        known_values, n_years = complete.values[in_plan].tolist(), end - start + 1
     else:
         future, known_values, n_years = [end], [], 1
-    row = {c: None for c in COLUMNS} | {
+    row = dict.fromkeys(COLUMNS) | {
         "plan_id": target["plan_id"], "region_code": target["region_code"], "seq": int(target["seq"]),
         "indicator_code": target["indicator_code"], "evaluation": target["evaluation"],
         "projected_year": end, "target_value": target["target_threshold"], "comparator": target["comparator"],
-        "years_fitted": len(fitted),
+        "years_fitted": len(fitted_years),
     }
-    if len(fitted):
-        row.update(first_fitted_year=int(fitted["year"].min()), last_fitted_year=int(fitted["year"].max()))
-    if len(fitted) < MIN_YEARS or pd.isna(target["target_threshold"]) or y.size == 0 or np.isnan(y).any():
+    if fitted_years:
+        row.update(first_fitted_year=min(fitted_years), last_fitted_year=max(fitted_years))
+    if len(fitted_years) < MIN_YEARS or target["target_threshold"] is None or np.isnan(y).any():
         return row
-    fit = fit_trend(fitted["year"].tolist(), y, e, bool(target["is_count_based"]))
+    fit = fit_trend(fitted_years, y, e, bool(target["is_count_based"]))
     if fit is not None:
         value, low, high = project(fit, scale, future, known_values, n_years)
         trend = (math.exp(fit[0][1]) - 1) * 100
@@ -173,34 +196,34 @@ def outlook_row(target, complete):
     return row
 
 
+def records(relation):
+    """The rows of a DuckDB relation as dicts (NULL -> None)."""
+    names = relation.columns
+    return [dict(zip(names, row, strict=True)) for row in relation.fetchall()]
+
+
+def series_by_key(rows):
+    """(region_code, indicator_code) -> its Series, from rows of int_plan_outlook_series."""
+    grouped = defaultdict(list)
+    for r in rows:
+        grouped[(r["region_code"], r["indicator_code"])].append(r)
+    out = {}
+    for key, group in grouped.items():
+        group.sort(key=lambda r: r["year"])
+        out[key] = Series([r["year"] for r in group], [r["numerator"] for r in group],
+                          [r["denominator"] for r in group], [r["value"] for r in group])
+    return out
+
+
+def without_nan(row):
+    """NaN as NULL (as the pandas frame this model used to return was written)."""
+    return {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
-    progress = dbt.ref("fct_plan_progress").df()
-    plans = dbt.ref("dim_plan").df()
-    indicators = dbt.ref("dim_indicator").df()
-    values = dbt.ref("fct_indicator_values").df()
-    running = plans.loc[plans["stage"] == "monitoring", ["plan_id", "region_code"]]
-    targets = progress.merge(running, on=["plan_id", "region_code"]).merge(
-        indicators[["indicator_code", "kind", "multiplier"]], on="indicator_code", how="left",
-        suffixes=("", "_indicator"),
-    )
-    targets = targets[
-        targets["target_kind"].isin(["decline_pct", "upper_bound", "lower_bound"])
-        & targets["kind"].isin(["count", "rate"])
-        & targets["evaluation"].isin(["end_vs_base", "period_mean"])
-    ]
-    values = values[~values["is_current_year"].fillna(False).astype(bool)]  # complete years only
-    by_series = {key: frame for key, frame in values.groupby(["region_code", "indicator_code"])}
-    rows = []
-    for _, target in targets.iterrows():
-        series = by_series.get((target["region_code"], target["indicator_code"]))
-        if series is None:
-            series = values.head(0)
-        rows.append(outlook_row(target, series))
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    for c in ("seq", "first_fitted_year", "last_fitted_year", "years_fitted", "projected_year"):
-        out[c] = out[c].astype("Int32")
-    for c in ("projected_value", "projected_low", "projected_high", "target_value", "trend_pct_per_year",
-              "dispersion"):
-        out[c] = out[c].astype("float64")
-    return out
+    targets = records(dbt.ref("int_plan_outlook_targets"))
+    series = series_by_key(records(dbt.ref("int_plan_outlook_series")))
+    rows = [without_nan(outlook_row(t, series.get((t["region_code"], t["indicator_code"]), EMPTY)))
+            for t in targets]
+    return pa.Table.from_pylist(rows, schema=SCHEMA)

@@ -46,7 +46,34 @@ due_months as (
 
 ),
 
-unit_months as (
+units as (
+
+    -- the county-level units each roll-up region needs a filing from
+    select
+        rollup_region_code as region_code,
+        count(*) as units_required
+    from bridge
+    group by rollup_region_code
+
+),
+
+units_filed as (
+
+    -- per roll-up region, register and month: how many of its units filed (a unit files a
+    -- register at most once a month: int_submissions_covered is unique on those)
+    select
+        b.rollup_region_code as region_code,
+        c.source,
+        c.month,
+        count(*) as units_filed
+    from covered as c
+    inner join bridge as b
+        on c.region_code = b.county_region_code
+    group by b.rollup_region_code, c.source, c.month
+
+),
+
+region_months as (
 
     select
         k.region_code,
@@ -54,70 +81,73 @@ unit_months as (
         d.year,
         d.month_number,
         d.month,
-        b.county_region_code,
-        c.region_code is not null as is_filed
+        u.units_required,
+        coalesce(f.units_filed, 0) as units_filed
     from kept as k
-    inner join bridge as b
-        on k.region_code = b.rollup_region_code
+    inner join units as u
+        on k.region_code = u.region_code
     cross join due_months as d
-    left join covered as c
-        on b.county_region_code = c.region_code
-        and k.source = c.source
-        and d.month = c.month
+    left join units_filed as f
+        on {{ keys_match('k', 'f', ['region_code', 'source']) }}
+        and d.month = f.month
 
 ),
 
-region_months as (
+missing_units as (
 
+    -- the units that did not file, listed only for the region-months with a gap
+    select
+        r.region_code,
+        r.source,
+        r.month,
+        list(b.county_region_code order by b.county_region_code) as missing_unit_codes
+    from region_months as r
+    inner join bridge as b
+        on r.region_code = b.rollup_region_code
+    left join covered as c
+        on b.county_region_code = c.region_code
+        and r.source = c.source
+        and r.month = c.month
+    where r.units_filed < r.units_required
+        and c.region_code is null
+    group by r.region_code, r.source, r.month
+
+),
+
+region_years as (
+
+    -- the first month of each year with a gap (none: 13): the year to date is complete through
+    -- every month before it (an aggregate joined back: cheaper than a window over the months)
     select
         region_code,
         source,
         year,
-        month_number,
-        month,
-        count(*) as units_required,
-        count(*) filter (where is_filed) as units_filed,
-        coalesce(
-            list(county_region_code order by county_region_code) filter (where not is_filed), []
-        ) as missing_unit_codes
-    from unit_months
-    group by region_code, source, year, month_number, month
-
-),
-
-through as (
-
-    select
-        *,
-        units_filed = units_required as is_covered,
-        bool_and(units_filed = units_required) over (
-            partition by region_code, source, year
-            order by month_number
-            rows between unbounded preceding and current row
-        ) as is_complete_through
+        coalesce(min(month_number) filter (where units_filed < units_required), 13) as first_gap_month,
+        max(month_number) as last_due_month
     from region_months
+    group by region_code, source, year
 
 ),
 
 final as (
 
     select
-        region_code,
-        source,
-        year,
-        month_number,
-        month,
-        units_required,
-        units_filed,
-        missing_unit_codes,
-        is_covered,
-        is_complete_through,
-        coalesce(
-            max(case when is_complete_through then month_number end)
-                over (partition by region_code, source, year),
-            0
-        ) as complete_through_month
-    from through
+        r.region_code,
+        r.source,
+        r.year,
+        r.month_number,
+        r.month,
+        r.units_required,
+        r.units_filed,
+        coalesce(m.missing_unit_codes, []) as missing_unit_codes,
+        r.units_filed = r.units_required as is_covered,
+        r.month_number < y.first_gap_month as is_complete_through,
+        least(y.first_gap_month - 1, y.last_due_month) as complete_through_month
+    from region_months as r
+    inner join region_years as y
+        on {{ keys_match('r', 'y', ['region_code', 'source', 'year']) }}
+    left join missing_units as m
+        on {{ keys_match('r', 'm', ['region_code', 'source', 'month']) }}
 
 )
 

@@ -2,6 +2,16 @@
 -- the previous filing of the same record, and whether it is the one the marts count (is_current,
 -- from the intermediate models that choose it: latest 填报日期 wins; for disasters the latest
 -- report stage first; for statistics the most final vintage first).
+-- Built incrementally by record (macros/record_filings.sql, changed_records): a run rebuilds the
+-- records whose filings changed (delete+insert on source and record_key) and keeps the others;
+-- a full refresh builds every record, the same SQL with no record left out.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'record_key'],
+    on_schema_change='fail',
+    post_hook="delete from {{ this }} where filing_seq is null"
+) }}
 {%- set accident_values = [
     'occurred_at', 'region_code', 'sector', 'industry_code', 'accident_type', 'deaths', 'missing',
     'serious_injuries', 'minor_injuries', 'direct_loss_10k_yuan', 'reported_severity',
@@ -103,31 +113,53 @@ capabilities_marked as (
     ) }}
 ),
 
+{%- set incremental = is_incremental() %}
+-- (the linter cannot place the indents of CTEs written by a loop: noqa LT02 to the filings)
+-- noqa: disable=LT02
+{%- if incremental %}
+{%- for source_name, marked, record_key in [
+    ('accidents', 'accidents_marked', 'f.accident_id'),
+    ('disasters', 'disasters_marked', "f.event_id || ' / ' || f.region_code"),
+    ('forest_fires', 'fires_marked', 'f.fire_id'),
+    ('statistics', 'statistics_marked', "f.region_code || ' / ' || cast(f.year as varchar) || ' / ' || f.measure"),
+    ('capabilities', 'capabilities_marked',
+     "f.region_code || ' / ' || cast(f.year as varchar) || ' / ' || f.indicator_code")] %}
+
+{{ source_name }}_changed as (
+    {{ changed_records(source_name, marked, record_key) }}
+),
+{%- endfor %}
+{%- endif %}
+-- noqa: enable=LT02
+
 accident_filings as (
     {{ record_filings('accidents', 'accidents_marked', 'f.accident_id', 'extract(year from f.occurred_at)',
-                      'null::varchar', accident_values) }}
+                      'null::varchar', accident_values, 'accidents_changed' if incremental else none) }}
 ),
 
 disaster_filings as (
     {{ record_filings('disasters', 'disasters_marked', "f.event_id || ' / ' || f.region_code",
-                      'extract(year from f.start_date)', 'f.report_stage', disaster_values) }}
+                      'extract(year from f.start_date)', 'f.report_stage', disaster_values,
+                      'disasters_changed' if incremental else none) }}
 ),
 
 fire_filings as (
     {{ record_filings('forest_fires', 'fires_marked', 'f.fire_id', 'extract(year from f.occurred_at)',
-                      'null::varchar', fire_values) }}
+                      'null::varchar', fire_values, 'forest_fires_changed' if incremental else none) }}
 ),
 
 statistic_filings as (
     {{ record_filings('statistics', 'statistics_marked',
                       "f.region_code || ' / ' || cast(f.year as varchar) || ' / ' || f.measure",
-                      'f.year', 'f.data_status', statistic_values) }}
+                      'f.year', 'f.data_status', statistic_values,
+                      'statistics_changed' if incremental else none) }}
 ),
 
 capability_filings as (
     {{ record_filings('capabilities', 'capabilities_marked',
                       "f.region_code || ' / ' || cast(f.year as varchar) || ' / ' || f.indicator_code",
-                      'f.year', 'null::varchar', capability_values) }}
+                      'f.year', 'null::varchar', capability_values,
+                      'capabilities_changed' if incremental else none) }}
 ),
 
 final as (
@@ -144,6 +176,23 @@ final as (
         from {{ filings }}
         {{ "union all" if not loop.last }}
     {% endfor %}
+    -- noqa: disable=LT02
+    {%- if incremental %}
+        {%- for source_name in ['accidents', 'disasters', 'forest_fires', 'statistics', 'capabilities'] %}
+        -- a tombstone per rebuilt record (filing_seq null), so that delete+insert deletes the
+        -- rows of a record whose filings are all gone too; the post-hook deletes the tombstones
+        union all
+        select
+            '{{ source_name }}' as source,
+            record_key,
+            {%- for column in common[2:-2] + ['changed_columns', 'changes', 'filed_values'] %}
+            null as {{ column }},
+            {%- endfor %}
+            null as is_current
+        from {{ source_name }}_changed
+        {%- endfor %}
+    {%- endif %}
+    -- noqa: enable=LT02
 
 )
 

@@ -7,15 +7,8 @@
 
 with
 
-situation as (
-
-    select * from {{ ref('fct_monthly_situation') }}
-    where source = 'accidents'
-
-),
-
 -- the year to date of both plan models, at the region's year-to-date month
-plan_rows as (
+plan_models as (
 
     select
         'fct_ytd_comparison' as plan_model, region_code, indicator_code, year, through_month,
@@ -26,6 +19,34 @@ plan_rows as (
         'fct_plan_ytd' as plan_model, region_code, indicator_code, year, through_month,
         ytd_value as plan_value, prior_ytd_value as plan_prior
     from {{ ref('fct_plan_ytd') }}
+
+),
+
+-- those of the count indicators the situation holds
+plan_rows as (
+
+    select * from plan_models
+    where through_month is not null
+        and indicator_code in (
+            'safety_deaths', 'safety_accidents', 'larger_accidents', 'major_and_above_accidents'
+        )
+
+),
+
+plan_months as (
+
+    select distinct region_code, year, through_month as month from plan_rows
+
+),
+
+-- the situation's accident rows of those region-months only (not its millions of other rows)
+situation as (
+
+    select s.*
+    from {{ ref('fct_monthly_situation') }} as s
+    inner join plan_months as m
+        on {{ keys_match('s', 'm', ['region_code', 'year', 'month']) }}
+    where s.source = 'accidents'
 
 ),
 
@@ -76,10 +97,6 @@ compared as (
         on {{ keys_match('p', 'r', ['region_code', 'year']) }}
         and p.through_month = r.month
         and p.indicator_code = r.indicator_code
-    where p.through_month is not null
-        and p.indicator_code in (
-            'safety_deaths', 'safety_accidents', 'larger_accidents', 'major_and_above_accidents'
-        )
 
 ),
 
