@@ -176,7 +176,7 @@ def _execute(defs: dg.Definitions, settings: PipelineSettings, options: RunOptio
     # dagster-dbt echoes dbt's own log to sys.stdout: --quiet silences it too.
     instance = dg.DagsterInstance.get()
     with (contextlib.redirect_stdout(io.StringIO()) if options.quiet else contextlib.nullcontext(),
-          fast_run_history(Path(instance.root_directory))):
+          fast_run_history(Path(instance.root_directory), instance)):
         result = job.execute_in_process(
             run_config=run_config, instance=instance, raise_on_error=False, tags={"em/trigger": "cli"},
         )
