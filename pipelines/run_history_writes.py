@@ -102,8 +102,14 @@ def pooled_event_log(storage) -> Iterator[None]:
             if engine is None:
                 engine = create_engine(storage.conn_string_for_shard(shard), pool_size=1,
                                        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
+                if shard not in storage._initialized_dbs:
+                    storage._initdb(engine)  # creates a new run's file and turns WAL on
+                    storage._initialized_dbs.add(shard)
+                    # the connection kept from before WAL was on has SQLite's default flushes:
+                    # the next one, opened on the WAL file, gets the run's settings (on_connect)
+                    engine.dispose()
                 engines[shard] = engine
-            if shard not in storage._initialized_dbs:
+            elif shard not in storage._initialized_dbs:  # Dagster forgot it (upgrade): as Dagster
                 storage._initdb(engine)
                 storage._initialized_dbs.add(shard)
             with engine.connect() as conn, conn.begin():

@@ -78,6 +78,12 @@ def _tiny_job_events(instance, run_history: bool) -> list[tuple[str, str | None]
     if run_history:
         with fast_run_history(instance.root_directory, instance):
             result = job.execute_in_process(instance=instance)
+            # the run's own file (created during the run, WAL turned on after its first
+            # connection) is written through a connection with the run's settings too
+            with instance.event_log_storage.run_connection(result.run_id) as conn:
+                assert conn.execute(text("pragma synchronous")).scalar() == 1
+            with instance.event_log_storage.index_connection() as conn:
+                assert conn.execute(text("pragma synchronous")).scalar() == 1
     else:
         result = job.execute_in_process(instance=instance)
     assert result.success
