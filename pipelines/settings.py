@@ -155,8 +155,12 @@ class PipelineSettings(dg.ConfigurableResource):
     @property
     def duckdb_config(self) -> dict[str, str]:
         """The configuration of every DuckDB connection to the build file (and of dbt's, through
-        the environment: dbt_project/profiles.yml)."""
-        return {"memory_limit": self.memory_limit, "temp_directory": str(self.spill_path)}
+        the environment: dbt_project/profiles.yml). No flush to disk at each commit
+        (``fsync_mode``): the build file is private, started afresh by every run and thrown away
+        by a failed one, and publication checkpoints and flushes it before it swaps it in
+        (``publish/publication.py``); what analysts open is never written this way."""
+        return {"memory_limit": self.memory_limit, "temp_directory": str(self.spill_path),
+                "fsync_mode": "NONE"}
 
     @property
     def reports_path(self) -> Path:
