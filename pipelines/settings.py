@@ -201,9 +201,6 @@ class PipelineSettings(dg.ConfigurableResource):
 
         refuse_selection_without_first_step(context.run, context.instance)
 
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        keep_build_file_open(False)  # the run is over: nothing of it stays open
-
     @contextmanager
     def connect(self, read_only: bool = False):
         """A connection to the private build file; always closed, even on error. While
@@ -226,7 +223,9 @@ class PipelineSettings(dg.ConfigurableResource):
 # the last close, checkpoints it: ~30 ms each, ~80 times a run. With a connection held, the others
 # join the open database. Held from the end of ``warehouse_workspace`` to the first read-only
 # connection (the reports, whose worker processes open the file read-only), and never while dbt
-# (another process) writes the file.
+# (another process) writes the file; let go at the start of every run (before the build file is
+# made afresh) and at its end (``runner.py``). (Not a resource teardown: a resource with one is
+# a context manager for Dagster, which sensors' test contexts refuse.)
 _HELD: dict = {"enabled": False, "con": None, "path": None}
 
 

@@ -66,6 +66,7 @@ class WorkspaceConfig(dg.Config):
 def warehouse_workspace(context: dg.AssetExecutionContext, config: WorkspaceConfig) -> dg.MaterializeResult:
     refuse_partial_run(context)
     settings: PipelineSettings = context.resources.settings
+    keep_build_file_open(False)  # an earlier run of this process may have held the file
     recovered = recover_publication(settings.warehouse_path)
     if recovered == "rolled back":
         context.log.warning("上次发布在切换中途被中断，已全部恢复为其之前发布的版本"

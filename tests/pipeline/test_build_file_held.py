@@ -57,7 +57,7 @@ def test_a_read_only_connection_lets_go_for_the_rest_of_the_run(settings):
     assert _other_process_reads(settings.build_path)
 
 
-def test_not_held_unless_asked_and_released_when_the_run_ends(settings):
+def test_not_held_unless_asked(settings):
     with settings.connect() as con:
         con.execute("create table t as select 1 as x")
     assert _other_process_reads(settings.build_path)
@@ -65,5 +65,21 @@ def test_not_held_unless_asked_and_released_when_the_run_ends(settings):
     with settings.connect() as con:
         con.execute("insert into t values (2)")
     assert not _other_process_reads(settings.build_path)
-    settings.teardown_after_execution(None)  # Dagster calls it when the run's resources go
-    assert _other_process_reads(settings.build_path)
+
+
+def test_a_blocked_run_lets_go_of_the_file_when_it_ends(tmp_path):
+    """The CLI's run blocked by a check (no reports step): the file is free afterwards."""
+    import duckdb
+
+    from pipelines.runner import RunOptions, run_pipeline
+    from tests.handmade import write_handmade_folder
+
+    data = write_handmade_folder(tmp_path / "data")
+    (data / "accidents" / "2026-13_坏月份.csv").write_text("not,a,register\n1,2,3\n", encoding="utf-8")
+    warehouse = tmp_path / "pub" / "w.duckdb"
+    outcome = run_pipeline(RunOptions(data_dir=data, warehouse=warehouse, reports_dir=tmp_path / "r",
+                                      as_of="2026-11-26", strict=True, quiet=True))
+    assert outcome.exit_code != 0  # blocked (a rejected file) or failed: nothing published
+    build = warehouse.with_name(".w.duckdb.building")
+    assert build.exists() and _other_process_reads(build)
+    duckdb.connect(str(build), read_only=True).close()  # and this process may open it its own way
