@@ -121,5 +121,22 @@ def _export_pdf(reports_dir: Path | None, out: Path | None) -> None:
         print(path)
 
 
+def exit_now(code: int) -> None:
+    """End the process without tearing the interpreter down (~1.5 s of freeing the modules of
+    Dagster, dbt, GX and pandas one object at a time, after everything is done): the exit
+    handlers run (logging's flush, temporary folders, worker threads joined) and the output is
+    flushed, then the process exits. Every file and connection of a run is closed by then (each
+    is opened in a ``with`` block); the writer lock is released with the process as ever."""
+    import atexit
+    import os
+
+    if sys.getprofile() or sys.gettrace():  # under cProfile or coverage: their reports come at exit
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

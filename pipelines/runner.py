@@ -22,7 +22,7 @@ import dagster as dg
 from pipelines.automation.jobs import FULL_RUN_JOB
 from pipelines.errors import PipelineError
 from pipelines.run_history_writes import fast_run_history
-from pipelines.settings import PROJECT_DIR, TIMEZONE, PipelineSettings
+from pipelines.settings import PROJECT_DIR, TIMEZONE, PipelineSettings, keep_build_file_open
 from pipelines.visible import printable, printable_lines
 from pipelines.writer_lock import check_writable, writer_lock
 
@@ -176,10 +176,13 @@ def _execute(defs: dg.Definitions, settings: PipelineSettings, options: RunOptio
     # dagster-dbt echoes dbt's own log to sys.stdout: --quiet silences it too.
     instance = dg.DagsterInstance.get()
     with (contextlib.redirect_stdout(io.StringIO()) if options.quiet else contextlib.nullcontext(),
-          fast_run_history(Path(instance.root_directory))):
-        result = job.execute_in_process(
-            run_config=run_config, instance=instance, raise_on_error=False, tags={"em/trigger": "cli"},
-        )
+          fast_run_history(Path(instance.root_directory), instance)):
+        try:
+            result = job.execute_in_process(
+                run_config=run_config, instance=instance, raise_on_error=False, tags={"em/trigger": "cli"},
+            )
+        finally:
+            keep_build_file_open(False)  # a blocked or failed run stops before the reports let go
     return summarize(result, settings, stream)
 
 

@@ -59,18 +59,27 @@ class Table:
 
 def apply_comments(con, tables: Iterable[Table]) -> int:
     """Set the table and column comments of every given table that exists; returns the number
-    of columns commented."""
-    existing = {(s, t) for s, t in con.execute(
-        "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+    of columns commented. A comment the file already has is not written again (a copy of the
+    published warehouse has them all: one statement per column was most of this step)."""
+    existing = dict(con.execute(
+        "select schema_name || '.' || table_name, comment from duckdb_tables() "
+        "where database_name = current_database()"
+    ).fetchall())
+    columns = {(t, c): comment for t, c, comment in con.execute(
+        "select schema_name || '.' || table_name, column_name, comment from duckdb_columns() "
+        "where database_name = current_database()"
     ).fetchall()}
     count = 0
     for table in tables:
-        if (table.schema, table.name) not in existing:
+        name = f"{table.schema}.{table.name}"
+        if name not in existing:
             continue
-        con.execute(f"comment on table {table.qualified_name} is {sql_string(table.comment)}")
+        if existing[name] != table.comment:
+            con.execute(f"comment on table {table.qualified_name} is {sql_string(table.comment)}")
         for column in table.columns:
-            con.execute(
-                f"comment on column {table.qualified_name}.{column.name} is {sql_string(column.comment)}"
-            )
+            if columns.get((name, column.name)) != column.comment:
+                con.execute(
+                    f"comment on column {table.qualified_name}.{column.name} is {sql_string(column.comment)}"
+                )
             count += 1
     return count

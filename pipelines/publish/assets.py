@@ -30,7 +30,7 @@ from pipelines.publish.workspace import prepare_build_file
 from pipelines.reports.load_report import write_load_report
 from pipelines.reports.quality_page import write_quality_page
 from pipelines.run_outcome import GATE_TAG, check_failures, tag_run
-from pipelines.settings import TIMEZONE, PipelineSettings
+from pipelines.settings import TIMEZONE, PipelineSettings, keep_build_file_open
 from pipelines.transform.project import dbt_vars, warehouse_target_dir
 from pipelines.whole_run import refuse_partial_run
 
@@ -66,6 +66,7 @@ class WorkspaceConfig(dg.Config):
 def warehouse_workspace(context: dg.AssetExecutionContext, config: WorkspaceConfig) -> dg.MaterializeResult:
     refuse_partial_run(context)
     settings: PipelineSettings = context.resources.settings
+    keep_build_file_open(False)  # an earlier run of this process may have held the file
     recovered = recover_publication(settings.warehouse_path)
     if recovered == "rolled back":
         context.log.warning("上次发布在切换中途被中断，已全部恢复为其之前发布的版本"
@@ -80,6 +81,7 @@ def warehouse_workspace(context: dg.AssetExecutionContext, config: WorkspaceConf
         shutil.rmtree(settings.reports_build_path)
     settings.reports_build_path.mkdir(parents=True)
     context.log.info(f"构建文件 build file {settings.build_path} ({started_from})")
+    keep_build_file_open(True)  # the steps up to the reports join one open database (settings.py)
     return dg.MaterializeResult(
         metadata={"build_file": str(settings.build_path), "started_from": started_from,
                   "as_of": settings.as_of_date.isoformat(), "data_dir": str(settings.data_path)}

@@ -14,7 +14,7 @@ from packaging import version
 
 from pipelines.gate_records import CheckOutcome, write_check_results
 from pipelines.run_outcome import tag_run
-from pipelines.settings import PipelineSettings
+from pipelines.settings import PipelineSettings, keep_build_file_open
 from pipelines.transform.check_descriptions import describe_test
 from pipelines.transform.project import (
     as_of_in_environment,
@@ -85,12 +85,14 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
             context.log.info(f"dbt {' '.join(command[:3])} (EM_DBT_AS_OF={as_of})")
             # One target folder per warehouse: dbt reuses its last parse when nothing changed.
             target = warehouse_target_dir(settings.warehouse_path)
+            keep_build_file_open(False)  # dbt's process writes the file now
             with as_of_in_environment(as_of):
                 invocation = dbt.cli(command, context=context, target_path=target)
             for event in invocation.stream():
                 if isinstance(event, dg.AssetCheckResult):
                     test_results.append(event)
                 yield event
+            keep_build_file_open(True)
         for event in _carried_results(manifest, plan):
             test_results.append(event)
             yield event

@@ -46,10 +46,13 @@ def test_the_pipelines_connections_use_it(monkeypatch, tmp_path):
     monkeypatch.setenv("EM_DUCKDB_MEMORY_LIMIT", "300MB")
     settings = PipelineSettings(warehouse=str(tmp_path / "w.duckdb"))
     with settings.connect() as con:
-        limit, spill = con.execute(
-            "select current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
+        limit, spill, fsync = con.execute(
+            "select current_setting('memory_limit'), current_setting('temp_directory'), "
+            "current_setting('fsync_mode')").fetchone()
     assert _mib(limit) == pytest.approx(300e6 / 2**20, abs=0.1)  # DuckDB's MB are 10^6 bytes
     assert spill == str(settings.spill_path)
+    # the private build file is not flushed per commit (publication flushes it before the swap)
+    assert fsync == "NONE"
 
 
 def test_dbts_duckdb_uses_it(tmp_path):
@@ -61,7 +64,7 @@ def test_dbts_duckdb_uses_it(tmp_path):
     result = subprocess.run(
         [dbt_executable(), "show", "--inline",
          "select current_setting('memory_limit') as memory_limit, "
-         "current_setting('temp_directory') as spill",
+         "current_setting('temp_directory') as spill, current_setting('fsync_mode') as fsync",
          "--output", "json", "--log-format", "text",
          "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
          "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
@@ -70,3 +73,4 @@ def test_dbts_duckdb_uses_it(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert '"memory_limit": "286.1 MiB"' in result.stdout
     assert f'"spill": "{database}.tmp"' in result.stdout
+    assert '"fsync": "NONE"' in result.stdout
