@@ -5,8 +5,7 @@ checkpoint (``gx_project.py``), write one row to ``quality.check_results`` and r
 ``AssetCheckResult`` whose metadata carries the offending rows. A row-level suite validates only
 the rows that differ from the published warehouse's when that gives the same verdict
 (``increment.py``), handed to GX a bounded chunk at a time (``chunks.py``); a cross-table
-rule's frame is the offending rows only, from a dbt view; its suite expects no rows, so its
-verdict is the frame's row count (``gx_project.expects_no_rows``: GX is not imported for it).
+rule's frame is the offending rows only, from a dbt view.
 Critical checks are ``blocking=True`` with severity ERROR (downstream assets do not run);
 warnings have severity WARN and never block. The quarantine checks are not blocking: they return
 WARN, or ERROR when ``settings.is_strict``, and publication refuses a run with any ERROR failure.
@@ -26,7 +25,7 @@ import pandas as pd
 from pipelines.enumerations import SOURCE_ZH, SOURCES
 from pipelines.gate_records import CheckOutcome, write_check_result
 from pipelines.quality import chunks, config, frames
-from pipelines.quality.gx_project import expects_no_rows, run_checkpoint
+from pipelines.quality.gx_project import run_checkpoint
 from pipelines.quality.increment import (
     Coverage,
     RowFrame,
@@ -244,19 +243,14 @@ def evaluate_with_coverage(d: CheckDef, settings: PipelineSettings,
                 forget_baseline(con, d.name)
             return outcome, None
 
-        if coverage is None and expects_no_rows(d.name):
-            # the suite expects the offending rows to be none: its verdict is the frame's row
-            # count, no need to hand the frame to GX (and to import GX, ~3 s, on a clean run)
-            vr, passed = None, len(frame) == 0
-        elif coverage is None:
+        if coverage is None:
             vr = run_checkpoint(d.name, frame, run_name=run_id)
-            passed = bool(vr.success)
         elif coverage.scope == "increment" and coverage.rows_validated == 0:
-            vr, passed = None, True  # no row differs: a row-wise suite passes on no rows (GX says so too)
+            vr = None  # no row differs: a row-wise suite passes on no rows (GX says so too)
         else:  # a bounded chunk of rows at a time (chunks.py)
             vr = chunks.validate(d.name, rows, run_name=run_id)
             rows.drop()
-            passed = bool(vr.success)
+        passed = vr is None or bool(vr.success)
         extra_zh = extra_en = ""
         if d.is_offender_frame:
             count = len(frame)

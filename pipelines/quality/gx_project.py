@@ -14,7 +14,6 @@ that frame to be empty.
 
 from __future__ import annotations
 
-import json
 import threading
 from datetime import datetime
 from functools import cache
@@ -111,24 +110,6 @@ def run_checkpoint(
     )
     prune_validation_results(name, root)
     return next(iter(result.run_results.values()))
-
-
-def expects_no_rows(name: str, root: Path | None = None) -> bool:
-    """Whether the saved suite ``name`` is only ``expect_table_row_count_to_equal(value=0)`` (the
-    suites of the offending-rows frames: ``suites._no_offenders``). Its verdict on a frame is then
-    whether the frame is empty: that expectation's observed value is the frame's row count, and it
-    has nothing else to report (the offending rows are the frame itself). Read from the committed
-    suite file, so a suite given any other expectation is validated by GX again."""
-    path = (root or config.expectations_dir()) / "expectations" / f"{name}.json"
-    try:
-        expectations = json.loads(path.read_text(encoding="utf-8"))["expectations"]
-    except (OSError, ValueError, KeyError):
-        return False
-    return bool(expectations) and all(
-        e.get("type") == "expect_table_row_count_to_equal"
-        and e.get("kwargs") == {"value": 0}
-        for e in expectations
-    )
 
 
 KEPT_RESULTS = 20  # runs of each check whose GX validation result stays on disk
