@@ -132,8 +132,8 @@ def content_digest(con: duckdb.DuckDBPyConnection, table: str, comment: str | No
     included, every bit of a floating-point value: the file must equal a full export). The order of
     the rows is not part of it: a table has none."""
     n, total, xor = con.execute(
-        f"select count(*), coalesce(sum(hash(t)), 0)::varchar, coalesce(bit_xor(hash(t)), 0)::varchar "
-        f"from marts.{sql_identifier(table)} as t"
+        f"select count(*), coalesce(sum(h), 0)::varchar, coalesce(bit_xor(h), 0)::varchar "
+        f"from (select hash(t) as h from marts.{sql_identifier(table)} as t)"
     ).fetchone()
     parts = [PARQUET_FORMAT, duckdb.__version__, table, comment or "", columns, n, total, xor]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
