@@ -4,10 +4,13 @@
   file and an empty reports build folder.
 - after the reports, each staging one thing that is published with the warehouse, beside its
   target: ``load_report`` (the load report page), ``quality_docs`` (the data-quality page), ``dbt_docs``
-  (the dbt documentation site), ``marts_parquet`` (the marts as Parquet), ``run_record`` (the
-  run's row in ``quality.runs``);
-- ``published_warehouse`` (last): swaps the warehouse, the Parquet folder and the reports folder
-  in as one unit (``publication.py``), only when no blocking check failed.
+  (the dbt documentation site: reused, or started in the background, ``docs_beside_run.py``),
+  ``marts_parquet`` (the marts as Parquet; unchanged ones carried over), ``run_record`` (the run's
+  row in ``quality.runs``);
+- ``published_warehouse``: swaps the warehouse, the Parquet folder and the reports folder in as
+  one unit (``publication.py``), only when no blocking check failed;
+- ``dbt_docs_page`` (last): when the docs were started in the background, waits for them and
+  replaces the published page; a failure there is a warning, not a failed load.
 
 The run holds the warehouse's single-writer lock from start to end (``pipelines/writer_lock.py``,
 the ``writer_lock`` resource these steps require); no step takes or releases it.

@@ -68,7 +68,8 @@ def test_only_changed_marts_are_written_and_the_set_equals_a_full_export(tmp_pat
     con = duckdb.connect(str(build))
     con.execute("create schema marts")
     con.execute("create table marts.dim_kept as select range as id, 'x' || range as label from range(1000)")
-    con.execute("create table marts.fct_changed as select range as id, (range * 0.1)::double as v from range(1000)")
+    con.execute("create table marts.fct_changed as select range as id, (range * 0.1)::double as v "
+                "from range(1000)")
     con.execute("create table marts.fct_commented as select 1 as id")
     con.close()
     target = tmp_path / "parquet"
