@@ -6,7 +6,10 @@ Both are made from the private build file during publication, never from the pub
   staging folder beside the target; publication swaps it in together with the warehouse and the
   reports (``publication.publish_together``), so a reader never sees a half-written set, nor a set
   from another run than the warehouse. The folder is ``<warehouse dir>/parquet/``
-  (``parquet_path``). ``export_marts_parquet`` stages and swaps on its own.
+  (``parquet_path``). ``export_marts_parquet`` stages and swaps on its own. Each file carries the
+  digest of the content it was written from (``em.content_digest``): a table whose digest equals
+  that of the published file is carried over (hard-linked into the staging folder) instead of
+  written again, so the staged folder is always whole and equal to a full export.
 - ``write_dbt_docs``: ``dbt docs generate --static`` against the build file; its single
   self-contained ``static_index.html`` (opens from ``file://``, no network) is copied to
   ``<reports folder>/dbt-docs/index.html``; regenerated only when dbt, the project, the vars or
@@ -35,6 +38,8 @@ from pipelines.sql import sql_identifier, sql_string
 from pipelines.transform.project import AS_OF_ENV, MANIFEST, dbt_executable, project_files
 
 PARQUET_DIR_NAME = "parquet"
+PARQUET_FORMAT = "1"  # bump when the export's layout or options change: every file is written again
+DIGEST_KEY = "em.content_digest"
 DOCS_FORMAT = "2"  # bump to regenerate every cached docs page
 DBT_DOCS_DIR_NAME = "dbt-docs"
 DOCS_CACHE = MANIFEST.parent / "docs-cache"  # <key>.html: pages by key, for every warehouse
@@ -56,20 +61,25 @@ def export_marts_parquet(build_db: Path, target_dir: Path) -> list[Path]:
     """Write every table of schema ``marts`` to ``target_dir/<table>.parquet``; swap the folder in
     on its own. (A run publishes it with the warehouse and the reports as one unit instead:
     :func:`stage_marts_parquet` and ``publication.publish_together``.) Returns the file paths."""
-    building, names = stage_marts_parquet(build_db, target_dir)
+    building, names, _ = stage_marts_parquet(build_db, target_dir, carry_from=target_dir)
     publish_reports(building, target_dir)  # the same whole-folder swap as the reports
     return sorted(Path(target_dir) / name for name in names)
 
 
-def stage_marts_parquet(build_db: Path, target_dir: Path,
-                        config: dict[str, str] | None = None) -> tuple[Path, list[str]]:
+def stage_marts_parquet(build_db: Path, target_dir: Path, config: dict[str, str] | None = None, *,
+                        carry_from: Path | None = None) -> tuple[Path, list[str], list[str]]:
     """Write every table of schema ``marts`` to ``<staging>/<table>.parquet`` beside ``target_dir``
-    (``.<name>.building``); returns the staging folder and the file names, for publication.
+    (``.<name>.building``); returns the staging folder, the file names (for publication) and the
+    names of the files carried over.
 
     The files carry the table and column comments (English / 中文) as Parquet key-value metadata
-    (``em.table_comment``, ``em.column_comments`` as JSON).
+    (``em.table_comment``, ``em.column_comments`` as JSON), and the digest of their content
+    (``em.content_digest``: :func:`content_digest`).
 
-    ``config``: the run's DuckDB configuration (its memory limit: ``settings.duckdb_config``).
+    ``carry_from``: the published Parquet folder. A table whose digest equals the one recorded in
+    its published file is not written again: that file is hard-linked (or copied) into the staging
+    folder. Files are never changed in place, so the published folder and the staged one may share
+    them. ``config``: the run's DuckDB configuration (its memory limit: ``settings.duckdb_config``).
     """
     target_dir = Path(target_dir)
     target_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -77,6 +87,7 @@ def stage_marts_parquet(build_db: Path, target_dir: Path,
     if building.exists():
         shutil.rmtree(building)
     building.mkdir()
+    carried: list[str] = []
     con = duckdb.connect(str(build_db), read_only=True, config=config or {})
     try:
         tables = [
@@ -87,27 +98,69 @@ def stage_marts_parquet(build_db: Path, target_dir: Path,
             ).fetchall()
         ]
         for table, comment in tables:
-            columns = dict(
-                con.execute(
-                    "select column_name, coalesce(comment, '') from duckdb_columns() "
-                    "where database_name = current_database() and schema_name = 'marts' and table_name = ? "
-                    "order by column_index",
-                    [table],
-                ).fetchall()
-            )
+            columns = con.execute(
+                "select column_name, data_type, coalesce(comment, '') from duckdb_columns() "
+                "where database_name = current_database() and schema_name = 'marts' and table_name = ? "
+                "order by column_index",
+                [table],
+            ).fetchall()
+            out = building / f"{table}.parquet"
+            digest = content_digest(con, table, comment, columns)
+            if carry_from is not None and _carry(con, Path(carry_from) / out.name, out, digest):
+                carried.append(out.name)
+                continue
             metadata = {
                 "em.table_comment": comment or "",
-                "em.column_comments": json.dumps(columns, ensure_ascii=False),
+                "em.column_comments": json.dumps({c: note for c, _, note in columns}, ensure_ascii=False),
+                DIGEST_KEY: digest,
             }
             kv = ", ".join(f"{sql_string(k)}: {sql_string(v)}" for k, v in metadata.items())
-            out = building / f"{table}.parquet"
             con.execute(
                 f"copy (select * from marts.{sql_identifier(table)}) to {sql_string(out)} "
                 f"(format parquet, compression zstd, kv_metadata {{{kv}}})"
             )
     finally:
         con.close()
-    return building, [f"{table}.parquet" for table, _ in tables]
+    return building, [f"{table}.parquet" for table, _ in tables], carried
+
+
+def content_digest(con: duckdb.DuckDBPyConnection, table: str, comment: str | None,
+                   columns: list[tuple[str, str, str]]) -> str:
+    """What a mart's Parquet file is written from: the export's format, DuckDB's version, the
+    table's comment, its columns (name, type, comment) and its rows — their number, and the sum
+    and the XOR of DuckDB's ``hash()`` of each whole row (every column, the load's lineage
+    included, every bit of a floating-point value: the file must equal a full export). The order of
+    the rows is not part of it: a table has none."""
+    n, total, xor = con.execute(
+        f"select count(*), coalesce(sum(h), 0)::varchar, coalesce(bit_xor(h), 0)::varchar "
+        f"from (select hash(t) as h from marts.{sql_identifier(table)} as t)"
+    ).fetchone()
+    parts = [PARQUET_FORMAT, duckdb.__version__, table, comment or "", columns, n, total, xor]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+def published_digest(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
+    """The content digest recorded in a published Parquet file (None: no file, or none recorded)."""
+    if not path.is_file():
+        return None
+    try:
+        row = con.execute(
+            "select value from parquet_kv_metadata(?) where key = ?", [str(path), DIGEST_KEY.encode()]
+        ).fetchone()
+    except duckdb.Error:
+        return None  # unreadable: written again
+    return bytes(row[0]).decode() if row else None
+
+
+def _carry(con: duckdb.DuckDBPyConnection, published: Path, out: Path, digest: str) -> bool:
+    """Put the published file in the staging folder when it was written from the same content."""
+    if published_digest(con, published) != digest:
+        return False
+    try:
+        os.link(published, out)
+    except OSError:
+        shutil.copyfile(published, out)
+    return True
 
 
 DOCS_KEY_MARK = "<!-- em-dbt-docs-key: "
@@ -192,9 +245,50 @@ def _cache_page(html: Path, key: str) -> None:
         pass
 
 
+def reuse_dbt_docs(key: str, html: Path, reuse_from: Path | None) -> bool:
+    """Copy the page made with ``key`` to ``html``: the published one (``reuse_from/dbt-docs/``)
+    or the cache's. False when neither has it."""
+    previous = Path(reuse_from) / DBT_DOCS_DIR_NAME / "index.html" if reuse_from is not None else None
+    page = previous if previous is not None and _key_of(previous) == key else _cached_page(key)
+    if page is None:
+        return False
+    html.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(page, html)
+    return True
+
+
+def dbt_docs_command(build_db: Path, target: Path, log_dir: Path,
+                     dbt_vars: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """The ``dbt docs generate --static`` command against ``build_db`` and its environment; dbt
+    writes ``target/static_index.html``."""
+    command = [
+        dbt_executable(), "docs", "generate", "--static", "--quiet",
+        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(target), "--log-path", str(log_dir),
+    ]
+    if _docs_vars(dbt_vars):
+        command += ["--vars", json.dumps(_docs_vars(dbt_vars))]
+    env = {**os.environ, "EM_BUILD_DB": str(Path(build_db).resolve())}
+    env.pop(AS_OF_ENV, None)  # the page is compiled for the project's default date, not the run's
+    return command, env
+
+
+def install_dbt_docs(static: Path, html: Path, key: str) -> None:
+    """Put dbt's page at ``html`` with its key at the end, by rename (a reader of ``html`` sees
+    the old page or the new one, whole), and keep it in the cache."""
+    html.parent.mkdir(parents=True, exist_ok=True)
+    partial = html.with_name(f".{html.name}.{os.getpid()}.partial")
+    shutil.copyfile(static, partial)
+    with partial.open("a", encoding="utf-8") as f:
+        f.write(f"\n{DOCS_KEY_MARK}{key} -->\n")
+    os.replace(partial, html)
+    _cache_page(html, key)
+
+
 def write_dbt_docs(build_db: Path, target_dir: Path, *, dbt_vars: dict[str, str] | None = None,
                    reuse_from: Path | None = None, dbt_target: Path | None = None) -> Path:
-    """Generate the dbt documentation site from the build file into ``target_dir/dbt-docs/index.html``.
+    """Generate the dbt documentation site from the build file into ``target_dir/dbt-docs/index.html``,
+    waiting for it (a run generates it beside its publication instead: ``docs_beside_run.py``).
 
     ``target_dir`` is the reports build folder (published with the reports). dbt writes its
     artefacts into a temporary folder, not into the project's ``target/``. Returns the HTML path.
@@ -206,34 +300,17 @@ def write_dbt_docs(build_db: Path, target_dir: Path, *, dbt_vars: dict[str, str]
     ``dbt_target``: dbt's target folder, kept between runs so dbt reuses its parse (a temporary
     one otherwise).
     """
-    out_dir = Path(target_dir) / DBT_DOCS_DIR_NAME
-    html = out_dir / "index.html"
+    html = Path(target_dir) / DBT_DOCS_DIR_NAME / "index.html"
     dbt_vars = dbt_vars or {}
     key = dbt_docs_key(build_db, dbt_vars)
-    previous = Path(reuse_from) / DBT_DOCS_DIR_NAME / "index.html" if reuse_from is not None else None
-    if previous is not None and _key_of(previous) == key:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(previous, html)
-        return html
-    cached = _cached_page(key)
-    if cached is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cached, html)
+    if reuse_dbt_docs(key, html, reuse_from):
         return html
     with tempfile.TemporaryDirectory(prefix="em-dbt-docs-") as tmp:
         tmp_path = Path(tmp)
         target = Path(dbt_target) if dbt_target is not None else tmp_path / "target"
         static = target / "static_index.html"
         static.unlink(missing_ok=True)  # a page of an earlier run in a kept target folder
-        command = [
-            dbt_executable(), "docs", "generate", "--static", "--quiet",
-            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(target), "--log-path", str(tmp_path / "logs"),
-        ]
-        if _docs_vars(dbt_vars):
-            command += ["--vars", json.dumps(_docs_vars(dbt_vars))]
-        env = {**os.environ, "EM_BUILD_DB": str(Path(build_db).resolve())}
-        env.pop(AS_OF_ENV, None)  # the page is compiled for the project's default date, not the run's
+        command, env = dbt_docs_command(build_db, target, tmp_path / "logs", dbt_vars)
         proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False,
                               cwd=str(DBT_PROJECT_DIR))
         if proc.returncode != 0 or not static.exists():
@@ -241,9 +318,5 @@ def write_dbt_docs(build_db: Path, target_dir: Path, *, dbt_vars: dict[str, str]
                 f"dbt docs generate failed (exit {proc.returncode}):\n"
                 f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
             )
-        out_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(static, html)
-    with html.open("a", encoding="utf-8") as f:
-        f.write(f"\n{DOCS_KEY_MARK}{key} -->\n")
-    _cache_page(html, key)
+        install_dbt_docs(static, html, key)
     return html

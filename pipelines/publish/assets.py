@@ -4,10 +4,13 @@
   file and an empty reports build folder.
 - after the reports, each staging one thing that is published with the warehouse, beside its
   target: ``load_report`` (the load report page), ``quality_docs`` (the data-quality page), ``dbt_docs``
-  (the dbt documentation site), ``marts_parquet`` (the marts as Parquet), ``run_record`` (the
-  run's row in ``quality.runs``);
-- ``published_warehouse`` (last): swaps the warehouse, the Parquet folder and the reports folder
-  in as one unit (``publication.py``), only when no blocking check failed.
+  (the dbt documentation site: reused, or started in the background, ``docs_beside_run.py``),
+  ``marts_parquet`` (the marts as Parquet; unchanged ones carried over), ``run_record`` (the run's
+  row in ``quality.runs``);
+- ``published_warehouse``: swaps the warehouse, the Parquet folder and the reports folder in as
+  one unit (``publication.py``), only when no blocking check failed;
+- ``dbt_docs_page`` (last): when the docs were started in the background, waits for them and
+  replaces the published page; a failure there is a warning, not a failed load.
 
 The run holds the warehouse's single-writer lock from start to end (``pipelines/writer_lock.py``,
 the ``writer_lock`` resource these steps require); no step takes or releases it.
@@ -19,19 +22,20 @@ from datetime import datetime
 import dagster as dg
 
 from pipelines.gate_records import record_run, run_verdict
+from pipelines.publish import docs_beside_run
 from pipelines.publish.analyst_exports import (
     parquet_path,
     parquet_staging_path,
     stage_marts_parquet,
-    write_dbt_docs,
 )
 from pipelines.publish.publication import publish_together, recover_publication
 from pipelines.publish.workspace import prepare_build_file
+from pipelines.reports.assets import is_rebuild
 from pipelines.reports.load_report import write_load_report
 from pipelines.reports.quality_page import write_quality_page
 from pipelines.run_outcome import GATE_TAG, check_failures, tag_run
 from pipelines.settings import TIMEZONE, PipelineSettings, keep_build_file_open
-from pipelines.transform.project import dbt_vars, warehouse_target_dir
+from pipelines.transform.project import dbt_vars
 from pipelines.whole_run import refuse_partial_run
 
 WRITER_LOCK = "writer_lock"  # the resource key of pipelines.writer_lock.writer_lock_resource
@@ -118,24 +122,34 @@ def quality_docs(context: dg.AssetExecutionContext, settings: PipelineSettings) 
     return dg.MaterializeResult(metadata={"path": str(index)})
 
 
-@_staging_step("dbt_docs", "dbt 文档站点（离线可看），描述每个模型和字段。"
-               " The dbt documentation site of the build file, staged with the reports.")
+@_staging_step("dbt_docs", "dbt 文档站点（离线可看），描述每个模型和字段：未变则沿用，"
+               "否则在后台生成，发布后替换（dbt_docs_page）。"
+               " The dbt documentation site: the page of this project and catalog staged with the reports,"
+               " or generated in the background and published after the reports (dbt_docs_page).")
 def dbt_docs(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     refuse_partial_run(context)
-    html = write_dbt_docs(settings.build_path, settings.reports_build_path,
-                          dbt_vars=dbt_vars(settings.as_of_date.isoformat(), settings.data_path),
-                          reuse_from=settings.reports_path,
-                          dbt_target=warehouse_target_dir(settings.warehouse_path, "docs"))
-    return dg.MaterializeResult(metadata={"path": str(html), "dbt_docs_bytes": html.stat().st_size})
+    how = docs_beside_run.start(settings.warehouse_path, settings.build_path, settings.reports_build_path,
+                                settings.reports_path,
+                                dbt_vars(settings.as_of_date.isoformat(), settings.data_path))
+    if how == "started":
+        context.log.info("dbt 文档已在后台开始生成，报告发布后替换 dbt docs generation started in the "
+                         "background; the page is replaced after the reports are published")
+    return dg.MaterializeResult(metadata={"dbt_docs": how})
 
 
 @_staging_step("marts_parquet", "各数据集市表的 Parquet 文件（分析人员用），与数据仓库一同发布。"
                " Every mart as a Parquet file for analysts, staged beside the published folder.")
 def marts_parquet(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     refuse_partial_run(context)
-    staged, files = stage_marts_parquet(settings.build_path, parquet_path(settings), settings.duckdb_config)
+    # a mart whose content is unchanged keeps its published file, except on --rebuild
+    published = None if is_rebuild(context.run.run_config) else parquet_path(settings)
+    staged, files, carried = stage_marts_parquet(settings.build_path, parquet_path(settings),
+                                                 settings.duckdb_config, carry_from=published)
+    context.log.info(f"Parquet：写入 {len(files) - len(carried)} 个，沿用未变的 {len(carried)} 个 "
+                     f"written {len(files) - len(carried)}, carried over unchanged {len(carried)}")
     return dg.MaterializeResult(metadata={
         "parquet_dir": str(parquet_path(settings)), "parquet_files": len(files),
+        "parquet_carried": len(carried),
         "parquet_bytes": sum((staged / name).stat().st_size for name in files)})
 
 
@@ -193,4 +207,28 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
     )
 
 
-publication_steps = [load_report, quality_docs, dbt_docs, marts_parquet, run_record, published_warehouse]
+@dg.asset(
+    key="dbt_docs_page",
+    group_name="publish",
+    deps=[dg.AssetKey("published_warehouse")],
+    required_resource_keys={"settings", WRITER_LOCK},
+    description="发布后等待后台生成的 dbt 文档页并替换已发布的旧页；生成失败只警告，"
+    "不影响已发布的数据与报告。"
+    " After publication: waits for the dbt docs page generated in the background and renames it into the"
+    " published reports folder; a failure is a warning, the published warehouse and reports stand.",
+)
+def dbt_docs_page(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    refuse_partial_run(context)
+    settings: PipelineSettings = context.resources.settings
+    outcome, problem = docs_beside_run.finish(settings.warehouse_path, settings.reports_path)
+    if outcome == "failed":
+        context.log.warning("dbt 文档生成失败，已发布的数据仓库和报告不受影响，仍显示上一版文档页；"
+                            "下次运行会重新生成 dbt docs generation failed; the published warehouse and "
+                            "reports stand, the previous docs page is still shown; the next run retries "
+                            f"it: {problem}")
+    return dg.MaterializeResult(metadata={"dbt_docs": outcome,
+                                          **({"dbt_docs_error": problem} if problem else {})})
+
+
+publication_steps = [load_report, quality_docs, dbt_docs, marts_parquet, run_record, published_warehouse,
+                     dbt_docs_page]

@@ -53,7 +53,7 @@ MARTS_READ = [
 def leadership_reports(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     out_dir = settings.reports_build_path
     # unchanged reports are carried over from the published folder, except on --rebuild
-    rebuild = _is_rebuild(context.run.run_config)
+    rebuild = is_rebuild(context.run.run_config)
     published = None if rebuild else settings.reports_path
     if out_dir.exists():
         shutil.rmtree(out_dir)
@@ -107,7 +107,7 @@ def leadership_reports(context: dg.AssetExecutionContext, settings: PipelineSett
     )
 
 
-def _is_rebuild(run_config: dict | None) -> bool:
+def is_rebuild(run_config: dict | None) -> bool:
     """``python -m pipelines run --rebuild``: the run's config of its first step (pipelines/runner.py)."""
     ops = (run_config or {}).get("ops", {}) or {}
     return bool(((ops.get("warehouse_workspace") or {}).get("config") or {}).get("rebuild", False))

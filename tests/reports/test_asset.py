@@ -6,7 +6,7 @@ import shutil
 
 import dagster as dg
 
-from pipelines.reports.assets import _is_rebuild, leadership_reports
+from pipelines.reports.assets import is_rebuild, leadership_reports
 from pipelines.settings import PipelineSettings
 
 
@@ -56,9 +56,9 @@ def test_leadership_reports_asset(warehouse, tmp_path):
 
 
 def test_rebuild_is_read_from_the_runs_first_step():
-    assert _is_rebuild({"ops": {"warehouse_workspace": {"config": {"rebuild": True}}}})
-    assert not _is_rebuild({"ops": {"warehouse_workspace": {"config": {"rebuild": False}}}})
-    assert not _is_rebuild({}) and not _is_rebuild(None)
+    assert is_rebuild({"ops": {"warehouse_workspace": {"config": {"rebuild": True}}}})
+    assert not is_rebuild({"ops": {"warehouse_workspace": {"config": {"rebuild": False}}}})
+    assert not is_rebuild({}) and not is_rebuild(None)
 
 
 def test_asset_depends_on_the_marts_it_reads():
