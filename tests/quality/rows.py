@@ -104,7 +104,7 @@ def fourteenth_plans(con) -> None:
 # (from raw.plans) and the quality views (dbt builds them on the hand-made tables).
 QUALITY_VIEWS_ON_MARTS = [
     "indicators", "int_indicators_defined", "dim_indicator", "stg_plans__targets", "int_plan_versions",
-    "int_plan_targets",
+    "int_plan_target_versions", "int_plan_targets",
     "qa_denominators_long", "qa_denominators", "qa_missing_event_denominators",
     "qa_missing_plan_denominators",
 ]

@@ -24,18 +24,16 @@ data_statuses as (
 
 ),
 
+unit_counts as (
+
+    select * from {{ ref('int_rollup_units_counted') }}
+
+),
+
 members as (
 
     select * from bridge
     where is_county_level_member
-
-),
-
-unit_counts as (
-
-    select rollup_region_code, count(*) as units_required
-    from members
-    group by rollup_region_code
 
 ),
 
@@ -70,7 +68,7 @@ sums as (
         case when own.county_region_code is not null then 'filed' else 'sum_of_counties' end as basis
     from summed as s
     inner join unit_counts as u
-        on s.rollup_region_code = u.rollup_region_code
+        on s.rollup_region_code = u.region_code
     left join members as own
         on s.rollup_region_code = own.rollup_region_code
         and s.rollup_region_code = own.county_region_code
@@ -93,7 +91,7 @@ filed_by_prefecture as (
     inner join vintages as v
         on b.county_region_code = v.region_code
     left join unit_counts as u
-        on b.rollup_region_code = u.rollup_region_code
+        on b.rollup_region_code = u.region_code
     where not b.is_county_level_member
 
 ),

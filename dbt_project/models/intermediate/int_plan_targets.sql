@@ -4,49 +4,17 @@
 -- (docs/spec/plans.md). Nothing about a plan's years is a global setting.
 with
 
-targets as (
+target_versions as (
 
-    select * from {{ ref('stg_plans__targets') }}
-
-),
-
-versions as (
-
-    select * from {{ ref('int_plan_versions') }}
+    select * from {{ ref('int_plan_target_versions') }}
     where version_status = 'current'
 
 ),
 
 final as (
 
-    select
-        t.plan_id,
-        t.region_code,
-        t.seq,
-        t.indicator_code,
-        t.indicator_name_as_printed,
-        t.target_kind,
-        t.comparator,
-        t.target_value,
-        t.unit,
-        t.baseline_value_printed,
-        t.baseline_value_printed_number,
-        t.baseline_printed_decimals,
-        coalesce(t.attribute, 'unspecified') as attribute,
-        t.evaluation,
-        t.note,
-        v.plan_name,
-        v.start_year,
-        v.end_year,
-        v.baseline_year,
-        v.previous_first_year,
-        v.previous_last_year,
-        v.version_date,
-        v.source_file,
-        t.source_row_number
-    from targets as t
-    inner join versions as v
-        on {{ keys_match('t', 'v', ['plan_id', 'region_code', 'source_file']) }}
+    select * exclude (version_status)
+    from target_versions
 
 )
 

@@ -29,6 +29,13 @@ years as (
 
 ),
 
+units as (
+
+    -- the county-level units each roll-up region needs a filing from
+    select * from {{ ref('int_rollup_units_counted') }}
+
+),
+
 kept as (
 
     select distinct
@@ -43,17 +50,6 @@ kept as (
 due_months as (
 
     {{ due_months('years') }}
-
-),
-
-units as (
-
-    -- the county-level units each roll-up region needs a filing from
-    select
-        rollup_region_code as region_code,
-        count(*) as units_required
-    from bridge
-    group by rollup_region_code
 
 ),
 

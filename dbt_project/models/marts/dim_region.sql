@@ -6,18 +6,9 @@ regions as (
 
 ),
 
-bridge as (
+units as (
 
-    select * from {{ ref('int_region_rollup_bridged') }}
-
-),
-
-county_counts as (
-
-    select rollup_region_code, count(*) as county_count
-    from bridge
-    where is_county_level_member
-    group by rollup_region_code
+    select * from {{ ref('int_rollup_units_counted') }}
 
 ),
 
@@ -59,14 +50,14 @@ final as (
                     select count(*) from regions as n
                     where n.is_county_level
                 )
-            else coalesce(c.county_count, 0)
+            else coalesce(u.units_required, 0)
         end as county_count,
         r.is_county_level,
         -- the division list's note, without the project's internal plan-file names
         nullif(trim(regexp_replace(r.note, '\s*\([0-9]{3}_[0-9a-f]+\.txt\)', '', 'g')), '') as note
     from regions as r
-    left join county_counts as c
-        on r.region_code = c.rollup_region_code
+    left join units as u
+        on r.region_code = u.region_code
     left join province_counts as p
         on r.region_code = p.province_code
     left join regions as parent

@@ -2,41 +2,33 @@
 -- files give them: a superseded version stays queryable (docs/spec/plans.md).
 with
 
-targets as (
+target_versions as (
 
-    select * from {{ ref('stg_plans__targets') }}
-
-),
-
-versions as (
-
-    select * from {{ ref('int_plan_versions') }}
+    select * from {{ ref('int_plan_target_versions') }}
 
 ),
 
 final as (
 
     select
-        t.plan_id,
-        t.region_code,
-        t.source_file,
-        t.seq,
-        t.indicator_code,
-        t.indicator_name_as_printed,
-        t.target_kind,
-        t.comparator,
-        t.target_value,
-        t.unit,
-        t.baseline_value_printed,
-        coalesce(t.attribute, 'unspecified') as attribute,
-        t.evaluation,
-        t.note,
-        v.version_date,
-        v.version_status,
-        t.source_row_number
-    from targets as t
-    inner join versions as v
-        on {{ keys_match('t', 'v', ['plan_id', 'region_code', 'source_file']) }}
+        plan_id,
+        region_code,
+        source_file,
+        seq,
+        indicator_code,
+        indicator_name_as_printed,
+        target_kind,
+        comparator,
+        target_value,
+        unit,
+        baseline_value_printed,
+        attribute,
+        evaluation,
+        note,
+        version_date,
+        version_status,
+        source_row_number
+    from target_versions
 
 )
 

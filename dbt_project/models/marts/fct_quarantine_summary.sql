@@ -58,12 +58,7 @@ row_regions as (
     select
         q.*,
         -- the cell under the file's region-code header, whichever alias it used
-        trim(q.raw_record ->> (
-            list_filter(
-                -- sqlfluff reads the lambda's parameter k as a column reference
-                json_keys(q.raw_record), lambda k: k like '%区划%代码%' or k like '%区划%编码%'  -- noqa: RF02, RF03
-            )[1]
-        )) as region_code_as_filed
+        {{ quarantined_region_code('q.raw_record') }} as region_code_as_filed
     from quarantine as q
 
 ),

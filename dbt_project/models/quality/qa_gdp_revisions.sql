@@ -13,14 +13,7 @@ vintages as (
 ordered as (
 
     select
-        region_code,
-        year,
-        value,
-        data_status,
-        vintage_rank,
-        reported_date,
-        source_file,
-        source_row_number,
+        *,
         lag(value) over vintage_order as previous_value,
         lag(data_status) over vintage_order as previous_status,
         lag(source_file) over vintage_order as previous_file

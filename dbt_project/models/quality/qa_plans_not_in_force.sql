@@ -48,18 +48,9 @@ quarantined_cells as (
         q.source_row_number,
         q.reason_zh,
         q.reason_en,
-        -- the cell under the file's plan-code / region-code header, whichever alias it used
-        nullif(trim(q.raw_record ->> (
-            list_filter(
-                -- sqlfluff reads the lambda's parameter k as a column reference
-                json_keys(q.raw_record), lambda k: k like '%规划%编号%' or k like '%规划%代号%'  -- noqa: RF02, RF03
-            )[1]
-        )), '') as plan_id,
-        nullif(trim(q.raw_record ->> (
-            list_filter(
-                json_keys(q.raw_record), lambda k: k like '%区划%代码%' or k like '%区划%编码%'  -- noqa: RF02, RF03
-            )[1]
-        )), '') as region_code
+        -- the cells under the file's plan-code / region-code headers, whichever alias it used
+        nullif({{ quarantined_cell('q.raw_record', ['%规划%编号%', '%规划%代号%']) }}, '') as plan_id,
+        nullif({{ quarantined_region_code('q.raw_record') }}, '') as region_code
     from quarantine as q
 
 ),
@@ -85,21 +76,9 @@ quarantined_plans as (
 
 final as (
 
-    select
-        plan_id,
-        region_code,
-        file_name,
-        reason_zh,
-        reason_en
-    from rejected_versions
-    union all
-    select
-        plan_id,
-        region_code,
-        file_name,
-        reason_zh,
-        reason_en
-    from quarantined_plans
+    select * from rejected_versions
+    union all by name
+    select * from quarantined_plans
 
 )
 
