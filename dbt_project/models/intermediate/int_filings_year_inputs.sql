@@ -1,19 +1,20 @@
 -- What the per-unit filing models read, as one fingerprint per statistical year and model (a
--- fingerprint is a row count and the sum of the rows' hashes, every column:
--- macros/fingerprints.sql): any row added, removed or changed in a year changes that year's.
--- int_submissions_covered, int_situation_measures_by_month and int_event_measures_by_month are
--- built incrementally by year
+-- fingerprint is a row count and the sum of the rows' hashes: macros/fingerprints.sql): any row
+-- added, removed or changed in a year changes that year's. int_submissions_covered,
+-- int_situation_measures_by_month and int_event_measures_by_month are built incrementally by year
 -- (macros/incremental_years.sql, `append` after deleting the years to build): a year's rows read
 -- that year's records only (the month of the record or 零报告) and the year's months due (the
 -- as-of date), so a year is rebuilt when its fingerprint differs from the one its rows were built
--- from. Every year of any input has a row. Left out of the fingerprints: the rows' lineage (file,
--- row, load) and revision_count (how many filings a record has), which none of the three models
--- reads: reloading a file with the same rows rebuilds nothing.
-{%- set unread = ['revision_count'] %}
+-- from. Every year of any input has a row.
 --   submissions_fingerprint: the latest revisions of the three registers (written-off records
 --     included: the unit did file), the 零报告, the year's months due;
---   event_measures_fingerprint (the two measures-by-month models): the classified accidents (written-off ones included: the
---     flag is a column), the disasters and the forest fires, the year's months due.
+--   event_measures_fingerprint (the two measures-by-month models): the classified accidents
+--     (written-off ones included: the flag is a column), the disasters and the forest fires,
+--     the year's months due.
+-- Left out of the fingerprints: the rows' lineage (file, row, load) and revision_count (how many
+-- filings a record has), which none of the three models reads: reloading a file with the same
+-- rows rebuilds nothing.
+{%- set unread = ['revision_count'] %}
 with
 
 calendar as (
@@ -24,25 +25,33 @@ calendar as (
 
 accidents as (
 
-    {{ yearly_fingerprint(ref('int_accidents_deduplicated'), 'extract(year from r.occurred_at)', leave_out=unread) }}
+    {{ yearly_fingerprint(
+        ref('int_accidents_deduplicated'), 'extract(year from r.occurred_at)', leave_out=unread
+    ) }}
 
 ),
 
 accidents_classified as (
 
-    {{ yearly_fingerprint(ref('int_accidents_classified'), 'extract(year from r.occurred_month)', leave_out=unread) }}
+    {{ yearly_fingerprint(
+        ref('int_accidents_classified'), 'extract(year from r.occurred_month)', leave_out=unread
+    ) }}
 
 ),
 
 disasters as (
 
-    {{ yearly_fingerprint(ref('int_disasters_deduplicated'), 'extract(year from r.start_month)', leave_out=unread) }}
+    {{ yearly_fingerprint(
+        ref('int_disasters_deduplicated'), 'extract(year from r.start_month)', leave_out=unread
+    ) }}
 
 ),
 
 fires as (
 
-    {{ yearly_fingerprint(ref('int_forest_fires_deduplicated'), 'extract(year from r.occurred_month)', leave_out=unread) }}
+    {{ yearly_fingerprint(
+        ref('int_forest_fires_deduplicated'), 'extract(year from r.occurred_month)', leave_out=unread
+    ) }}
 
 ),
 
