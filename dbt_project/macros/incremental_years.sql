@@ -63,8 +63,11 @@
     every row, the same SQL with no filter: the rows of any year, due or not, are those of a
     table build. -#}
 {% macro builds_every_year(model) -%}
+    {%- if not is_incremental() -%}
+        {{ return(true) }}
+    {%- endif -%}
     {%- set built = years_built_relation(model) -%}
-    {{ return(not is_incremental() or adapter.get_relation(built.database, built.schema, built.identifier) is none) }}
+    {{ return(adapter.get_relation(built.database, built.schema, built.identifier) is none) }}
 {%- endmacro %}
 
 {% macro changed_years(model, year_inputs, fingerprint) -%}
