@@ -22,7 +22,7 @@ and the withdrawn record is gone. The per-unit filing and measures models (int_s
 int_situation_measures_by_month, int_event_measures_by_month, int_region_months_covered) are
 built incrementally by year (their rows of a year read that year's inputs only): the same load
 rebuilds 2020 only in each — sentinel rows planted in a year no input has (2010) survive, those
-planted in 2020 are gone — and their data tests read the rebuilt year only.
+planted in 2020 are gone — and their uniqueness tests read the rebuilt year only.
 """
 
 from __future__ import annotations
