@@ -16,3 +16,19 @@
     group by {{ by }}
     {%- endif %}
 {%- endmacro %}
+
+{#- row_fingerprint per year of a staged or deduplicated register (a relation without a year
+    column, with the lineage columns): `year_of` is the expression giving a row's statistical year
+    (columns of the relation, alias r). The lineage columns (file, row, load) are left out, and
+    any other column named in `leave_out` (e.g. revision_count, how many filings a record has): a
+    file reloaded with the same rows, or another file filing them again, changes no fingerprint.
+    Only for models that never read the columns left out. -#}
+{% macro yearly_fingerprint(relation, year_of, leave_out=[]) -%}
+    {%- set left_out = lineage_column_names() + leave_out %}
+    select
+        cast({{ year_of }} as integer) as year,
+        count(*) as row_count,
+        coalesce(sum(hash(*columns(r.* exclude ({{ left_out | join(', ') }})))::hugeint), 0) as row_hashes
+    from {{ relation }} as r  -- noqa: AL05
+    group by 1
+{%- endmacro %}

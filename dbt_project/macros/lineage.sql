@@ -1,6 +1,13 @@
 {#- The lineage columns every raw row carries (pipelines/ingest/raw_tables.py LINEAGE_COLUMNS),
     as the staging models pass them on: the file, its hash and sheet, the row number in the
     sheet (source_row_number), the load order and time. -#}
+{#- The names of the lineage columns a staged row carries (lineage_columns), for what must not
+    depend on them (the input fingerprints of incremental builds: a file reloaded unchanged gives
+    its rows a new lineage, not new data). -#}
+{% macro lineage_column_names() -%}
+    {{ return(['source_file', 'file_sha256', 'sheet_name', 'source_row_number', 'load_seq', 'loaded_at']) }}
+{%- endmacro %}
+
 {% macro lineage_columns() -%}
     source_file,
     file_sha256,

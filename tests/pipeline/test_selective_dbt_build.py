@@ -18,7 +18,11 @@ in the published table survives in every other year and is gone in those two —
 equal those of ``--rebuild`` on that folder. ``fct_record_revisions`` is built incrementally by
 record: the same load (which also withdraws one accident of the corrected file) rebuilds the
 records with a filing in that file only — sentinels planted in every row survive in the others —
-and the withdrawn record is gone.
+and the withdrawn record is gone. The per-unit filing and measures models (int_submissions_covered,
+int_situation_measures_by_month, int_event_measures_by_month, int_region_months_covered) are
+built incrementally by year (their rows of a year read that year's inputs only): the same load
+rebuilds 2020 only in each — sentinel rows planted in a year no input has (2010) survive, those
+planted in 2020 are gone — and their uniqueness tests read the rebuilt year only.
 """
 
 from __future__ import annotations
@@ -97,6 +101,26 @@ CORRECTED_FILE = "accidents_2020_2025.csv"
 WITHDRAWN = "SYS-2020-001"  # its one filing is in the corrected file, which no longer holds it
 
 
+# The intermediate models built incrementally by year (their rows of a year read that year's
+# inputs only). Sentinel rows (value -7, breakdown or measure "sentinel") are planted in the two
+# measures-by-month tables before the third load, in 2020 (which that load rebuilds) and in 2010
+# (a year no input has, which nothing reads: no mart depends on it).
+YEARLY_MODELS = ("int_submissions_covered", "int_situation_measures_by_month",
+                 "int_event_measures_by_month", "int_region_months_covered")
+PLANT_MEASURE_SENTINELS = (
+    """insert into intermediate.int_situation_measures_by_month by name
+       select m.region_code, m.source, m.measure, 'sector' as breakdown_kind, 'sentinel' as breakdown_value,
+              make_date(y.year, 12, 1) as month, y.year, 12 as month_number, -7.0 as value
+       from (select * from intermediate.int_situation_measures_by_month limit 1) as m
+       cross join (values (2010), (2020)) as y (year)""",
+    """insert into intermediate.int_event_measures_by_month by name
+       select m.region_code, make_date(y.year, 12, 1) as month, y.year, 12 as month_number, m.source,
+              'sentinel' as measure, -7.0 as value
+       from (select * from intermediate.int_event_measures_by_month limit 1) as m
+       cross join (values (2010), (2020)) as y (year)""",
+)
+
+
 def correct_an_earlier_year(data):
     """SYS-2020-003 (230503, 2020-09) 1 → 2 deaths, reloaded under the file's name; and
     SYS-2020-001 (230502, 2020-03) withdrawn: its row replaced by that month's 零报告."""
@@ -155,10 +179,22 @@ def warehouses(tmp_path_factory):
     con = duckdb.connect(str(published))
     con.execute(f"update marts.fct_monthly_situation set month_value = {SENTINEL} where {SENTINEL_ROWS}")
     con.execute(f"update marts.fct_record_revisions set changes = '{REVISION_SENTINEL}'")
+    for plant in PLANT_MEASURE_SENTINELS:
+        con.execute(plant)
     con.close()
     correct_an_earlier_year(data)
     earlier_log = run(data, published)
     con = duckdb.connect(str(published))
+    yearly = {
+        "sentinels": {t: sorted(y for (y,) in con.execute(
+            f"select year from intermediate.{t} where value = {SENTINEL}").fetchall())
+            for t in ("int_situation_measures_by_month", "int_event_measures_by_month")},
+        "rebuilt": {t: sorted(y for (y,) in con.execute(
+            f"select year from intermediate.{t}_years_built where rebuilt").fetchall())
+            for t in YEARLY_MODELS},
+    }
+    for t in yearly["sentinels"]:
+        con.execute(f"delete from intermediate.{t} where value = {SENTINEL}")
     kept_sentinels = sorted(y for (y,) in con.execute(
         f"select year from marts.fct_monthly_situation where {SENTINEL_ROWS}"
         f" and month_value = {SENTINEL}").fetchall())
@@ -184,7 +220,7 @@ def warehouses(tmp_path_factory):
     run(data, final, "--rebuild")
     return {"incremental": second, "full": full, "rebuilt": rebuilt, "third": published, "final": final,
             "incremental_log": incremental_log, "full_log": full_log, "earlier_log": earlier_log,
-            "kept_sentinels": kept_sentinels, "revisions": revisions}
+            "kept_sentinels": kept_sentinels, "revisions": revisions, "yearly": yearly}
 
 
 def test_the_second_load_builds_only_part_of_the_project(warehouses):
@@ -274,3 +310,29 @@ def test_the_earlier_year_correction_rebuilds_the_revisions_of_the_corrected_fil
     assert revisions["kept"] == every - in_file
     # the kept ones span every source but the corrected one's file: accidents of other files too
     assert {s for s, _ in revisions["kept"]} >= {"accidents", "disasters", "statistics"}
+
+
+def test_the_earlier_year_correction_rebuilds_that_year_only_of_the_yearly_models(warehouses):
+    """The correction and the withdrawal are both of 2020 (the reloaded file's other rows, of
+    2021-2025, come back the same with a new load: no fingerprint sees the load): each per-unit
+    model rebuilt 2020 and no other year. Its rows of 2010 (planted: no input has that year)
+    were left alone, its rows of 2020 replaced (the planted ones gone)."""
+    yearly = warehouses["yearly"]
+    assert yearly["rebuilt"] == dict.fromkeys(YEARLY_MODELS, [2020])
+    assert yearly["sentinels"] == {"int_situation_measures_by_month": [2010],
+                                   "int_event_measures_by_month": [2010]}
+
+
+def test_a_full_build_rebuilds_and_tests_every_year_of_the_yearly_models(warehouses):
+    """--rebuild (a full refresh) builds every year of each per-unit model and records them all
+    as rebuilt, so its data tests read the whole table."""
+    con = duckdb.connect(str(warehouses["final"]), read_only=True)
+    try:
+        for t in YEARLY_MODELS:
+            years = {y for (y,) in con.execute(f"select distinct year from intermediate.{t}").fetchall()}
+            rebuilt = {y for (y,) in con.execute(
+                f"select year from intermediate.{t}_years_built where rebuilt").fetchall()}
+            kept = {y for (y,) in con.execute(f"select year from intermediate.{t}_years_built").fetchall()}
+            assert years and years <= rebuilt == kept, t
+    finally:
+        con.close()

@@ -8,6 +8,17 @@
 -- A register is kept by a region when any of its county-level units has ever filed it: a register
 -- nobody there keeps (no forest, no forest-fire register) is no gap; one that is kept needs every
 -- unit every month.
+-- Built incrementally by statistical year (macros/incremental_years.sql): a year's rows read that
+-- year's filings and months due only (and, as every year, the bridge and the registers kept), so a
+-- run rebuilds the years whose fingerprint (int_region_months_year_inputs) changed; a full refresh
+-- builds every year.
+{%- set inputs = ref('int_region_months_year_inputs') %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_years_to_build(this, ref('int_region_months_year_inputs'), 'fingerprint') }}",
+    post_hook="{{ record_years_rebuilt(this, ref('int_region_months_year_inputs'), 'fingerprint') }}"
+) }}
 with
 
 bridge as (
@@ -17,15 +28,23 @@ bridge as (
 
 ),
 
-covered as (
+every_year_covered as (
 
     select * from {{ ref('int_submissions_covered') }}
+
+),
+
+covered as (
+
+    select * from every_year_covered
+    where {{ in_years_to_build('year', this, inputs, 'fingerprint') }}
 
 ),
 
 years as (
 
     select * from {{ ref('int_calendar_years') }}
+    where {{ in_years_to_build('year', this, inputs, 'fingerprint') }}
 
 ),
 
@@ -38,11 +57,12 @@ units as (
 
 kept as (
 
+    -- a register is kept when a unit has filed it in any year
     select distinct
         b.rollup_region_code as region_code,
         c.source
     from bridge as b
-    inner join covered as c
+    inner join every_year_covered as c
         on b.county_region_code = c.region_code
 
 ),

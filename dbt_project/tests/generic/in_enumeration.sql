@@ -13,9 +13,10 @@ enumeration as (
 
 )
 
-select m.{{ column_name }}
-from {{ model }} as m
-where m.{{ column_name }} is not null
-    and m.{{ column_name }} not in (select e.code from enumeration as e)
+-- the model unaliased: it may be a filtered subquery with its alias (a test's `where` config)
+select {{ column_name }}
+from {{ model }}
+where {{ column_name }} is not null
+    and {{ column_name }} not in (select e.code from enumeration as e)
 
 {% endtest %}

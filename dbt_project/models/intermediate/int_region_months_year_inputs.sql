@@ -1,0 +1,78 @@
+-- What int_region_months_covered reads, as one fingerprint per statistical year (a row count and
+-- the sum of the rows' hashes, every column: macros/fingerprints.sql): the year's filings
+-- (int_submissions_covered) and months due, and what every year reads: the roll-up bridge and
+-- the registers each county-level unit keeps (has ever filed: any change there changes every
+-- year). int_region_months_covered is built incrementally by year (macros/incremental_years.sql):
+-- a year's rows read that year's filings only, so a year is rebuilt when its fingerprint differs
+-- from the one its rows were built from. Every year of any input has a row.
+with
+
+calendar as (
+
+    {{ row_fingerprint(ref('int_calendar_years'), by='year') }}
+
+),
+
+covered as (
+
+    {{ row_fingerprint(ref('int_submissions_covered'), by='year') }}
+
+),
+
+bridge as (
+
+    {{ row_fingerprint(ref('int_region_rollup_bridged')) }}
+
+),
+
+unit_registers as (
+
+    select distinct region_code, source
+    from {{ ref('int_submissions_covered') }}
+
+),
+
+kept as (
+
+    {{ row_fingerprint('unit_registers') }}
+
+),
+
+every_year as (
+
+    -- read by every year: a change rebuilds them all
+    select b.row_count || ':' || b.row_hashes || '/' || k.row_count || ':' || k.row_hashes as fingerprint
+    from bridge as b
+    cross join kept as k
+
+),
+
+years as (
+
+    select year from calendar
+    union
+    select year from covered
+
+),
+
+final as (
+
+    select
+        y.year,
+        concat_ws(
+            '/',
+            coalesce(cal.row_count, 0) || ':' || coalesce(cal.row_hashes, 0),
+            coalesce(c.row_count, 0) || ':' || coalesce(c.row_hashes, 0),
+            e.fingerprint
+        ) as fingerprint
+    from years as y
+    left join calendar as cal
+        on y.year = cal.year
+    left join covered as c
+        on y.year = c.year
+    cross join every_year as e
+    where y.year is not null
+
+)
+
+select * from final
