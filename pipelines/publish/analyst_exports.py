@@ -69,7 +69,7 @@ def stage_marts_parquet(build_db: Path, target_dir: Path,
     The files carry the table and column comments (English / 中文) as Parquet key-value metadata
     (``em.table_comment``, ``em.column_comments`` as JSON).
 
-    ``config``: the run's DuckDB configuration (its memory limit: ``settings.duckdb_config``).
+    ``config``: the run's DuckDB configuration (its memory limit: ``settings.duckdb_export_config``).
     """
     target_dir = Path(target_dir)
     target_dir.parent.mkdir(parents=True, exist_ok=True)

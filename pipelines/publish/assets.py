@@ -133,7 +133,8 @@ def dbt_docs(context: dg.AssetExecutionContext, settings: PipelineSettings) -> d
                " Every mart as a Parquet file for analysts, staged beside the published folder.")
 def marts_parquet(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     refuse_partial_run(context)
-    staged, files = stage_marts_parquet(settings.build_path, parquet_path(settings), settings.duckdb_config)
+    staged, files = stage_marts_parquet(settings.build_path, parquet_path(settings),
+                                        settings.duckdb_export_config)
     return dg.MaterializeResult(metadata={
         "parquet_dir": str(parquet_path(settings)), "parquet_files": len(files),
         "parquet_bytes": sum((staged / name).stat().st_size for name in files)})
