@@ -39,16 +39,22 @@ REGIONS_CSV = DBT_PROJECT_DIR / "seeds" / "regions.csv"
 # A file the sample generator writes at the top of the data folder: reports then carry a
 # 示例数据 banner.
 SAMPLE_MARKER = "SAMPLE_DATA.txt"
-# DuckDB's memory_limit for every connection of a run that builds the warehouse (dbt's, in its
-# own process, and the pipeline's): DuckDB's own default is 80 % of the machine's RAM, which a
-# national build filled (6 GB). Beyond the limit DuckDB spills to a folder beside the private
-# build file (``.<name>.building.tmp``). EM_DUCKDB_MEMORY_LIMIT overrides it (e.g. 4GB, 512MB).
-# The limit applies to DuckDB's buffer manager: a process holds somewhat more (dbt's Python
-# ~0.4 GB, DuckDB's allocations outside the buffer manager): at 4x national 1GB gave processes of
-# 1.8-1.9 GB (dbt, the Parquet export), 512MB 1.3-1.45 GB; but at 8x, 512MB is too little for
-# fct_monthly_situation (DuckDB: out of memory, the run fails) (docs/performance.md, round 4).
+# DuckDB's memory_limit of a run that builds the warehouse: dbt's DuckDB (in its own process)
+# gets all of it; the pipeline's own connections (ingest, checks, reports, in the process that
+# also holds Python, polars batches and GX's pandas frames) half of it; the Parquet export, which
+# only copies tables, a quarter (PIPELINE_SHARE, EXPORT_SHARE). DuckDB's own default is 80 % of
+# the machine's RAM, which a national build filled (6 GB). Beyond its limit DuckDB spills to a
+# folder beside the private build file (``.<name>.building.tmp``). EM_DUCKDB_MEMORY_LIMIT
+# overrides it (e.g. 4GB, 512MB). The limit applies to DuckDB's buffer manager: a process holds
+# more (dbt's Python ~0.4 GB, the pipeline's 0.4-0.9 GB). dbt's share stays 1GB: at 8x national,
+# 512MB is too little for fct_monthly_situation (DuckDB: out of memory, the run fails); with the
+# pipeline at 1GB too, its process reached 1.8-1.9 GB at 4x (docs/performance.md, rounds 4 and 6).
 DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
-_MEMORY_FORM = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.I)
+PIPELINE_SHARE, EXPORT_SHARE = 2, 4  # the pipeline's connections: 1/2 of it; the Parquet export: 1/4
+_MEMORY_FORM = re.compile(r"(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.I)
+# DuckDB's units: KB, MB … are powers of 1000, KiB, MiB … of 1024
+_UNIT_BYTES = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+               "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 
 
 def today_in_china() -> date:
@@ -86,6 +92,13 @@ def parse_memory_limit(text: str, where: str) -> str:
             f"{where} must be a memory size such as 1GB, 512MB or 2GiB; got '{text}'",
         )
     return text.strip()
+
+
+def memory_share(limit: str, share: int) -> str:
+    """``limit`` (a size :func:`parse_memory_limit` accepted) divided by ``share``, in DuckDB's MB
+    (``1GB`` / 2 = ``500MB``); never below 1MB."""
+    number, unit = _MEMORY_FORM.fullmatch(limit.strip()).groups()
+    return f"{max(1, int(float(number) * _UNIT_BYTES[unit.lower()] / share // 10**6))}MB"
 
 
 _SAMPLE_AS_OF = re.compile(r"^as-of:\s*(\d{4}-\d{2}-\d{2})\s*$", re.M)
@@ -145,7 +158,7 @@ class PipelineSettings(dg.ConfigurableResource):
 
     @property
     def memory_limit(self) -> str:
-        """DuckDB's memory_limit for the build (see DEFAULT_DUCKDB_MEMORY_LIMIT)."""
+        """DuckDB's memory_limit for the build: dbt's (see DEFAULT_DUCKDB_MEMORY_LIMIT)."""
         if self.duckdb_memory_limit:
             return parse_memory_limit(self.duckdb_memory_limit, "duckdb_memory_limit")
         if os.environ.get("EM_DUCKDB_MEMORY_LIMIT", ""):
@@ -154,13 +167,20 @@ class PipelineSettings(dg.ConfigurableResource):
 
     @property
     def duckdb_config(self) -> dict[str, str]:
-        """The configuration of every DuckDB connection to the build file (and of dbt's, through
-        the environment: dbt_project/profiles.yml). No flush to disk at each commit
+        """The configuration of the pipeline's DuckDB connections to the build file (dbt's gets the
+        same through the environment, with the whole ``memory_limit``: dbt_project/profiles.yml):
+        half the memory limit (PIPELINE_SHARE). No flush to disk at each commit
         (``fsync_mode``): the build file is private, started afresh by every run and thrown away
         by a failed one, and publication checkpoints and flushes it before it swaps it in
         (``publish/publication.py``); what analysts open is never written this way."""
-        return {"memory_limit": self.memory_limit, "temp_directory": str(self.spill_path),
-                "fsync_mode": "NONE"}
+        return {"memory_limit": memory_share(self.memory_limit, PIPELINE_SHARE),
+                "temp_directory": str(self.spill_path), "fsync_mode": "NONE"}
+
+    @property
+    def duckdb_export_config(self) -> dict[str, str]:
+        """The Parquet export's: a quarter of the memory limit (EXPORT_SHARE; it only copies
+        tables, and runs in the pipeline's process)."""
+        return {**self.duckdb_config, "memory_limit": memory_share(self.memory_limit, EXPORT_SHARE)}
 
     @property
     def reports_path(self) -> Path:

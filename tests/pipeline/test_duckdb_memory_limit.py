@@ -1,4 +1,5 @@
-"""DuckDB's memory limit for the build: one setting, for the pipeline's connections and dbt's.
+"""DuckDB's memory limit for the build: one setting; dbt's DuckDB gets all of it, the pipeline's
+own connections half, the Parquet export a quarter.
 
 DuckDB's own default is 80 % of the machine's RAM; a national build held 6 GB in dbt's process.
 """
@@ -12,7 +13,7 @@ import duckdb
 import pytest
 
 from pipelines.errors import PipelineError
-from pipelines.settings import DBT_PROJECT_DIR, DEFAULT_DUCKDB_MEMORY_LIMIT, PipelineSettings
+from pipelines.settings import DBT_PROJECT_DIR, DEFAULT_DUCKDB_MEMORY_LIMIT, PipelineSettings, memory_share
 from pipelines.transform.project import dbt_executable
 
 
@@ -42,14 +43,29 @@ def test_a_malformed_limit_is_refused_in_both_languages(monkeypatch, text):
     assert "must be a memory size such as 1GB" in raised.value.message_en
 
 
-def test_the_pipelines_connections_use_it(monkeypatch, tmp_path):
+@pytest.mark.parametrize(("limit", "half", "quarter"), [
+    ("1GB", "500MB", "250MB"),  # DuckDB's GB and MB are powers of 1000
+    ("2GiB", "1073MB", "536MB"),  # 2 x 2^30 / 2 = 1,073,741,824 bytes
+    ("1.5GB", "750MB", "375MB"),
+    (" 300 mb ", "150MB", "75MB"),
+    ("1KB", "1MB", "1MB"),  # never below 1MB
+])
+def test_the_shares_of_the_limit(limit, half, quarter):
+    assert memory_share(limit, 2) == half
+    assert memory_share(limit, 4) == quarter
+
+
+def test_the_pipelines_connections_use_half_of_it(monkeypatch, tmp_path):
+    """The pipeline's process also holds Python, polars batches and GX's frames: its DuckDB gets
+    half the limit; the Parquet export (it only copies tables) a quarter."""
     monkeypatch.setenv("EM_DUCKDB_MEMORY_LIMIT", "300MB")
     settings = PipelineSettings(warehouse=str(tmp_path / "w.duckdb"))
     with settings.connect() as con:
         limit, spill, fsync = con.execute(
             "select current_setting('memory_limit'), current_setting('temp_directory'), "
             "current_setting('fsync_mode')").fetchone()
-    assert _mib(limit) == pytest.approx(300e6 / 2**20, abs=0.1)  # DuckDB's MB are 10^6 bytes
+    assert _mib(limit) == pytest.approx(150e6 / 2**20, abs=0.1)  # DuckDB's MB are 10^6 bytes
+    assert settings.duckdb_export_config == {**settings.duckdb_config, "memory_limit": "75MB"}
     assert spill == str(settings.spill_path)
     # the private build file is not flushed per commit (publication flushes it before the swap)
     assert fsync == "NONE"
