@@ -10,6 +10,7 @@ from pipelines.automation.sensors import sensors
 from pipelines.ingest import ingest_assets
 from pipelines.ingest.shared_tables import shared_raw_table_specs
 from pipelines.publish.assets import publication_steps, warehouse_workspace
+from pipelines.publish.docs_beside_run import docs_generation_resource
 from pipelines.quality import quality_checks
 from pipelines.reports.assets import leadership_reports
 from pipelines.settings import PipelineSettings
@@ -29,7 +30,8 @@ defs = dg.Definitions(
     jobs=jobs,
     schedules=schedules,
     sensors=sensors,
-    resources={"settings": PipelineSettings(), "dbt": dbt_resource, "writer_lock": writer_lock_resource},
+    resources={"settings": PipelineSettings(), "dbt": dbt_resource, "writer_lock": writer_lock_resource,
+               "docs_generation": docs_generation_resource},
     # One process per run: DuckDB allows one writer per file.
     executor=dg.in_process_executor,
 )

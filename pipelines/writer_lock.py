@@ -111,10 +111,4 @@ def writer_lock(warehouse: Path) -> Iterator[None]:
 def writer_lock_resource(init_context: dg.InitResourceContext) -> Iterator[Path]:
     warehouse = init_context.resources.settings.warehouse_path
     with writer_lock(warehouse):
-        try:
-            yield warehouse
-        finally:
-            # what the run started beside it and did not wait for ends with the run, lock held
-            from pipelines.publish.docs_beside_run import stop
-
-            stop(warehouse)
+        yield warehouse

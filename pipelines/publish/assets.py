@@ -39,6 +39,7 @@ from pipelines.transform.project import dbt_vars
 from pipelines.whole_run import refuse_partial_run
 
 WRITER_LOCK = "writer_lock"  # the resource key of pipelines.writer_lock.writer_lock_resource
+DOCS_GENERATION = "docs_generation"  # the resource key of docs_beside_run.docs_generation_resource
 
 
 def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
@@ -63,7 +64,7 @@ class WorkspaceConfig(dg.Config):
 @dg.asset(
     key="warehouse_workspace",
     group_name="ingest",  # the first step of every load: the graph's groups read in flow order
-    required_resource_keys={"settings", WRITER_LOCK},
+    required_resource_keys={"settings", WRITER_LOCK, DOCS_GENERATION},
     description="私有构建文件：本次运行只写这个文件，分析人员持有的已发布文件不受影响。"
     " The private build file this run writes (a copy of the published warehouse, or empty).",
 )
@@ -211,7 +212,7 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
     key="dbt_docs_page",
     group_name="publish",
     deps=[dg.AssetKey("published_warehouse")],
-    required_resource_keys={"settings", WRITER_LOCK},
+    required_resource_keys={"settings", WRITER_LOCK, DOCS_GENERATION},
     description="发布后等待后台生成的 dbt 文档页并替换已发布的旧页；生成失败只警告，"
     "不影响已发布的数据与报告。"
     " After publication: waits for the dbt docs page generated in the background and renames it into the"

@@ -17,8 +17,9 @@ for it:
    warehouse and the reports are already published, and the old page keeps its old key, so the
    next run generates the page again.
 3. ``stop``: whatever a run started and did not wait for (a blocked or failed run never reaches
-   ``finish``) is ended, and its copy removed, when the run ends, before the writer's lock is
-   released (``writer_lock.writer_lock_resource``): no dbt process outlives its run.
+   ``finish``) is ended, and its copy removed, when the run ends (``docs_generation_resource``:
+   it requires the writer's lock, so Dagster tears it down before the lock is released): no dbt
+   process outlives its run.
 
 One pending generation per warehouse (the run holds its writer's lock).
 """
@@ -28,8 +29,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import dagster as dg
 
 from pipelines.publish.analyst_exports import (
     DBT_DOCS_DIR_NAME,
@@ -131,3 +135,17 @@ def _clean(pending: _Pending) -> None:
     for path in (pending.catalog_copy, pending.catalog_copy.with_name(pending.catalog_copy.name + ".wal")):
         path.unlink(missing_ok=True)
     shutil.rmtree(pending.catalog_copy.with_name(pending.catalog_copy.name + ".tmp"), ignore_errors=True)
+
+
+@dg.resource(
+    required_resource_keys={"writer_lock"},
+    description="后台生成 dbt 文档的进程随运行结束（在释放单写入锁之前）。 A dbt docs generation the run "
+    "started and did not wait for ends with the run, before the writer's lock is released.",
+)
+def docs_generation_resource(init_context: dg.InitResourceContext) -> Iterator[Path]:
+    # resources are torn down in the reverse order of their start: this one before the lock it requires
+    warehouse = Path(init_context.resources.writer_lock)
+    try:
+        yield warehouse
+    finally:
+        stop(warehouse)

@@ -16,9 +16,11 @@ import subprocess
 import sys
 import uuid
 
+import dagster as dg
 import duckdb
 import pytest
 
+from pipelines import writer_lock as writer_lock_module
 from pipelines.publish import docs_beside_run
 from pipelines.publish.analyst_exports import (
     DIGEST_KEY,
@@ -26,7 +28,10 @@ from pipelines.publish.analyst_exports import (
     export_marts_parquet,
     stage_marts_parquet,
 )
+from pipelines.publish.docs_beside_run import docs_generation_resource
 from pipelines.publish.publication import publish_reports
+from pipelines.settings import PipelineSettings
+from pipelines.writer_lock import lock_path, writer_lock_resource
 from tests.analysts.conftest import failure_text, run_args, run_cli
 from tests.pipeline.test_selective_dbt_build import first_load, later_filings
 
@@ -159,11 +164,26 @@ def test_a_generation_the_run_did_not_wait_for_ends_with_it(changed_catalog, mon
     warehouse, build, staging, reports, _ = changed_catalog
     sleep = [sys.executable, "-c", "import time; time.sleep(60)"]
     monkeypatch.setattr(docs_beside_run, "dbt_docs_command", lambda *a: (sleep, None))
-    assert docs_beside_run.start(warehouse, build, staging, reports, {}) == "started"
-    process = docs_beside_run._PENDING[warehouse].process
-    assert process.poll() is None
-    docs_beside_run.stop(warehouse)  # what the writer's lock does when a run ends (writer_lock.py)
-    assert process.poll() is not None
+    settings = PipelineSettings(warehouse=str(warehouse))
+    seen_at_stop = []
+    real_stop = docs_beside_run.stop
+
+    def stop_and_look(folder):
+        seen_at_stop.append(lock_path(warehouse) in writer_lock_module._held)
+        real_stop(folder)
+
+    monkeypatch.setattr(docs_beside_run, "stop", stop_and_look)
+    # the run's resources as Dagster starts and ends them (definitions.py)
+    with dg.build_resources({"settings": settings, "writer_lock": writer_lock_resource,
+                             "docs_generation": docs_generation_resource}):
+        assert docs_beside_run.start(warehouse, build, staging, reports, {}) == "started"
+        process = docs_beside_run._PENDING[warehouse].process
+        assert process.poll() is None
+    assert process.poll() is not None  # ended with the run
+    # once by start (an earlier generation), once by the resource at the run's end: both before
+    # the writer's lock was released
+    assert seen_at_stop == [True, True]
+    assert lock_path(warehouse) not in writer_lock_module._held
     assert list((warehouse.parent / f".{warehouse.name}.dbt" / "docs-catalog").glob("*.duckdb*")) == []
 
 
