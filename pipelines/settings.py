@@ -41,8 +41,9 @@ REGIONS_CSV = DBT_PROJECT_DIR / "seeds" / "regions.csv"
 SAMPLE_MARKER = "SAMPLE_DATA.txt"
 # DuckDB's memory_limit of a run that builds the warehouse: dbt's DuckDB (in its own process)
 # gets all of it; the pipeline's own connections (ingest, checks, reports, in the process that
-# also holds Python, polars batches and GX's pandas frames) half of it; the Parquet export, which
-# only copies tables, a quarter (PIPELINE_SHARE, EXPORT_SHARE). DuckDB's own default is 80 % of
+# also holds Python, polars batches and GX's pandas frames; the Parquet export too) half of it
+# (PIPELINE_SHARE; a quarter for the export made a national export 4.8 -> 11.9 s, spilling, for
+# ~250 MB less at 4x: docs/performance.md, round 6). DuckDB's own default is 80 % of
 # the machine's RAM, which a national build filled (6 GB). Beyond its limit DuckDB spills to a
 # folder beside the private build file (``.<name>.building.tmp``). EM_DUCKDB_MEMORY_LIMIT
 # overrides it (e.g. 4GB, 512MB). The limit applies to DuckDB's buffer manager: a process holds
@@ -50,7 +51,7 @@ SAMPLE_MARKER = "SAMPLE_DATA.txt"
 # 512MB is too little for fct_monthly_situation (DuckDB: out of memory, the run fails); with the
 # pipeline at 1GB too, its process reached 1.8-1.9 GB at 4x (docs/performance.md, rounds 4 and 6).
 DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
-PIPELINE_SHARE, EXPORT_SHARE = 2, 4  # the pipeline's connections: 1/2 of it; the Parquet export: 1/4
+PIPELINE_SHARE = 2  # the pipeline's connections (the Parquet export's included): 1/2 of it
 _MEMORY_FORM = re.compile(r"(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.I)
 # DuckDB's units: KB, MB … are powers of 1000, KiB, MiB … of 1024
 _UNIT_BYTES = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
@@ -175,12 +176,6 @@ class PipelineSettings(dg.ConfigurableResource):
         (``publish/publication.py``); what analysts open is never written this way."""
         return {"memory_limit": memory_share(self.memory_limit, PIPELINE_SHARE),
                 "temp_directory": str(self.spill_path), "fsync_mode": "NONE"}
-
-    @property
-    def duckdb_export_config(self) -> dict[str, str]:
-        """The Parquet export's: a quarter of the memory limit (EXPORT_SHARE; it only copies
-        tables, and runs in the pipeline's process)."""
-        return {**self.duckdb_config, "memory_limit": memory_share(self.memory_limit, EXPORT_SHARE)}
 
     @property
     def reports_path(self) -> Path:

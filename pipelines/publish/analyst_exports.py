@@ -79,7 +79,7 @@ def stage_marts_parquet(build_db: Path, target_dir: Path, config: dict[str, str]
     ``carry_from``: the published Parquet folder. A table whose digest equals the one recorded in
     its published file is not written again: that file is hard-linked (or copied) into the staging
     folder. Files are never changed in place, so the published folder and the staged one may share
-    them. ``config``: the run's DuckDB configuration (its memory limit: ``settings.duckdb_export_config``).
+    them. ``config``: the run's DuckDB configuration (its memory limit: ``settings.duckdb_config``).
     """
     target_dir = Path(target_dir)
     target_dir.parent.mkdir(parents=True, exist_ok=True)

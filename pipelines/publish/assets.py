@@ -145,7 +145,7 @@ def marts_parquet(context: dg.AssetExecutionContext, settings: PipelineSettings)
     # a mart whose content is unchanged keeps its published file, except on --rebuild
     published = None if is_rebuild(context.run.run_config) else parquet_path(settings)
     staged, files, carried = stage_marts_parquet(settings.build_path, parquet_path(settings),
-                                                 settings.duckdb_export_config, carry_from=published)
+                                                 settings.duckdb_config, carry_from=published)
     context.log.info(f"Parquet：写入 {len(files) - len(carried)} 个，沿用未变的 {len(carried)} 个 "
                      f"written {len(files) - len(carried)}, carried over unchanged {len(carried)}")
     return dg.MaterializeResult(metadata={
