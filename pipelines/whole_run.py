@@ -78,3 +78,9 @@ def refuse_selection_without_first_step(run, instance) -> None:
         ),
         allow_retries=False,
     )
+
+
+def is_rebuild(run_config: dict | None) -> bool:
+    """``python -m pipelines run --rebuild``: the run's config of its first step (pipelines/runner.py)."""
+    ops = (run_config or {}).get("ops", {}) or {}
+    return bool(((ops.get(FIRST_STEP) or {}).get("config") or {}).get("rebuild", False))

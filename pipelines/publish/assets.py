@@ -30,13 +30,12 @@ from pipelines.publish.analyst_exports import (
 )
 from pipelines.publish.publication import publish_together, recover_publication
 from pipelines.publish.workspace import prepare_build_file
-from pipelines.reports.assets import is_rebuild
 from pipelines.reports.load_report import write_load_report
 from pipelines.reports.quality_page import write_quality_page
 from pipelines.run_outcome import GATE_TAG, check_failures, tag_run
 from pipelines.settings import TIMEZONE, PipelineSettings, keep_build_file_open
 from pipelines.transform.project import dbt_vars
-from pipelines.whole_run import refuse_partial_run
+from pipelines.whole_run import is_rebuild, refuse_partial_run
 
 WRITER_LOCK = "writer_lock"  # the resource key of pipelines.writer_lock.writer_lock_resource
 DOCS_GENERATION = "docs_generation"  # the resource key of docs_beside_run.docs_generation_resource

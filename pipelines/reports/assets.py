@@ -7,6 +7,7 @@ import shutil
 import dagster as dg
 
 from ..settings import PipelineSettings
+from ..whole_run import is_rebuild
 from .build import build_reports
 from .carry import MANIFEST
 from .monthly import build_monthly_analyses, latest_month
@@ -105,9 +106,3 @@ def leadership_reports(context: dg.AssetExecutionContext, settings: PipelineSett
             "as_of": settings.as_of_date.isoformat(),
         }
     )
-
-
-def is_rebuild(run_config: dict | None) -> bool:
-    """``python -m pipelines run --rebuild``: the run's config of its first step (pipelines/runner.py)."""
-    ops = (run_config or {}).get("ops", {}) or {}
-    return bool(((ops.get("warehouse_workspace") or {}).get("config") or {}).get("rebuild", False))

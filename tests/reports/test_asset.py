@@ -6,8 +6,9 @@ import shutil
 
 import dagster as dg
 
-from pipelines.reports.assets import is_rebuild, leadership_reports
+from pipelines.reports.assets import leadership_reports
 from pipelines.settings import PipelineSettings
+from pipelines.whole_run import is_rebuild
 
 
 def test_leadership_reports_asset(warehouse, tmp_path):
