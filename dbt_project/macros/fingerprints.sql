@@ -32,3 +32,17 @@
     from {{ relation }} as r  -- noqa: AL05
     group by 1
 {%- endmacro %}
+
+{#- Fingerprints of row_fingerprint CTEs (their aliases) as one text, `row_count:row_hashes` of
+    each joined by '/' in the order given: what a *_year_inputs model compares. An input with no
+    row there (a year without rows in it, a left join's miss) counts as 0:0, as an empty relation
+    does. -#}
+{% macro fingerprints_text(aliases) -%}
+    concat_ws(
+        '/',
+        {%- for alias in aliases %}
+        coalesce({{ alias }}.row_count, 0) || ':' || coalesce({{ alias }}.row_hashes, 0)
+        {{- ',' if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}

@@ -5,7 +5,8 @@
 -- (macros/incremental_years.sql, `append` after deleting the years to build): a year's rows read
 -- that year's records only (the month of the record or 零报告) and the year's months due (the
 -- as-of date), so a year is rebuilt when its fingerprint differs from the one its rows were built
--- from. Every year of any input has a row.
+-- from. Every year of any input has a row; a row's year is the models' (filing_year,
+-- macros/filing_years.sql).
 --   submissions_fingerprint: the latest revisions of the three registers (written-off records
 --     included: the unit did file), the 零报告, the year's months due;
 --   event_measures_fingerprint (the two measures-by-month models): the classified accidents
@@ -25,39 +26,31 @@ calendar as (
 
 accidents as (
 
-    {{ yearly_fingerprint(
-        ref('int_accidents_deduplicated'), 'extract(year from r.occurred_at)', leave_out=unread
-    ) }}
+    {{ filing_fingerprint('int_accidents_deduplicated', leave_out=unread) }}
 
 ),
 
 accidents_classified as (
 
-    {{ yearly_fingerprint(
-        ref('int_accidents_classified'), 'extract(year from r.occurred_month)', leave_out=unread
-    ) }}
+    {{ filing_fingerprint('int_accidents_classified', leave_out=unread) }}
 
 ),
 
 disasters as (
 
-    {{ yearly_fingerprint(
-        ref('int_disasters_deduplicated'), 'extract(year from r.start_month)', leave_out=unread
-    ) }}
+    {{ filing_fingerprint('int_disasters_deduplicated', leave_out=unread) }}
 
 ),
 
 fires as (
 
-    {{ yearly_fingerprint(
-        ref('int_forest_fires_deduplicated'), 'extract(year from r.occurred_month)', leave_out=unread
-    ) }}
+    {{ filing_fingerprint('int_forest_fires_deduplicated', leave_out=unread) }}
 
 ),
 
 zero_reports as (
 
-    {{ yearly_fingerprint(ref('stg_ingest__zero_reports'), 'extract(year from r.month)') }}
+    {{ filing_fingerprint('stg_ingest__zero_reports') }}
 
 ),
 
@@ -81,21 +74,8 @@ final as (
 
     select
         y.year,
-        concat_ws(
-            '/',
-            coalesce(a.row_count, 0) || ':' || coalesce(a.row_hashes, 0),
-            coalesce(d.row_count, 0) || ':' || coalesce(d.row_hashes, 0),
-            coalesce(f.row_count, 0) || ':' || coalesce(f.row_hashes, 0),
-            coalesce(z.row_count, 0) || ':' || coalesce(z.row_hashes, 0),
-            coalesce(cal.row_count, 0) || ':' || coalesce(cal.row_hashes, 0)
-        ) as submissions_fingerprint,
-        concat_ws(
-            '/',
-            coalesce(ac.row_count, 0) || ':' || coalesce(ac.row_hashes, 0),
-            coalesce(d.row_count, 0) || ':' || coalesce(d.row_hashes, 0),
-            coalesce(f.row_count, 0) || ':' || coalesce(f.row_hashes, 0),
-            coalesce(cal.row_count, 0) || ':' || coalesce(cal.row_hashes, 0)
-        ) as event_measures_fingerprint
+        {{ fingerprints_text(['a', 'd', 'f', 'z', 'cal']) }} as submissions_fingerprint,
+        {{ fingerprints_text(['ac', 'd', 'f', 'cal']) }} as event_measures_fingerprint
     from years as y
     left join calendar as cal
         on y.year = cal.year

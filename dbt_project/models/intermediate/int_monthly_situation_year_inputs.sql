@@ -44,7 +44,7 @@ measure_list as (
 every_year as (
 
     -- read by every year: a change rebuilds them all
-    select b.row_count || ':' || b.row_hashes || '/' || s.row_count || ':' || s.row_hashes as fingerprint
+    select {{ fingerprints_text(['b', 's']) }} as fingerprint
     from bridge as b
     cross join measure_list as s
 
@@ -64,13 +64,7 @@ final as (
 
     select
         y.year,
-        concat_ws(
-            '/',
-            coalesce(cal.row_count, 0) || ':' || coalesce(cal.row_hashes, 0),
-            coalesce(m.row_count, 0) || ':' || coalesce(m.row_hashes, 0),
-            coalesce(cov.row_count, 0) || ':' || coalesce(cov.row_hashes, 0),
-            e.fingerprint
-        ) as fingerprint
+        concat_ws('/', {{ fingerprints_text(['cal', 'm', 'cov']) }}, e.fingerprint) as fingerprint
     from years as y
     left join calendar as cal
         on y.year = cal.year

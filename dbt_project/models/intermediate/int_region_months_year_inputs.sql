@@ -41,7 +41,7 @@ kept as (
 every_year as (
 
     -- read by every year: a change rebuilds them all
-    select b.row_count || ':' || b.row_hashes || '/' || k.row_count || ':' || k.row_hashes as fingerprint
+    select {{ fingerprints_text(['b', 'k']) }} as fingerprint
     from bridge as b
     cross join kept as k
 
@@ -59,12 +59,7 @@ final as (
 
     select
         y.year,
-        concat_ws(
-            '/',
-            coalesce(cal.row_count, 0) || ':' || coalesce(cal.row_hashes, 0),
-            coalesce(c.row_count, 0) || ':' || coalesce(c.row_hashes, 0),
-            e.fingerprint
-        ) as fingerprint
+        concat_ws('/', {{ fingerprints_text(['cal', 'c']) }}, e.fingerprint) as fingerprint
     from years as y
     left join calendar as cal
         on y.year = cal.year

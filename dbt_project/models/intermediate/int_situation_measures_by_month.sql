@@ -5,40 +5,12 @@
 -- ('all'), and, for accidents, under its sector, its class by the 493号令 rule and, in a 工矿商贸
 -- sector, the industrial subtotal; for disasters, under its hazard. Only due months. Sums of
 -- floating-point measures are exact (exact_sum): the same rows give the same values in every build.
--- Built incrementally by statistical year (macros/incremental_years.sql): a year's rows read that
--- year's events only, so a run rebuilds the years whose fingerprint
--- (int_filings_year_inputs.event_measures_fingerprint) changed; a full refresh builds every year.
-{%- set inputs = ref('int_filings_year_inputs') %}
-{%- set fingerprint = 'event_measures_fingerprint' %}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_years_to_build(this, ref('int_filings_year_inputs'), 'event_measures_fingerprint') }}",
-    post_hook="{{ record_years_rebuilt(this, ref('int_filings_year_inputs'), 'event_measures_fingerprint') }}"
-) }}
+-- Built incrementally by statistical year on int_filings_year_inputs.event_measures_fingerprint,
+-- reading the counted events of the years it builds (macros/filing_years.sql).
+{{ filing_years_config('event_measures_fingerprint') }}
 with
 
-accidents as (
-
-    select * from {{ ref('int_accidents_classified') }}
-    where not is_written_off
-        and {{ in_years_to_build('extract(year from occurred_month)', this, inputs, fingerprint) }}
-
-),
-
-disasters as (
-
-    select * from {{ ref('int_disasters_deduplicated') }}
-    where {{ in_years_to_build('extract(year from start_month)', this, inputs, fingerprint) }}
-
-),
-
-fires as (
-
-    select * from {{ ref('int_forest_fires_deduplicated') }}
-    where {{ in_years_to_build('extract(year from occurred_month)', this, inputs, fingerprint) }}
-
-),
+{{ counted_events(this) }},
 
 accident_breakdowns as (
 

@@ -1,43 +1,32 @@
 -- Which unit filed what for which month, per event source: a record (latest revision, including
 -- written-off ones: the unit did file for that month) or a 零报告. Sparse: covered months only.
--- Built incrementally by statistical year (macros/incremental_years.sql): a year's rows read that
--- year's records and 零报告 only, so a run rebuilds the years whose fingerprint
--- (int_filings_year_inputs.submissions_fingerprint) changed; a full refresh builds every year.
-{%- set inputs = ref('int_filings_year_inputs') %}
+-- Built incrementally by statistical year on int_filings_year_inputs.submissions_fingerprint,
+-- reading the records and 零报告 of the years it builds (macros/filing_years.sql).
 {%- set fingerprint = 'submissions_fingerprint' %}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_years_to_build(this, ref('int_filings_year_inputs'), 'submissions_fingerprint') }}",
-    post_hook="{{ record_years_rebuilt(this, ref('int_filings_year_inputs'), 'submissions_fingerprint') }}"
-) }}
+{{ filing_years_config(fingerprint) }}
 with
 
 accidents as (
 
-    select * from {{ ref('int_accidents_deduplicated') }}
-    where {{ in_years_to_build('extract(year from occurred_at)', this, inputs, fingerprint) }}
+    {{ filings_in_years_to_build('int_accidents_deduplicated', this, fingerprint) }}
 
 ),
 
 disasters as (
 
-    select * from {{ ref('int_disasters_deduplicated') }}
-    where {{ in_years_to_build('extract(year from start_month)', this, inputs, fingerprint) }}
+    {{ filings_in_years_to_build('int_disasters_deduplicated', this, fingerprint) }}
 
 ),
 
 fires as (
 
-    select * from {{ ref('int_forest_fires_deduplicated') }}
-    where {{ in_years_to_build('extract(year from occurred_month)', this, inputs, fingerprint) }}
+    {{ filings_in_years_to_build('int_forest_fires_deduplicated', this, fingerprint) }}
 
 ),
 
 zero_reports as (
 
-    select * from {{ ref('stg_ingest__zero_reports') }}
-    where {{ in_years_to_build('extract(year from month)', this, inputs, fingerprint) }}
+    {{ filings_in_years_to_build('stg_ingest__zero_reports', this, fingerprint) }}
 
 ),
 
