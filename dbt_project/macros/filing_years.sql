@@ -1,7 +1,7 @@
 {#- The per-unit filing models built incrementally by statistical year (int_submissions_covered,
     int_situation_measures_by_month, int_event_measures_by_month; the machinery is
-    macros/incremental_years.sql): what they read, which year each row they read belongs to, and
-    their config, written once. int_filings_year_inputs fingerprints each input per year with the
+    macros/incremental_years.sql): which year each row they read belongs to, what they read in the
+    years they build, and their config, written once. int_filings_year_inputs fingerprints each input per year with the
     same filing_year: were the two to differ, a changed record would rebuild the wrong year. -#}
 
 {#- The statistical year of a row of a filing input (an expression on its columns): the month the
@@ -36,15 +36,9 @@
         and {% endif %}{{ in_years_to_build(filing_year(input), model, ref('int_filings_year_inputs'), fingerprint) }}
 {%- endmacro %}
 
-{#- The config of such a model: appended by year after its pre-hook deleted the years to build;
-    the post-hook keeps the fingerprints its rows were built from. -#}
+{#- The config of such a model (macros/incremental_years_config.sql) on int_filings_year_inputs. -#}
 {% macro filing_years_config(fingerprint) -%}
-    {{ config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_years_to_build(this, ref('int_filings_year_inputs'), '" ~ fingerprint ~ "') }}",
-        post_hook="{{ record_years_rebuilt(this, ref('int_filings_year_inputs'), '" ~ fingerprint ~ "') }}"
-    ) }}
+    {{ incremental_years_config('int_filings_year_inputs', fingerprint) }}
 {%- endmacro %}
 
 {#- The events the monthly measures count (int_event_measures_by_month,

@@ -8,17 +8,12 @@
 -- A register is kept by a region when any of its county-level units has ever filed it: a register
 -- nobody there keeps (no forest, no forest-fire register) is no gap; one that is kept needs every
 -- unit every month.
--- Built incrementally by statistical year (macros/incremental_years.sql): a year's rows read that
--- year's filings and months due only (and, as every year, the bridge and the registers kept), so a
--- run rebuilds the years whose fingerprint (int_region_months_year_inputs) changed; a full refresh
--- builds every year.
+-- Built incrementally by statistical year (macros/incremental_years.sql; its config
+-- macros/incremental_years_config.sql): a year's rows read that year's filings and months due
+-- only (and, as every year, the bridge and the registers kept), so a run rebuilds the years whose
+-- fingerprint (int_region_months_year_inputs) changed; a full refresh builds every year.
 {%- set inputs = ref('int_region_months_year_inputs') %}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_years_to_build(this, ref('int_region_months_year_inputs'), 'fingerprint') }}",
-    post_hook="{{ record_years_rebuilt(this, ref('int_region_months_year_inputs'), 'fingerprint') }}"
-) }}
+{{ incremental_years_config('int_region_months_year_inputs', 'fingerprint') }}
 with
 
 bridge as (

@@ -1,0 +1,14 @@
+{#- The config of a model built incrementally by statistical year with the `append` strategy
+    (macros/incremental_years.sql: int_submissions_covered, int_situation_measures_by_month,
+    int_event_measures_by_month, int_region_months_covered): its pre-hook deletes the years to
+    build, those whose `fingerprint` (a column of the model `year_inputs`) differs from the one
+    kept; its post-hook keeps the fingerprints its rows now hold. The model filters its inputs
+    with in_years_to_build on the same year_inputs and fingerprint. -#}
+{% macro incremental_years_config(year_inputs, fingerprint) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_years_to_build(this, ref('" ~ year_inputs ~ "'), '" ~ fingerprint ~ "') }}",
+        post_hook="{{ record_years_rebuilt(this, ref('" ~ year_inputs ~ "'), '" ~ fingerprint ~ "') }}"
+    ) }}
+{%- endmacro %}
