@@ -24,9 +24,9 @@ built incrementally by year (their rows of a year read that year's inputs only):
 rebuilds 2020 only in each — sentinel rows planted in a year no input has (2010) survive, those
 planted in 2020 are gone — and their uniqueness tests read the rebuilt year only. So are the two
 coverage marts built from them (fct_submission_coverage, fct_region_month_coverage): the same
-load rebuilds 2020 only of each, sentinel rows planted in 2010 survive and those of 2020 are
-gone. A scoped uniqueness test names the rebuilt years as literals (DuckDB skips the other years'
-row groups); after a full build it reads the whole table.
+load rebuilds 2020 only of each, a sentinel row planted in 2010 survives and the sentinel counts
+set in 2020 are gone. A scoped uniqueness test names the rebuilt years as literals (a filter
+DuckDB applies in the table scan); after a full build it reads the whole table.
 """
 
 from __future__ import annotations
@@ -112,22 +112,6 @@ WITHDRAWN = "SYS-2020-001"  # its one filing is in the corrected file, which no 
 # (a year no input has, which nothing reads: no mart depends on it).
 YEARLY_MODELS = ("int_submissions_covered", "int_situation_measures_by_month",
                  "int_event_measures_by_month", "int_region_months_covered")
-# The marts built by year the same way (their years recorded in the schema intermediate too).
-# Sentinel rows (a register named "sentinel", counts -7) are planted in 2010 and 2020.
-YEARLY_MARTS = ("fct_submission_coverage", "fct_region_month_coverage")
-PLANT_MART_SENTINELS = (
-    """insert into marts.fct_submission_coverage by name
-       select c.region_code, 'sentinel' as source, make_date(y.year, 12, 1) as month, y.year,
-              false as is_covered, -7 as records, -7 as zero_reports
-       from (select * from marts.fct_submission_coverage limit 1) as c
-       cross join (values (2010), (2020)) as y (year)""",
-    """insert into marts.fct_region_month_coverage by name
-       select c.region_code, 'sentinel' as source, y.year, 12 as month, -7 as units_required,
-              -7 as units_filed, [] as missing_unit_codes, false as is_covered,
-              false as is_complete_through, 0 as complete_through_month
-       from (select * from marts.fct_region_month_coverage limit 1) as c
-       cross join (values (2010), (2020)) as y (year)""",
-)
 PLANT_MEASURE_SENTINELS = (
     """insert into intermediate.int_situation_measures_by_month by name
        select m.region_code, m.source, m.measure, 'sector' as breakdown_kind, 'sentinel' as breakdown_value,
@@ -139,6 +123,26 @@ PLANT_MEASURE_SENTINELS = (
               'sentinel' as measure, -7.0 as value
        from (select * from intermediate.int_event_measures_by_month limit 1) as m
        cross join (values (2010), (2020)) as y (year)""",
+)
+
+
+# The marts built by year the same way (their years recorded in the schema intermediate too).
+# Before the third load their rows of December 2020 get counts of -7, and a copy of one of them is
+# planted in 2010 (a year no input has): valid rows otherwise (a register, a covered month), so
+# every data test and every model reading the marts sees nothing new.
+YEARLY_MARTS = {"fct_submission_coverage": "records", "fct_region_month_coverage": "units_required"}
+PLANT_MART_SENTINELS = (
+    """insert into marts.fct_submission_coverage by name
+       select region_code, source, date '2010-12-01' as month, 2010 as year, is_covered,
+              -7 as records, -7 as zero_reports
+       from marts.fct_submission_coverage where month = date '2020-12-01' and is_covered limit 1""",
+    """update marts.fct_submission_coverage set records = -7, zero_reports = -7
+       where month = date '2020-12-01'""",
+    """insert into marts.fct_region_month_coverage by name
+       select * replace (2010 as year, -7 as units_required, -7 as units_filed)
+       from marts.fct_region_month_coverage where year = 2020 and month = 12 and is_covered limit 1""",
+    """update marts.fct_region_month_coverage set units_required = -7, units_filed = -7
+       where year = 2020 and month = 12""",
 )
 
 
@@ -212,12 +216,13 @@ def warehouses(tmp_path_factory):
             for t in ("int_situation_measures_by_month", "int_event_measures_by_month")},
         "rebuilt": {t: sorted(y for (y,) in con.execute(
             f"select year from intermediate.{t}_years_built where rebuilt").fetchall())
-            for t in YEARLY_MODELS + YEARLY_MARTS},
-        "mart_sentinels": {t: sorted(y for (y,) in con.execute(
-            f"select year from marts.{t} where source = 'sentinel'").fetchall()) for t in YEARLY_MARTS},
+            for t in (*YEARLY_MODELS, *YEARLY_MARTS)},
+        "mart_sentinels": {t: sorted({y for (y,) in con.execute(
+            f"select year from marts.{t} where {column} = {SENTINEL}").fetchall()})
+            for t, column in YEARLY_MARTS.items()},
     }
-    for t in YEARLY_MARTS:
-        con.execute(f"delete from marts.{t} where source = 'sentinel'")
+    for t, column in YEARLY_MARTS.items():
+        con.execute(f"delete from marts.{t} where {column} = {SENTINEL}")
     for t in yearly["sentinels"]:
         con.execute(f"delete from intermediate.{t} where value = {SENTINEL}")
     kept_sentinels = sorted(y for (y,) in con.execute(
@@ -360,7 +365,7 @@ def test_the_earlier_year_correction_rebuilds_that_year_only_of_the_yearly_model
     model rebuilt 2020 and no other year. Its rows of 2010 (planted: no input has that year)
     were left alone, its rows of 2020 replaced (the planted ones gone)."""
     yearly = warehouses["yearly"]
-    assert yearly["rebuilt"] == dict.fromkeys(YEARLY_MODELS + YEARLY_MARTS, [2020])
+    assert yearly["rebuilt"] == dict.fromkeys((*YEARLY_MODELS, *YEARLY_MARTS), [2020])
     assert yearly["mart_sentinels"] == dict.fromkeys(YEARLY_MARTS, [2010])
     assert yearly["sentinels"] == {"int_situation_measures_by_month": [2010],
                                    "int_event_measures_by_month": [2010]}
