@@ -22,12 +22,17 @@ and the withdrawn record is gone. The per-unit filing and measures models (int_s
 int_situation_measures_by_month, int_event_measures_by_month, int_region_months_covered) are
 built incrementally by year (their rows of a year read that year's inputs only): the same load
 rebuilds 2020 only in each — sentinel rows planted in a year no input has (2010) survive, those
-planted in 2020 are gone — and their uniqueness tests read the rebuilt year only.
+planted in 2020 are gone — and their uniqueness tests read the rebuilt year only. So are the two
+coverage marts built from them (fct_submission_coverage, fct_region_month_coverage): the same
+load rebuilds 2020 only of each, a sentinel row planted in 2010 survives and the sentinel counts
+set in 2020 are gone. A scoped uniqueness test names the rebuilt years as literals (a filter
+DuckDB applies in the table scan); after a full build it reads the whole table.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -121,6 +126,26 @@ PLANT_MEASURE_SENTINELS = (
 )
 
 
+# The marts built by year the same way (their years recorded in the schema intermediate too).
+# Before the third load their rows of December 2020 get counts of -7, and a copy of one of them is
+# planted in 2010 (a year no input has): valid rows otherwise (a register, a covered month), so
+# every data test and every model reading the marts sees nothing new.
+YEARLY_MARTS = {"fct_submission_coverage": "records", "fct_region_month_coverage": "units_required"}
+PLANT_MART_SENTINELS = (
+    """insert into marts.fct_submission_coverage by name
+       select region_code, source, date '2010-12-01' as month, 2010 as year, is_covered,
+              -7 as records, -7 as zero_reports
+       from marts.fct_submission_coverage where month = date '2020-12-01' and is_covered limit 1""",
+    """update marts.fct_submission_coverage set records = -7, zero_reports = -7
+       where month = date '2020-12-01'""",
+    """insert into marts.fct_region_month_coverage by name
+       select * replace (2010 as year, -7 as units_required, -7 as units_filed)
+       from marts.fct_region_month_coverage where year = 2020 and month = 12 and is_covered limit 1""",
+    """update marts.fct_region_month_coverage set units_required = -7, units_filed = -7
+       where year = 2020 and month = 12""",
+)
+
+
 def correct_an_earlier_year(data):
     """SYS-2020-003 (230503, 2020-09) 1 → 2 deaths, reloaded under the file's name; and
     SYS-2020-001 (230502, 2020-03) withdrawn: its row replaced by that month's 零报告."""
@@ -179,7 +204,7 @@ def warehouses(tmp_path_factory):
     con = duckdb.connect(str(published))
     con.execute(f"update marts.fct_monthly_situation set month_value = {SENTINEL} where {SENTINEL_ROWS}")
     con.execute(f"update marts.fct_record_revisions set changes = '{REVISION_SENTINEL}'")
-    for plant in PLANT_MEASURE_SENTINELS:
+    for plant in PLANT_MEASURE_SENTINELS + PLANT_MART_SENTINELS:
         con.execute(plant)
     con.close()
     correct_an_earlier_year(data)
@@ -191,8 +216,13 @@ def warehouses(tmp_path_factory):
             for t in ("int_situation_measures_by_month", "int_event_measures_by_month")},
         "rebuilt": {t: sorted(y for (y,) in con.execute(
             f"select year from intermediate.{t}_years_built where rebuilt").fetchall())
-            for t in YEARLY_MODELS},
+            for t in (*YEARLY_MODELS, *YEARLY_MARTS)},
+        "mart_sentinels": {t: sorted({y for (y,) in con.execute(
+            f"select year from marts.{t} where {column} = {SENTINEL}").fetchall()})
+            for t, column in YEARLY_MARTS.items()},
     }
+    for t, column in YEARLY_MARTS.items():
+        con.execute(f"delete from marts.{t} where {column} = {SENTINEL}")
     for t in yearly["sentinels"]:
         con.execute(f"delete from intermediate.{t} where value = {SENTINEL}")
     kept_sentinels = sorted(y for (y,) in con.execute(
@@ -220,7 +250,24 @@ def warehouses(tmp_path_factory):
     run(data, final, "--rebuild")
     return {"incremental": second, "full": full, "rebuilt": rebuilt, "third": published, "final": final,
             "incremental_log": incremental_log, "full_log": full_log, "earlier_log": earlier_log,
-            "kept_sentinels": kept_sentinels, "revisions": revisions, "yearly": yearly}
+            "kept_sentinels": kept_sentinels, "revisions": revisions, "yearly": yearly,
+            "earlier_tests": scoped_unique_tests(published), "final_tests": scoped_unique_tests(final)}
+
+
+def scoped_unique_tests(warehouse):
+    """The compiled SQL of the uniqueness tests of the last dbt build of ``warehouse`` (dbt's
+    target folder beside it), by model, for the models whose key test is scoped."""
+    target = warehouse.with_name(f".{warehouse.name}.dbt") / "build"
+    nodes = json.loads((target / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    by_model = {}
+    for r in results:
+        node = nodes.get(r["unique_id"], {})
+        if (node.get("test_metadata") or {}).get("name") == "unique_combination_of_columns":
+            model = node["attached_node"].rsplit(".", 1)[-1]
+            if model in ("fct_monthly_situation", *YEARLY_MARTS):
+                by_model[model] = r.get("compiled_code") or ""
+    return by_model
 
 
 def test_the_second_load_builds_only_part_of_the_project(warehouses):
@@ -318,7 +365,8 @@ def test_the_earlier_year_correction_rebuilds_that_year_only_of_the_yearly_model
     model rebuilt 2020 and no other year. Its rows of 2010 (planted: no input has that year)
     were left alone, its rows of 2020 replaced (the planted ones gone)."""
     yearly = warehouses["yearly"]
-    assert yearly["rebuilt"] == dict.fromkeys(YEARLY_MODELS, [2020])
+    assert yearly["rebuilt"] == dict.fromkeys((*YEARLY_MODELS, *YEARLY_MARTS), [2020])
+    assert yearly["mart_sentinels"] == dict.fromkeys(YEARLY_MARTS, [2010])
     assert yearly["sentinels"] == {"int_situation_measures_by_month": [2010],
                                    "int_event_measures_by_month": [2010]}
 
@@ -336,3 +384,14 @@ def test_a_full_build_rebuilds_and_tests_every_year_of_the_yearly_models(warehou
             assert years and years <= rebuilt == kept, t
     finally:
         con.close()
+
+
+def test_the_scoped_uniqueness_tests_name_the_rebuilt_years_or_read_every_row(warehouses):
+    """After the earlier-year correction the scoped key tests read the years rebuilt, named as
+    literals (a filter DuckDB applies in the scan); after --rebuild they read the whole table."""
+    earlier, final = warehouses["earlier_tests"], warehouses["final_tests"]
+    assert "where year in (2020, 2021) or year is null" in earlier["fct_monthly_situation"]
+    for model in YEARLY_MARTS:
+        assert "where year in (2020) or year is null" in earlier[model], earlier[model]
+    for model, sql in final.items():
+        assert sql and "_years_built" not in sql and "year in (" not in sql, (model, sql)

@@ -5,6 +5,9 @@
 -- year). int_region_months_covered is built incrementally by year (macros/incremental_years.sql):
 -- a year's rows read that year's filings only, so a year is rebuilt when its fingerprint differs
 -- from the one its rows were built from. Every year of any input has a row.
+-- submission_coverage_fingerprint: what fct_submission_coverage reads (built the same way): the
+-- same, and, read by every year, the units' levels and plan jurisdictions (the units in scope)
+-- and each register's first month filed (where its months start).
 with
 
 calendar as (
@@ -38,12 +41,43 @@ kept as (
 
 ),
 
+regions_read as (
+
+    select region_code, is_county_level, is_plan_jurisdiction
+    from {{ ref('int_regions_resolved') }}
+
+),
+
+regions as (
+
+    {{ row_fingerprint('regions_read') }}
+
+),
+
+register_starts as (
+
+    select source, min(month) as first_month
+    from {{ ref('int_submissions_covered') }}
+    group by source
+
+),
+
+starts as (
+
+    {{ row_fingerprint('register_starts') }}
+
+),
+
 every_year as (
 
     -- read by every year: a change rebuilds them all
-    select {{ fingerprints_text(['b', 'k']) }} as fingerprint
+    select
+        {{ fingerprints_text(['b', 'k']) }} as fingerprint,
+        {{ fingerprints_text(['r', 's']) }} as coverage_scope
     from bridge as b
     cross join kept as k
+    cross join regions as r
+    cross join starts as s
 
 ),
 
@@ -59,7 +93,10 @@ final as (
 
     select
         y.year,
-        concat_ws('/', {{ fingerprints_text(['cal', 'c']) }}, e.fingerprint) as fingerprint
+        concat_ws('/', {{ fingerprints_text(['cal', 'c']) }}, e.fingerprint) as fingerprint,
+        concat_ws(
+            '/', {{ fingerprints_text(['cal', 'c']) }}, e.fingerprint, e.coverage_scope
+        ) as submission_coverage_fingerprint
     from years as y
     left join calendar as cal
         on y.year = cal.year

@@ -3,6 +3,14 @@
 -- month: a warehouse started in 2016 is not chased for 2015. Units in scope for a source: every
 -- county-level unit that has ever filed it (record or 零报告), and every county-level unit of a
 -- plan jurisdiction in which any unit files it (so a unit that never filed is still chased).
+-- Built incrementally by statistical year (macros/incremental_years.sql): a year's rows read that
+-- year's filings and months only, and, as every year, the units in scope and each register's first
+-- month, so a run rebuilds the years whose fingerprint
+-- (int_region_months_year_inputs.submission_coverage_fingerprint) changed; a full refresh builds
+-- every year.
+{%- set inputs = ref('int_region_months_year_inputs') %}
+{%- set fingerprint = 'submission_coverage_fingerprint' %}
+{{ incremental_years_config('int_region_months_year_inputs', 'submission_coverage_fingerprint', on_schema_change='fail') }}
 with
 
 regions as (
@@ -17,13 +25,20 @@ bridge as (
 
 ),
 
-covered as (
+every_year_covered as (
 
     select * from {{ ref('int_submissions_covered') }}
 
 ),
 
-months as (
+covered as (
+
+    select * from every_year_covered
+    where {{ in_years_to_build('year', this, inputs, fingerprint) }}
+
+),
+
+every_month as (
 
     select cast(t.m as date) as month
     from range(
@@ -34,10 +49,17 @@ months as (
 
 ),
 
+months as (
+
+    select month from every_month
+    where {{ in_years_to_build('extract(year from month)', this, inputs, fingerprint) }}
+
+),
+
 ever_filed as (
 
     select distinct c.source, c.region_code
-    from covered as c
+    from every_year_covered as c
     inner join regions as r
         on c.region_code = r.region_code
     where r.is_county_level
@@ -70,7 +92,7 @@ scope as (
 source_start as (
 
     select source, min(month) as first_month
-    from covered
+    from every_year_covered
     group by source
 
 ),
