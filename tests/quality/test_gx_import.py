@@ -1,4 +1,5 @@
-"""GX's first import leaves the modules no suite uses (scipy.stats) unexecuted, and still validates.
+"""GX's first import (in the warm-up thread) leaves the modules no suite uses (scipy.stats)
+unexecuted, and the checks still validate.
 
 Run in a fresh interpreter: the test process may have imported scipy.stats already.
 """
@@ -16,8 +17,10 @@ from pipelines.quality import config
 CHILD = r"""
 import json, sys
 import pandas as pd
+from pipelines.quality import gx_project
 from pipelines.quality.gx_project import run_checkpoint
 
+gx_project.start_warm_up()  # as the run does: GX imported and its context opened in a thread
 failing = run_checkpoint("raw_accidents_files_readable", pd.DataFrame({"x": [1, 2]}), run_name="t1")
 passing = run_checkpoint("raw_accidents_files_readable", pd.DataFrame({"x": []}), run_name="t2")
 executed_before = "scipy.stats._stats_py" in sys.modules
@@ -28,6 +31,8 @@ print(json.dumps({
     "passing": [passing.success, passing.results[0].result.get("observed_value")],
     "scipy_stats_executed_by_the_checks": executed_before,
     "norm_cdf_0": p,
+    "warm_up_done": not gx_project._warm_up.is_alive(),
+    "warm_up_thread": gx_project._warm_up.name,
 }))
 """
 
@@ -46,4 +51,5 @@ def test_checks_run_without_executing_scipy_stats(tmp_path: Path):
     assert out["passing"] == [True, 0]
     assert out["scipy_stats_executed_by_the_checks"] is False
     assert out["norm_cdf_0"] == 0.5
+    assert out["warm_up_done"] and out["warm_up_thread"] == "em-gx-warm-up"
     assert list((root / "uncommitted" / "validations" / "raw_accidents_files_readable").iterdir())
