@@ -133,10 +133,9 @@ def run_checkpoint(
 ):
     """Validate ``frame`` with the saved checkpoint ``name`` and return its result (GX also keeps it
     under ``expectations/uncommitted/validations/``: the last KEPT_RESULTS runs of each check)."""
-    gx_modules()  # GX's first import, with the modules no suite uses deferred
+    ctx = get_context(root)  # waits for the warm-up thread; GX imported (suites.gx_modules)
     from great_expectations.core.run_identifier import RunIdentifier
 
-    ctx = get_context(root)
     checkpoint = ctx.checkpoints.get(name)
     result = checkpoint.run(
         batch_parameters={"dataframe": frame},

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +51,17 @@ class SuiteSpec:
 DEFERRED_SUBMODULES = (("scipy", "stats"),)
 
 
+_defer_lock = threading.Lock()
+
+
 def _defer_unused_modules() -> None:
+    # One thread at a time: a second thread's find_spec would read the first one's lazy module's
+    # __spec__, and that access loads it.
+    with _defer_lock:
+        _defer_each()
+
+
+def _defer_each() -> None:
     for package_name, name in DEFERRED_SUBMODULES:
         full_name = f"{package_name}.{name}"
         if full_name in sys.modules:
