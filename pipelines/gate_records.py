@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from pipelines.settings import TIMEZONE
+from pipelines.paths import TIMEZONE
 from pipelines.tables import Column, Table
 
 CHECK_RESULTS = Table(

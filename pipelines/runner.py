@@ -173,6 +173,10 @@ def _execute(defs: dg.Definitions, settings: PipelineSettings, options: RunOptio
         f"数据目录 data: {settings.data_path}\n截至 as of: {settings.as_of_date}{as_of_note(settings)}\n"
         f"数据仓库 warehouse: {settings.warehouse_path}\n报告 reports: {settings.reports_path}\n"
     )
+    # GX's import and context, in the background while the first steps wait on files and DuckDB
+    from pipelines.quality.gx_project import start_warm_up
+
+    start_warm_up()
     # dagster-dbt echoes dbt's own log to sys.stdout: --quiet silences it too.
     instance = dg.DagsterInstance.get()
     with (contextlib.redirect_stdout(io.StringIO()) if options.quiet else contextlib.nullcontext(),

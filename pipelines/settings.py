@@ -12,30 +12,27 @@ import re
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
 
 from pipelines.errors import PipelineError
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-TIMEZONE = ZoneInfo("Asia/Shanghai")
+from pipelines.paths import (  # noqa: F401 - re-exported: pipelines.settings.X is read everywhere
+    DBT_PROJECT_DIR,
+    DEFAULT_DATA_DIR,
+    DEFAULT_REPORTS_DIR,
+    DEFAULT_WAREHOUSE,
+    EXPECTATIONS_DIR,
+    PROJECT_DIR,
+    REGIONS_CSV,
+    REPORT_STYLES_DIR,
+    REPORT_TEMPLATES_DIR,
+    REPORTS_DIR,
+    TIMEZONE,
+)
 
 # Analysts' clients decide the format of the published file: DuckDB CLI 1.5.x reads v1.5.0.
 STORAGE_VERSION = "v1.5.0"
-
-DEFAULT_DATA_DIR = PROJECT_DIR / "data_raw"
-DEFAULT_WAREHOUSE = PROJECT_DIR / "var" / "warehouse" / "em_warehouse.duckdb"
-# The top-level reports/ folder: the page templates and styles (in the repository), and the
-# published pages under reports/published/ (git-ignored).
-REPORTS_DIR = PROJECT_DIR / "reports"
-REPORT_TEMPLATES_DIR = REPORTS_DIR / "templates"
-REPORT_STYLES_DIR = REPORTS_DIR / "styles"
-DEFAULT_REPORTS_DIR = REPORTS_DIR / "published"
-DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
-EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
-REGIONS_CSV = DBT_PROJECT_DIR / "seeds" / "regions.csv"
 # A file the sample generator writes at the top of the data folder: reports then carry a
 # 示例数据 banner.
 SAMPLE_MARKER = "SAMPLE_DATA.txt"

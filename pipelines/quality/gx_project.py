@@ -50,7 +50,40 @@ def _context_for(root: str):
 
 def get_context(root: Path | None = None):
     """The GX file context rooted at ``root`` (default: the project's ``expectations/``)."""
+    _wait_for_warm_up()
     return _context_for(str((root or config.expectations_dir()).resolve()))
+
+
+# --- GX's import and context, paid while the run waits on something else ---------------------
+
+_warm_up: threading.Thread | None = None
+
+
+def start_warm_up() -> None:
+    """Import GX and open its context in a background thread (once per process).
+
+    Importing GX is ~2-3 s of CPU that the run's first check would otherwise pay before it can
+    validate. The run starts this before its steps, so that the import runs while the main
+    thread waits (the build file copied, files read and hashed by the loaders, DuckDB queries:
+    all outside the GIL); the first check waits for it (``get_context``) and then finds it done.
+    A failure here is left to the check, which imports and opens the context again and reports
+    its error as its own."""
+    global _warm_up
+    if _warm_up is None:
+        _warm_up = threading.Thread(target=_warm, name="em-gx-warm-up", daemon=True)
+        _warm_up.start()
+
+
+def _warm() -> None:
+    try:
+        _context_for(str(config.expectations_dir().resolve()))
+    except Exception:  # noqa: BLE001 - the first check opens it again and reports the error
+        pass
+
+
+def _wait_for_warm_up() -> None:
+    if _warm_up is not None and _warm_up is not threading.current_thread():
+        _warm_up.join()
 
 
 def build_project(root: Path | None = None) -> list[str]:
@@ -100,9 +133,9 @@ def run_checkpoint(
 ):
     """Validate ``frame`` with the saved checkpoint ``name`` and return its result (GX also keeps it
     under ``expectations/uncommitted/validations/``: the last KEPT_RESULTS runs of each check)."""
+    ctx = get_context(root)  # waits for the warm-up thread; GX imported (suites.gx_modules)
     from great_expectations.core.run_identifier import RunIdentifier
 
-    ctx = get_context(root)
     checkpoint = ctx.checkpoints.get(name)
     result = checkpoint.run(
         batch_parameters={"dataframe": frame},

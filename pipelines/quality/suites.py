@@ -8,6 +8,10 @@ of ``models/quality/``.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,8 +43,45 @@ class SuiteSpec:
     index_columns: list[str] = field(default_factory=list)  # identify an offending row
 
 
+# Modules GX imports at its own import for expectations and metrics no suite here uses (the KL
+# divergence and Kolmogorov-Smirnov ones import ``from scipy import stats``): ~1.1 s of CPU of
+# every run's first check. They are registered as lazy modules first (``importlib.util.LazyLoader``):
+# the module object is in place, and it is executed on its first attribute access, so a suite
+# that did use one would load it then and behave the same.
+DEFERRED_SUBMODULES = (("scipy", "stats"),)
+
+
+_defer_lock = threading.Lock()
+
+
+def _defer_unused_modules() -> None:
+    # One thread at a time: a second thread's find_spec would read the first one's lazy module's
+    # __spec__, and that access loads it.
+    with _defer_lock:
+        _defer_each()
+
+
+def _defer_each() -> None:
+    for package_name, name in DEFERRED_SUBMODULES:
+        full_name = f"{package_name}.{name}"
+        if full_name in sys.modules:
+            continue
+        package = importlib.import_module(package_name)
+        spec = importlib.util.find_spec(full_name)
+        if spec is None or spec.loader is None:
+            continue
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[full_name] = module
+        spec.loader.exec_module(module)
+        # ``from scipy import stats`` reads the package's attribute: with it set, the import
+        # statement finds the lazy module without touching it (and without loading it).
+        setattr(package, name, module)
+
+
 def gx_modules():
     """great_expectations and its expectations module, imported when first needed (slow)."""
+    _defer_unused_modules()
     import great_expectations as gx
     import great_expectations.expectations as gxe
 

@@ -31,7 +31,7 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
-from pipelines.settings import REPORT_STYLES_DIR, REPORT_TEMPLATES_DIR
+from pipelines.paths import REPORT_STYLES_DIR, REPORT_TEMPLATES_DIR
 
 from .reads import Catalog, fetch
 

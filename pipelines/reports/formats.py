@@ -17,7 +17,7 @@ import math
 import re
 from datetime import date, datetime
 
-from pipelines.settings import TIMEZONE
+from pipelines.paths import TIMEZONE
 
 INSUFFICIENT = "数据不足"
 COUNT_UNITS = ("人", "起", "次", "人次", "处", "个")

@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
-from pipelines.settings import REPORT_STYLES_DIR, REPORT_TEMPLATES_DIR
+from pipelines.paths import REPORT_STYLES_DIR, REPORT_TEMPLATES_DIR
 
 from . import formats
 from .labels import STATUS_COLOURS

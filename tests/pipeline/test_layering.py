@@ -2,7 +2,7 @@
 
 Layers, bottom to top (a module may import its own layer and the layers below it):
 
-0. the foundation: settings, errors, enumerations, sql, tables, visible, whole_run, gate_records,
+0. the foundation: settings, paths, errors, enumerations, sql, tables, visible, whole_run, gate_records,
    run_outcome, writer_lock (facts and helpers every room shares);
 1. ingest (the load log, ``ingest/load_log.py``, included);
 2. transform (dbt);
@@ -27,7 +27,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = PROJECT_DIR / "pipelines"
 
 FOUNDATION = {
-    "settings", "errors", "enumerations", "sql", "tables", "visible",
+    "settings", "paths", "errors", "enumerations", "sql", "tables", "visible",
     "whole_run", "gate_records", "run_outcome", "writer_lock",
 }  # fmt: skip
 LAYERS = {
