@@ -10,7 +10,9 @@
 -- every year.
 {%- set inputs = ref('int_region_months_year_inputs') %}
 {%- set fingerprint = 'submission_coverage_fingerprint' %}
-{{ incremental_years_config('int_region_months_year_inputs', 'submission_coverage_fingerprint', on_schema_change='fail') }}
+{{ incremental_years_config(
+    'int_region_months_year_inputs', 'submission_coverage_fingerprint', on_schema_change='fail'
+) }}
 with
 
 regions as (
