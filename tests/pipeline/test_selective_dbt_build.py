@@ -25,8 +25,11 @@ rebuilds 2020 only in each — sentinel rows planted in a year no input has (201
 planted in 2020 are gone — and their uniqueness tests read the rebuilt year only. So are the two
 coverage marts built from them (fct_submission_coverage, fct_region_month_coverage): the same
 load rebuilds 2020 only of each, a sentinel row planted in 2010 survives and the sentinel counts
-set in 2020 are gone. A scoped uniqueness test names the rebuilt years as literals (a filter
-DuckDB applies in the table scan); after a full build it reads the whole table.
+set in 2020 are gone. So are the indicator values (int_indicator_values_computed and
+fct_indicator_values, on int_indicator_values_year_inputs): the same load rebuilds 2020 only of
+each, a row planted in 2010 survives and the values set to -7 in 2020 are gone. A scoped
+uniqueness test names the rebuilt years as literals (a filter DuckDB applies in the table scan);
+after a full build it reads the whole table.
 """
 
 from __future__ import annotations
@@ -146,6 +149,20 @@ PLANT_MART_SENTINELS = (
 )
 
 
+# The indicator values, built by year from int_indicator_values_year_inputs. Before the third load
+# their values of 2020 are set to -7 in both tables, and a copy of a 2020 row of the intermediate
+# one, not count-based (no Poisson limit reads it), is planted in 2010 (a year no input has: no
+# build of fct_indicator_values reads it, as that year is never rebuilt).
+INDICATOR_MODELS = {"int_indicator_values_computed": "intermediate", "fct_indicator_values": "marts"}
+PLANT_INDICATOR_SENTINELS = (
+    """insert into intermediate.int_indicator_values_computed by name
+       select * replace (2010 as year, false as is_count_based, -7.0 as value)
+       from intermediate.int_indicator_values_computed where year = 2020 limit 1""",
+    "update intermediate.int_indicator_values_computed set value = -7 where year = 2020",
+    "update marts.fct_indicator_values set value = -7 where year = 2020",
+)
+
+
 def correct_an_earlier_year(data):
     """SYS-2020-003 (230503, 2020-09) 1 → 2 deaths, reloaded under the file's name; and
     SYS-2020-001 (230502, 2020-03) withdrawn: its row replaced by that month's 零报告."""
@@ -204,7 +221,7 @@ def warehouses(tmp_path_factory):
     con = duckdb.connect(str(published))
     con.execute(f"update marts.fct_monthly_situation set month_value = {SENTINEL} where {SENTINEL_ROWS}")
     con.execute(f"update marts.fct_record_revisions set changes = '{REVISION_SENTINEL}'")
-    for plant in PLANT_MEASURE_SENTINELS + PLANT_MART_SENTINELS:
+    for plant in PLANT_MEASURE_SENTINELS + PLANT_MART_SENTINELS + PLANT_INDICATOR_SENTINELS:
         con.execute(plant)
     con.close()
     correct_an_earlier_year(data)
@@ -216,7 +233,10 @@ def warehouses(tmp_path_factory):
             for t in ("int_situation_measures_by_month", "int_event_measures_by_month")},
         "rebuilt": {t: sorted(y for (y,) in con.execute(
             f"select year from intermediate.{t}_years_built where rebuilt").fetchall())
-            for t in (*YEARLY_MODELS, *YEARLY_MARTS)},
+            for t in (*YEARLY_MODELS, *YEARLY_MARTS, *INDICATOR_MODELS)},
+        "indicator_sentinels": {t: sorted({y for (y,) in con.execute(
+            f"select year from {schema}.{t} where value = {SENTINEL}").fetchall()})
+            for t, schema in INDICATOR_MODELS.items()},
         "mart_sentinels": {t: sorted({y for (y,) in con.execute(
             f"select year from marts.{t} where {column} = {SENTINEL}").fetchall()})
             for t, column in YEARLY_MARTS.items()},
@@ -225,6 +245,8 @@ def warehouses(tmp_path_factory):
         con.execute(f"delete from marts.{t} where {column} = {SENTINEL}")
     for t in yearly["sentinels"]:
         con.execute(f"delete from intermediate.{t} where value = {SENTINEL}")
+    for t, schema in INDICATOR_MODELS.items():
+        con.execute(f"delete from {schema}.{t} where value = {SENTINEL}")
     kept_sentinels = sorted(y for (y,) in con.execute(
         f"select year from marts.fct_monthly_situation where {SENTINEL_ROWS}"
         f" and month_value = {SENTINEL}").fetchall())
@@ -365,19 +387,21 @@ def test_the_earlier_year_correction_rebuilds_that_year_only_of_the_yearly_model
     model rebuilt 2020 and no other year. Its rows of 2010 (planted: no input has that year)
     were left alone, its rows of 2020 replaced (the planted ones gone)."""
     yearly = warehouses["yearly"]
-    assert yearly["rebuilt"] == dict.fromkeys((*YEARLY_MODELS, *YEARLY_MARTS), [2020])
+    assert yearly["rebuilt"] == dict.fromkeys((*YEARLY_MODELS, *YEARLY_MARTS, *INDICATOR_MODELS), [2020])
+    assert yearly["indicator_sentinels"] == {"int_indicator_values_computed": [2010],
+                                             "fct_indicator_values": []}
     assert yearly["mart_sentinels"] == dict.fromkeys(YEARLY_MARTS, [2010])
     assert yearly["sentinels"] == {"int_situation_measures_by_month": [2010],
                                    "int_event_measures_by_month": [2010]}
 
 
 def test_a_full_build_rebuilds_and_tests_every_year_of_the_yearly_models(warehouses):
-    """--rebuild (a full refresh) builds every year of each per-unit model and records them all
-    as rebuilt, so its data tests read the whole table."""
+    """--rebuild (a full refresh) builds every year of each per-unit model and of the indicator
+    values and records them all as rebuilt, so their data tests read the whole table."""
     con = duckdb.connect(str(warehouses["final"]), read_only=True)
     try:
-        for t in YEARLY_MODELS:
-            years = {y for (y,) in con.execute(f"select distinct year from intermediate.{t}").fetchall()}
+        for t, schema in {**dict.fromkeys(YEARLY_MODELS, "intermediate"), **INDICATOR_MODELS}.items():
+            years = {y for (y,) in con.execute(f"select distinct year from {schema}.{t}").fetchall()}
             rebuilt = {y for (y,) in con.execute(
                 f"select year from intermediate.{t}_years_built where rebuilt").fetchall()}
             kept = {y for (y,) in con.execute(f"select year from intermediate.{t}_years_built").fetchall()}

@@ -2,6 +2,12 @@
 -- reported capability values. Numerators and denominators are summed over the region's units
 -- (a quiet unit adds 0 because its months are covered); a rate needs its denominator for every
 -- county-level unit (otherwise the rolled-up denominator is null and no value is produced).
+-- Built incrementally by statistical year (macros/incremental_years.sql): a year's values read
+-- that year's completeness, measures, denominators and capability values only, so a run rebuilds
+-- the years whose fingerprint (int_indicator_values_year_inputs) changed; a full refresh builds
+-- every year, the same SQL with no filter.
+{%- set inputs = ref('int_indicator_values_year_inputs') %}
+{{ incremental_years_config('int_indicator_values_year_inputs', 'fingerprint') }}
 with
 
 indicators as (
@@ -19,24 +25,28 @@ bridge as (
 completeness as (
 
     select * from {{ ref('int_sources_completeness_by_region_year') }}
+    where {{ in_years_to_build('year', this, inputs, 'fingerprint') }}
 
 ),
 
 measures as (
 
     select * from {{ ref('int_event_measures_by_month') }}
+    where {{ in_years_to_build('year', this, inputs, 'fingerprint') }}
 
 ),
 
 denominators as (
 
     select * from {{ ref('int_denominators_rolled_up') }}
+    where {{ in_years_to_build('year', this, inputs, 'fingerprint') }}
 
 ),
 
 capabilities as (
 
     select * from {{ ref('int_capabilities_deduplicated') }}
+    where {{ in_years_to_build('year', this, inputs, 'fingerprint') }}
 
 ),
 

@@ -99,10 +99,32 @@ in_force as (
 
 ),
 
+-- Only what `counted` can read: the roll-up regions and years that have a quota, and the
+-- measures the count indicators and the larger-accident flag count (every measure of every unit
+-- and year otherwise: most of the work of a run in which few units, or none, have a quota).
+quota_bridge as (
+
+    select b.* from bridge as b
+    where b.rollup_region_code in (select q.region_code from issues as q)
+
+),
+
+quota_measures as (
+
+    select m.* from measures as m
+    where m.year in (select q.year from issues as q)
+        and m.measure in (
+            select c.numerator_measure from indicators as c
+            union all
+            select 'larger_and_above_accidents'
+        )
+
+),
+
 monthly_counts as (
 
     -- the unit's count per month: its own filings, or a prefecture's roll-up
-    {{ summed_to_rollup_regions('measures', 'bridge', ['measure', 'year', 'month_number']) }}
+    {{ summed_to_rollup_regions('quota_measures', 'quota_bridge', ['measure', 'year', 'month_number']) }}
 
 ),
 
