@@ -23,6 +23,7 @@ from pipelines.automation.jobs import FULL_RUN_JOB
 from pipelines.errors import PipelineError
 from pipelines.run_history_writes import fast_run_history
 from pipelines.settings import PROJECT_DIR, TIMEZONE, PipelineSettings, keep_build_file_open
+from pipelines.transform.parse_ahead import parse_ahead
 from pipelines.visible import printable, printable_lines
 from pipelines.writer_lock import check_writable, writer_lock
 
@@ -140,7 +141,8 @@ def run_pipeline(options: RunOptions, stream=sys.stdout) -> RunOutcome:
     check_writable(home, "Dagster 运行记录文件夹（DAGSTER_HOME）",
                    "Dagster run-history folder (DAGSTER_HOME)")
     # The lock first: a second run is refused at once, before the slow import of the definitions.
-    with writer_lock(settings.warehouse_path):
+    # Then dbt's parse of a new warehouse, in its own process while the run starts and loads.
+    with writer_lock(settings.warehouse_path), parse_ahead(settings):
         from pipelines.definitions import defs  # imported late: it prepares the dbt manifest
 
         return _execute(defs, settings, options, stream)

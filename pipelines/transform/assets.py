@@ -8,18 +8,24 @@ from functools import cached_property
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 from dagster_dbt.asset_utils import get_asset_check_key_for_test, get_manifest_and_translator_from_dbt_assets
 from packaging import version
 
 from pipelines.gate_records import CheckOutcome, write_check_results
 from pipelines.run_outcome import tag_run
-from pipelines.settings import PipelineSettings, keep_build_file_open
+from pipelines.settings import DBT_PROJECT_DIR, PipelineSettings, keep_build_file_open
 from pipelines.transform.check_descriptions import describe_test
+from pipelines.transform.parse_ahead import wait_for_parse_ahead
 from pipelines.transform.project import (
     as_of_in_environment,
     dbt_executable,
-    em_dbt_project,
     ensure_manifest,
     warehouse_target_dir,
 )
@@ -53,6 +59,7 @@ class WarehouseTranslator(DagsterDbtTranslator):
             return None
         return spec._replace(description=describe_test(manifest["nodes"][unique_id]))
 
+em_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 CARRIED_FROM = "em/carried_from_run"  # metadata of a test result carried over, not run again
 translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
@@ -85,6 +92,7 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
             context.log.info(f"dbt {' '.join(command[:3])} (EM_DBT_AS_OF={as_of})")
             # One target folder per warehouse: dbt reuses its last parse when nothing changed.
             target = warehouse_target_dir(settings.warehouse_path)
+            wait_for_parse_ahead(settings, context.log)  # a new warehouse's parse, made meanwhile
             keep_build_file_open(False)  # dbt's process writes the file now
             with as_of_in_environment(as_of):
                 invocation = dbt.cli(command, context=context, target_path=target)
