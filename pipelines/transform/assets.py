@@ -27,6 +27,7 @@ from pipelines.transform.project import (
     as_of_in_environment,
     dbt_executable,
     ensure_manifest,
+    profile_environment,
     warehouse_target_dir,
 )
 from pipelines.transform.selective import (
@@ -68,10 +69,9 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
             name="warehouse_dbt_models")
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineSettings):
     refuse_partial_run(context)
-    # dbt reads the file path from the environment (profiles.yml); the run holds the writer lock.
-    os.environ["EM_BUILD_DB"] = str(settings.build_path)
-    # and its DuckDB's memory limit (spilling beside the build file: profiles.yml)
-    os.environ["EM_DUCKDB_MEMORY_LIMIT"] = settings.memory_limit
+    # dbt reads the build file's path and DuckDB's memory limit from the environment
+    # (profiles.yml; spilling beside the build file); the run holds the writer lock.
+    os.environ.update(profile_environment(settings))
     manifest, _, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
     as_of = settings.as_of_date.isoformat()
     with settings.connect() as con:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.settings import DBT_PROJECT_DIR, PipelineSettings
-from pipelines.transform.project import AS_OF_ENV, dbt_executable, warehouse_target_dir
+from pipelines.transform.project import AS_OF_ENV, dbt_executable, profile_environment, warehouse_target_dir
 
 PARSE_FILE = "partial_parse.msgpack"  # dbt's kept parse (dbt.constants.PARTIAL_PARSE_FILE_NAME)
 OUTPUT_FILE = "parse-output.txt"  # the parse's stdout and stderr, read when it fails
@@ -54,13 +54,12 @@ class _Parse:
 _running: dict[Path, _Parse] = {}  # the build's target folder -> its parse ahead
 
 
-def profile_environment(settings: PipelineSettings) -> dict[str, str]:
+def parse_environment(settings: PipelineSettings) -> dict[str, str]:
     """The environment the run's dbt reads (dbt_project/profiles.yml, macros/dates.sql): the
-    build file, DuckDB's memory limit, the as-of date. dbt reuses a parse only for the same
-    profile values; the as-of date is read when the SQL runs, not while parsing, and is here so
-    that the parse sees all that the build sees."""
-    return {"EM_BUILD_DB": str(settings.build_path), "EM_DUCKDB_MEMORY_LIMIT": settings.memory_limit,
-            AS_OF_ENV: settings.as_of_date.isoformat()}
+    profile's values (project.profile_environment) and the as-of date. dbt reuses a parse only for
+    the same profile values; the as-of date is read when the SQL runs, not while parsing, and is
+    here so that the parse sees all that the build sees."""
+    return {**profile_environment(settings), AS_OF_ENV: settings.as_of_date.isoformat()}
 
 
 def has_current_parse(target: Path) -> bool:
@@ -142,7 +141,7 @@ def stop_all() -> None:
 def parse_ahead(settings: PipelineSettings) -> Iterator[None]:
     """A run's parse ahead (the command line's): started on entry when the warehouse needs one,
     stopped on exit whatever happened."""
-    start(settings.warehouse_path, profile_environment(settings))
+    start(settings.warehouse_path, parse_environment(settings))
     try:
         yield
     finally:
@@ -152,7 +151,7 @@ def parse_ahead(settings: PipelineSettings) -> Iterator[None]:
 def wait_for_parse_ahead(settings: PipelineSettings, log) -> None:
     """The dbt step, before its build: the parse ahead of its warehouse in place (or thrown
     away), and what happened in the step's log (a warning when it could not be used)."""
-    outcome = finish(warehouse_target_dir(settings.warehouse_path), profile_environment(settings))
+    outcome = finish(warehouse_target_dir(settings.warehouse_path), parse_environment(settings))
     if outcome is not None:
         used, message = outcome
         (log.info if used else log.warning)(message)

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from pipelines.settings import DBT_PROJECT_DIR
+from pipelines.settings import DBT_PROJECT_DIR, PipelineSettings
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 AS_OF_ENV = "EM_DBT_AS_OF"  # the run's as-of date, read by the macro as_of_date() (macros/dates.sql)
@@ -88,6 +88,14 @@ def as_of_in_environment(as_of_iso: str) -> Iterator[None]:
             os.environ.pop(AS_OF_ENV, None)
         else:
             os.environ[AS_OF_ENV] = before
+
+
+def profile_environment(settings: PipelineSettings) -> dict[str, str]:
+    """The profile's values of a run's dbt (dbt_project/profiles.yml reads them from the
+    environment): the private build file and DuckDB's memory limit. One home for both the build
+    (transform/assets.py) and the parse made ahead of it (parse_ahead.py): dbt reuses a parse only
+    for the same profile values."""
+    return {"EM_BUILD_DB": str(settings.build_path), "EM_DUCKDB_MEMORY_LIMIT": settings.memory_limit}
 
 
 def warehouse_target_dir(warehouse: Path, purpose: str = "build") -> Path:

@@ -142,7 +142,7 @@ def test_a_parse_ahead_that_hangs_is_stopped(tmp_path, monkeypatch):
     # a shell and its child: the whole group is stopped
     monkeypatch.setattr(parse_ahead, "dbt_executable", lambda: _fake_dbt(tmp_path, "sleep 600\nexit 0\n"))
     settings = _settings(tmp_path)
-    values = parse_ahead.profile_environment(settings)
+    values = parse_ahead.parse_environment(settings)
     assert parse_ahead.start(settings.warehouse_path, values)
     [running] = parse_ahead._running.values()  # noqa: SLF001
     used, message = parse_ahead.finish(warehouse_target_dir(settings.warehouse_path), values, wait_limit_s=1)
@@ -155,7 +155,7 @@ def test_a_parse_ahead_made_for_other_profile_values_is_not_used(tmp_path, monke
     fake = _fake_dbt(tmp_path, 'printf "x" > "$DBT_TARGET_PATH/partial_parse.msgpack"\nexit 0\n')
     monkeypatch.setattr(parse_ahead, "dbt_executable", lambda: fake)
     settings = _settings(tmp_path)
-    values = parse_ahead.profile_environment(settings)
+    values = parse_ahead.parse_environment(settings)
     assert values == {"EM_BUILD_DB": str(tmp_path / ".w.duckdb.building"),
                       "EM_DUCKDB_MEMORY_LIMIT": settings.memory_limit, "EM_DBT_AS_OF": AS_OF}
     assert parse_ahead.start(settings.warehouse_path, values)
